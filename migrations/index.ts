@@ -1,0 +1,5 @@
+// Every migration, in order. Listed by hand (no glob) so the same list works from ts (tests) and dist.
+import { CreateAccounts1764130000000 } from './1764130000000-CreateAccounts';
+import { CreateOutbox1764130100000 } from './1764130100000-CreateOutbox';
+
+export const migrations = [CreateAccounts1764130000000, CreateOutbox1764130100000];

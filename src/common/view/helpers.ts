@@ -1,0 +1,54 @@
+import type { HelperDelegate, HelperOptions } from 'handlebars';
+import { formatDate, formatDateTime, formatNumber, isLanguage, t } from '../../i18n/i18n';
+import type { Language } from '../../users/user-role.enum';
+
+const langOf = (options: HelperOptions): Language => {
+  const lang = options?.data?.root?.lang;
+  return isLanguage(lang) ? lang : 'en';
+};
+
+/**
+ * The only helpers templates get; they format, they do not decide. Each reads the language of the
+ * render from the model's `lang` (never from shared app state, which concurrent requests would race on).
+ */
+export const viewHelpers: Record<string, HelperDelegate> = {
+  /** `{{t "key"}}`, `{{t "key" params}}` or `{{t "key" name=value}}`. */
+  t(key: string, ...rest: unknown[]) {
+    const options = rest.pop() as HelperOptions;
+    const params = { ...((rest[0] as Record<string, unknown>) ?? {}), ...(options.hash ?? {}) };
+    return t(langOf(options), String(key), params);
+  },
+  date(value: Date | string | null | undefined, ...rest: unknown[]) {
+    const options = rest.pop() as HelperOptions;
+    if (!value) return '';
+    const style = typeof rest[0] === 'string' ? (rest[0] as 'medium' | 'long' | 'short') : 'medium';
+    return formatDate(langOf(options), value, style);
+  },
+  datetime(value: Date | string | null | undefined, options: HelperOptions) {
+    return value ? formatDateTime(langOf(options), value) : '';
+  },
+  number(value: number | null | undefined, options: HelperOptions) {
+    return typeof value === 'number' ? formatNumber(langOf(options), value) : '';
+  },
+  percent(value: number | null | undefined, options: HelperOptions) {
+    return typeof value === 'number' ? formatNumber(langOf(options), value / 100, { style: 'percent', maximumFractionDigits: 0 }) : '';
+  },
+  /** Joins strings, e.g. to build a key: `{{t (concat "roles." role)}}`. */
+  concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),
+  urlencode: (value: unknown) => encodeURIComponent(String(value ?? '')),
+  eq: (a: unknown, b: unknown) => a === b,
+  not: (a: unknown) => !a,
+  and: (a: unknown, b: unknown) => Boolean(a && b),
+  or: (a: unknown, b: unknown) => Boolean(a || b),
+  /** First message of a field in the form's `errors` map (already translated). */
+  fieldError(errors: Record<string, string[]> | undefined, field: string) {
+    return errors?.[field]?.[0] ?? '';
+  },
+  /** A value from a map by key (e.g. `{{lookup-value values "email"}}`). */
+  get(map: Record<string, unknown> | undefined, key: string) {
+    return map?.[key] ?? '';
+  },
+  json(value: unknown) {
+    return JSON.stringify(value);
+  },
+};

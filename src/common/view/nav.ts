@@ -1,0 +1,26 @@
+import type { AuthUser } from '../../auth/auth-user';
+import type { Role } from '../../users/user-role.enum';
+
+interface NavItem {
+  href: string;
+  key: string;
+  roles: Role[] | 'all';
+}
+
+/** Header navigation: only pages the user may open. Later features add their entries here. */
+const ITEMS: NavItem[] = [
+  { href: '/', key: 'nav.home', roles: 'all' },
+  { href: '/admin/users', key: 'nav.users', roles: ['admin', 'manager'] },
+  { href: '/admin/outbox', key: 'nav.outbox', roles: ['admin'] },
+  { href: '/admin/audit', key: 'nav.audit', roles: ['admin'] },
+  { href: '/account', key: 'nav.account', roles: 'all' },
+];
+
+export function navFor(user: AuthUser | undefined, currentPath: string) {
+  if (!user) return [];
+  return ITEMS.filter((item) => item.roles === 'all' || item.roles.includes(user.role)).map((item) => ({
+    href: item.href,
+    key: item.key,
+    current: item.href === '/' ? currentPath === '/' : currentPath === item.href || currentPath.startsWith(`${item.href}/`),
+  }));
+}

@@ -1,0 +1,67 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { migrations } from '../../migrations';
+import type { AppConfig } from '../config/app.config';
+import { entities } from './entities';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+/**
+ * The one place that turns configuration into TypeORM options. SQLite (better-sqlite3) by default,
+ * PostgreSQL when DATABASE_URL is set. `synchronize` is never on: migrations only.
+ */
+export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl' | 'sqlitePath'>, schema?: string): DataSourceOptions {
+  const common = {
+    entities,
+    migrations,
+    synchronize: false,
+    migrationsRun: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    invalidWhereValuesBehavior: { null: 'throw' as const, undefined: 'throw' as const },
+    logging: ['error'] as ('error')[],
+  };
+  if (config.databaseUrl) {
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.databaseUrl,
+      schema,
+      // Unqualified names in our few raw queries resolve to the same schema as TypeORM's.
+      extra: schema ? { options: `-c search_path=${schema}`, max: 10 } : { max: 10 },
+    };
+  }
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: config.sqlitePath,
+    timeout: 5000,
+    prepareDatabase: (db: { pragma: (s: string) => unknown }) => {
+      if (config.sqlitePath !== ':memory:') db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+    },
+  };
+}
+
+export function databaseKind(dataSource: DataSource): DatabaseKind {
+  return dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+/** Runs pending migrations once, under a database lock, whichever instance starts first. */
+export async function runMigrationsLocked(dataSource: DataSource): Promise<void> {
+  if (databaseKind(dataSource) !== 'postgres') {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return;
+  }
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    // Arbitrary constant key: "Cascada migrations".
+    await runner.query('SELECT pg_advisory_lock($1)', [724_311_001]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [724_311_001]).catch(() => undefined);
+    await runner.release();
+  }
+}

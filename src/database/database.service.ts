@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { databaseKind, DatabaseKind } from './data-source';
+
+/**
+ * Write transactions. On SQLite TypeORM drives one shared connection, so two request transactions
+ * running at once would interleave on it and roll each other back: they are serialised here.
+ * On PostgreSQL each transaction gets its own pooled connection and runs concurrently.
+ */
+@Injectable()
+export class Database {
+  readonly kind: DatabaseKind;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly dataSource: DataSource) {
+    this.kind = databaseKind(dataSource);
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  /** Runs `work` in one transaction; every write of a use case goes through here. */
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    if (this.kind === 'postgres') return this.dataSource.transaction(work);
+    const run = this.tail.then(() => this.dataSource.transaction(work));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** Parameters are written `?` in our few raw queries; PostgreSQL wants `$1, $2…`. */
+export function toDialect(kind: DatabaseKind, sql: string): string {
+  if (kind === 'sqlite') return sql;
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}

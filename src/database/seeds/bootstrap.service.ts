@@ -1,0 +1,35 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/app.config';
+import { UsersRepository } from '../../users/users.repository';
+import { UsersService } from '../../users/users.service';
+import { Database } from '../database.service';
+import { seedDemo } from './demo.seed';
+
+/**
+ * On an empty database: the admin from ADMIN_EMAIL/ADMIN_PASSWORD, and the demo program when
+ * SEED_DEMO is on. No other default credentials exist.
+ */
+@Injectable()
+export class BootstrapService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Bootstrap');
+
+  constructor(
+    private readonly db: Database,
+    private readonly users: UsersService,
+    private readonly usersRepository: UsersRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if ((await this.usersRepository.countAll()) > 0) return;
+    if (this.config.adminEmail && this.config.adminPassword) {
+      const { adminEmail, adminPassword } = this.config;
+      await this.db.transaction((tx) => this.users.createSystemUser(tx, { email: adminEmail, name: 'Administrator', role: 'admin' }, adminPassword));
+      this.logger.log({ msg: 'first admin created from ADMIN_EMAIL', email: adminEmail });
+    }
+    if (this.config.seedDemo) {
+      await seedDemo(this.db, this.users);
+      this.logger.log({ msg: 'demo program loaded (SEED_DEMO)' });
+    }
+  }
+}

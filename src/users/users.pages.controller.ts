@@ -1,0 +1,97 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { AuthUser } from '../auth/auth-user';
+import { CurrentUser, FormView, Roles } from '../common/decorators/access.decorators';
+import { redirectWithFlash } from '../common/http/flash';
+import { CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/user.dto';
+import { LANGUAGES, ROLES, Role, SEXES } from './user-role.enum';
+import { UsersService } from './users.service';
+
+const rolesFor = (actor: AuthUser): readonly Role[] => (actor.role === 'admin' ? ROLES : (['trainer', 'coordinator'] as const));
+
+@ApiExcludeController()
+@Controller('admin/users')
+@Roles('admin', 'manager')
+export class UsersPagesController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  async index(@CurrentUser() actor: AuthUser, @Query() query: ListUsersQuery, @Res() res: Response) {
+    const limit = 25;
+    const pageNo = Math.max(1, query.page ?? 1);
+    const result = await this.users.list(actor, { ...query, limit, offset: (pageNo - 1) * limit });
+    const pages = Math.max(1, Math.ceil(result.total / limit));
+    const link = (p: number) => {
+      const params = new URLSearchParams();
+      if (query.q) params.set('q', query.q);
+      if (query.role) params.set('role', query.role);
+      params.set('page', String(p));
+      return `/admin/users?${params}`;
+    };
+    res.render('admin/users/index', {
+      users: result.items,
+      total: result.total,
+      q: query.q ?? '',
+      roleOptions: rolesFor(actor).map((role) => ({ value: role, selected: role === query.role })),
+      page: pageNo,
+      pages,
+      prev: pageNo > 1 ? link(pageNo - 1) : null,
+      next: pageNo < pages ? link(pageNo + 1) : null,
+    });
+  }
+
+  @Get('new')
+  async newForm(@Req() req: Request, @Res() res: Response) {
+    res.render('admin/users/new', { ...(await this.formModel(req)), values: { sex: 'unspecified', role: 'trainer' } });
+  }
+
+  @Post()
+  @FormView('admin/users/new', 'formModel')
+  async create(@CurrentUser() actor: AuthUser, @Body() dto: CreateUserDto, @Res() res: Response) {
+    const user = await this.users.create(actor, dto);
+    redirectWithFlash(res, `/admin/users/${user.id}`, user.status === 'invited' ? 'users.invited' : 'users.created', 'success', { email: user.email });
+  }
+
+  @Get(':id')
+  async edit(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Req() req: Request, @Res() res: Response) {
+    const user = await this.users.get(actor, id);
+    res.render('admin/users/edit', { ...(await this.formModel(req)), user, values: { ...user, countryCode: user.countryCode ?? '' } });
+  }
+
+  @Post(':id')
+  @FormView('admin/users/edit', 'editModel')
+  async update(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Body() dto: UpdateUserDto, @Res() res: Response) {
+    await this.users.update(actor, id, dto);
+    redirectWithFlash(res, `/admin/users/${id}`, 'users.saved');
+  }
+
+  @Post(':id/disable')
+  async disable(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Res() res: Response) {
+    await this.users.disable(actor, id);
+    redirectWithFlash(res, `/admin/users/${id}`, 'users.disabled');
+  }
+
+  @Post(':id/resend-invitation')
+  async resend(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Res() res: Response) {
+    await this.users.resendInvitation(actor, id);
+    redirectWithFlash(res, `/admin/users/${id}`, 'users.invitation-resent');
+  }
+
+  async formModel(req: Request) {
+    const actor = req.user as AuthUser;
+    return {
+      roles: rolesFor(actor),
+      sexes: SEXES,
+      languages: LANGUAGES,
+      countryLocked: actor.role === 'manager' && actor.countryCode !== null,
+      actorCountry: actor.countryCode,
+    };
+  }
+
+  async editModel(req: Request) {
+    const actor = req.user as AuthUser;
+    const user = await this.users.get(actor, String(req.params.id));
+    return { ...(await this.formModel(req)), user };
+  }
+}

@@ -1,0 +1,196 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user';
+import { LinkTokensService } from '../auth/link-tokens.service';
+import { hashPassword, passwordProblem } from '../auth/password';
+import { SessionsService } from '../auth/sessions.service';
+import { AuditService } from '../common/audit/audit.service';
+import { Clock } from '../common/clock';
+import { countryScopeOf, requireCountry } from '../common/access/scope';
+import { conflict, forbidden, InputError, notFound } from '../common/errors/app-errors';
+import { Database } from '../database/database.service';
+import { OutboxService } from '../mail/outbox.service';
+import { CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/user.dto';
+import type { Language, Role } from './user-role.enum';
+import { User } from './user.entity';
+import { UsersRepository } from './users.repository';
+
+const MANAGEABLE_BY_MANAGER: Role[] = ['trainer', 'coordinator'];
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly db: Database,
+    private readonly users: UsersRepository,
+    private readonly clock: Clock,
+    private readonly tokens: LinkTokensService,
+    private readonly sessions: SessionsService,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Creates an account. Admins create any role; managers only trainers and coordinators, inside
+   * their country scope. Without a password the user is invited by mail.
+   */
+  async create(actor: AuthUser, dto: CreateUserDto): Promise<User> {
+    this.requireManageable(actor, dto.role);
+    const countryCode = dto.countryCode ?? countryScopeOf(actor) ?? null;
+    requireCountry(actor, countryCode);
+    if (dto.schoolIds?.length) {
+      // Coordinator scope arrives with the schools feature (issue 5); refuse rather than drop silently.
+      throw new InputError({ schoolIds: [{ key: 'not-yet-supported', params: {} }] });
+    }
+    if (dto.password !== undefined) {
+      const problem = passwordProblem(dto.password);
+      if (problem) throw new InputError({ password: [{ key: problem, params: { min: 8, max: 128 } }] });
+    }
+    const passwordHash = dto.password ? await hashPassword(dto.password) : null;
+    return this.db.transaction(async (tx) => {
+      if (await this.users.findByEmail(dto.email, tx)) throw conflict('users.email-taken', {}, 'email');
+      const now = this.clock.now();
+      const user = tx.create(User, {
+        email: dto.email.toLowerCase(),
+        name: dto.name,
+        role: dto.role,
+        sex: dto.sex ?? 'unspecified',
+        language: dto.language ?? actor.language,
+        countryCode,
+        organisation: dto.organisation ?? null,
+        status: passwordHash ? 'active' : 'invited',
+        passwordHash,
+        createdAt: now,
+        updatedAt: now,
+        lastLoginAt: null,
+      });
+      await tx.insert(User, user);
+      await this.audit.record(tx, actor.id, 'user.create', { type: 'user', id: user.id }, null, { role: user.role, countryCode });
+      if (!passwordHash) await this.sendInvitation(tx, user, actor.name);
+      return user;
+    });
+  }
+
+  /** Creates a user with no actor (first admin from the environment, demo seed). */
+  async createSystemUser(tx: EntityManager, data: Pick<User, 'email' | 'name' | 'role'> & Partial<User>, password: string): Promise<User> {
+    const now = this.clock.now();
+    const user = tx.create(User, {
+      sex: 'unspecified',
+      language: 'en',
+      countryCode: null,
+      organisation: null,
+      lastLoginAt: null,
+      ...data,
+      email: data.email.toLowerCase(),
+      status: 'active',
+      passwordHash: await hashPassword(password),
+      createdAt: now,
+      updatedAt: now,
+    });
+    await tx.insert(User, user);
+    return user;
+  }
+
+  async resendInvitation(actor: AuthUser, id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const user = await this.getManageable(actor, id, tx);
+      if (user.status !== 'invited') throw conflict('users.not-invited');
+      await this.sendInvitation(tx, user, actor.name);
+    });
+  }
+
+  async list(actor: AuthUser, query: ListUsersQuery): Promise<{ items: User[]; total: number; limit: number; offset: number }> {
+    const limit = query.limit ?? 25;
+    const offset = query.offset ?? (query.page && query.page > 1 ? (query.page - 1) * limit : 0);
+    const scope = countryScopeOf(actor);
+    if (scope && query.countryCode && query.countryCode !== scope) return { items: [], total: 0, limit, offset };
+    const allowedRoles = actor.role === 'admin' ? undefined : MANAGEABLE_BY_MANAGER;
+    const roles = query.role ? (allowedRoles && !allowedRoles.includes(query.role) ? [] : [query.role]) : allowedRoles;
+    if (roles && roles.length === 0) return { items: [], total: 0, limit, offset };
+    const page = await this.users.page({ roles, countryCode: scope ?? query.countryCode ?? null, search: query.q }, limit, offset);
+    return { ...page, limit, offset };
+  }
+
+  async get(actor: AuthUser, id: string): Promise<User> {
+    return this.getManageable(actor, id, this.db.manager);
+  }
+
+  /** Edits an account; role and status changes are audited, and disabling ends every session. */
+  async update(actor: AuthUser, id: string, dto: UpdateUserDto): Promise<User> {
+    return this.db.transaction(async (tx) => {
+      const user = await this.getManageable(actor, id, tx);
+      this.requireManageable(actor, dto.role);
+      const countryCode = dto.countryCode ?? null;
+      requireCountry(actor, countryCode ?? (actor.role === 'manager' ? actor.countryCode : null));
+      if (user.id === actor.id && (dto.role !== user.role || dto.status === 'disabled')) throw forbidden('users.cannot-demote-self');
+      const before = { role: user.role, status: user.status, countryCode: user.countryCode, name: user.name };
+      let status = user.status;
+      if (dto.status === 'disabled') status = 'disabled';
+      else if (dto.status === 'active' && user.status === 'disabled') status = user.passwordHash ? 'active' : 'invited';
+      Object.assign(user, {
+        name: dto.name,
+        role: dto.role,
+        sex: dto.sex,
+        language: dto.language,
+        countryCode,
+        organisation: dto.organisation || null,
+        status,
+        updatedAt: this.clock.now(),
+      });
+      await tx.save(User, user);
+      const after = { role: user.role, status: user.status, countryCode: user.countryCode, name: user.name };
+      if (before.role !== after.role) await this.audit.record(tx, actor.id, 'user.role-change', { type: 'user', id }, before, after);
+      if (before.status !== after.status) await this.audit.record(tx, actor.id, 'user.status-change', { type: 'user', id }, before, after);
+      if (status === 'disabled') await this.sessions.closeAllFor(tx, user.id);
+      return user;
+    });
+  }
+
+  async disable(actor: AuthUser, id: string): Promise<User> {
+    const user = await this.get(actor, id);
+    return this.update(actor, id, {
+      name: user.name,
+      role: user.role,
+      sex: user.sex,
+      language: user.language,
+      countryCode: user.countryCode ?? undefined,
+      organisation: user.organisation ?? undefined,
+      status: 'disabled',
+    });
+  }
+
+  /** The signed-in user's own settings: name and language. */
+  async updateOwnProfile(actor: AuthUser, name: string, language: Language): Promise<void> {
+    await this.db.transaction((tx) => tx.update(User, { id: actor.id }, { name, language, updatedAt: this.clock.now() }));
+  }
+
+  async setLanguage(userId: string, language: Language): Promise<void> {
+    await this.db.transaction((tx) => tx.update(User, { id: userId }, { language }));
+  }
+
+  private requireManageable(actor: AuthUser, role: Role): void {
+    if (actor.role === 'admin') return;
+    if (actor.role === 'manager' && MANAGEABLE_BY_MANAGER.includes(role)) return;
+    throw forbidden('users.role-not-allowed');
+  }
+
+  private async getManageable(actor: AuthUser, id: string, tx: EntityManager): Promise<User> {
+    const user = /^[0-9a-f-]{36}$/i.test(id) ? await this.users.findById(id, tx) : null;
+    if (!user) throw notFound();
+    if (actor.role === 'admin') return user;
+    // Out of scope looks the same as absent: a manager learns nothing about other countries.
+    if (!MANAGEABLE_BY_MANAGER.includes(user.role)) throw notFound();
+    const scope = countryScopeOf(actor);
+    if (scope && user.countryCode !== scope) throw notFound();
+    return user;
+  }
+
+  private async sendInvitation(tx: EntityManager, user: User, inviterName: string): Promise<void> {
+    const token = await this.tokens.issue(tx, user.id, 'invitation');
+    await this.outbox.enqueue(tx, {
+      to: user.email,
+      template: 'invitation',
+      language: user.language,
+      data: { name: user.name, inviterName, role: user.role, link: this.outbox.link(`/invite/${token}`) },
+    });
+  }
+}
