@@ -1,10 +1,21 @@
-import en from './en.json';
-import es from './es.json';
-import { LANGUAGES, Language } from '../users/user-role.enum';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../common/paths';
+import { LANGUAGES, type Language } from '../users/user-role.enum';
 
 type Tree = { [key: string]: string | Tree };
 
-const catalogues: Record<Language, Record<string, string>> = { en: flatten(en as Tree), es: flatten(es as Tree) };
+/** Each feature keeps its strings in `src/i18n/<lang>/<feature>.json`; all files of a language merge into one catalogue. */
+function loadCatalogue(lang: Language): Record<string, string> {
+  const dir = join(PROJECT_ROOT, 'src', 'i18n', lang);
+  const out: Record<string, string> = {};
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    flatten(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Tree, '', out);
+  }
+  return out;
+}
+
+const catalogues: Record<Language, Record<string, string>> = { en: loadCatalogue('en'), es: loadCatalogue('es') };
 
 function flatten(tree: Tree, prefix = '', out: Record<string, string> = {}): Record<string, string> {
   for (const [key, value] of Object.entries(tree)) {
