@@ -1,5 +1,6 @@
 // Every migration, in order. Listed by hand (no glob) so the same list works from ts (tests) and dist.
 import { CreateAccounts1764130000000 } from './1764130000000-CreateAccounts';
 import { CreateOutbox1764130100000 } from './1764130100000-CreateOutbox';
+import { CreateCourses1764130200000 } from './1764130200000-CreateCourses';
 
-export const migrations = [CreateAccounts1764130000000, CreateOutbox1764130100000];
+export const migrations = [CreateAccounts1764130000000, CreateOutbox1764130100000, CreateCourses1764130200000];

@@ -1,15 +1,6 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { AdminPagesController } from './admin/admin.pages.controller';
-import { AuthApiController } from './auth/auth.api.controller';
-import { AuthPagesController } from './auth/auth.pages.controller';
-import { AuthService } from './auth/auth.service';
-import { JwtStrategy } from './auth/jwt.strategy';
-import { LinkTokensService } from './auth/link-tokens.service';
-import { MeContributors } from './auth/me-contributors';
-import { SessionsService } from './auth/sessions.service';
 import { AuditQueryService } from './common/audit/audit-query.service';
 import { AuditService } from './common/audit/audit.service';
 import { Clock } from './common/clock';
@@ -24,12 +15,9 @@ import { HealthController } from './health/health.controller';
 import { HomePagesController } from './home/home.pages.controller';
 import { MailTransport } from './mail/mail-transport';
 import { MailWorker } from './mail/mail-worker';
+import { CoursesModule } from './courses/courses.module';
+import { UsersModule } from './users/users.module';
 import { OutboxService } from './mail/outbox.service';
-import { AccountPagesController } from './users/account.pages.controller';
-import { UsersApiController } from './users/users.api.controller';
-import { UsersPagesController } from './users/users.pages.controller';
-import { UsersRepository } from './users/users.repository';
-import { UsersService } from './users/users.service';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -70,27 +58,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.register(options),
-        PassportModule,
-        JwtModule.register({ secret: options.config.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+        UsersModule,
+        CoursesModule,
       ],
-      controllers: [
-        HomePagesController,
-        AuthPagesController,
-        AuthApiController,
-        AccountPagesController,
-        UsersPagesController,
-        UsersApiController,
-        AdminPagesController,
-        HealthController,
-      ],
+      controllers: [HomePagesController, AdminPagesController, HealthController],
       providers: [
-        SessionsService,
-        LinkTokensService,
-        AuthService,
-        JwtStrategy,
-        MeContributors,
-        UsersRepository,
-        UsersService,
         BootstrapService,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_INTERCEPTOR, useClass: PageInterceptor },

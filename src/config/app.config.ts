@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { CONTENT_DIR } from '../common/paths';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
@@ -19,6 +20,8 @@ export interface AppConfig {
   adminPassword: string | undefined;
   seedDemo: boolean;
   redisUrl: string | undefined;
+  /** Course packages (content/ of the repository unless CONTENT_DIR says otherwise). */
+  contentDir: string;
   /** Background workers (mail sender, scheduled jobs). Tests turn them off and drive them by hand. */
   runWorkers: boolean;
 }
@@ -130,6 +133,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     seedDemo,
     redisUrl,
     runWorkers,
+    contentDir: env.CONTENT_DIR ? resolve(env.CONTENT_DIR) : CONTENT_DIR,
   };
 }
 

@@ -5,5 +5,15 @@ import { RateLimitBucket } from '../common/http/rate-limit-bucket.entity';
 import { OutboxMessage } from '../mail/outbox-message.entity';
 import { User } from '../users/user.entity';
 import { JobLease } from './job-lease.entity';
+import { Course } from '../courses/course.entity';
+import { CourseVersion } from '../courses/course-version.entity';
+import { Lesson } from '../courses/lesson.entity';
+import { Quiz } from '../courses/quiz.entity';
+import { ContentImport } from '../courses/content-import.entity';
+import { Enrolment } from '../courses/enrolment.entity';
+import { LessonCompletion } from '../courses/lesson-completion.entity';
+import { QuizAttempt } from '../courses/quiz-attempt.entity';
+import { ReferralContact } from '../courses/referral-contact.entity';
 
-export const entities = [User, AuthToken, UserSession, OutboxMessage, RateLimitBucket, AuditEntry, JobLease];
+export const entities = [User, AuthToken, UserSession, OutboxMessage, RateLimitBucket, AuditEntry, JobLease,
+  Course, CourseVersion, Lesson, Quiz, ContentImport, Enrolment, LessonCompletion, QuizAttempt, ReferralContact];

@@ -10,7 +10,10 @@ interface NavItem {
 /** Header navigation: only pages the user may open. Later features add their entries here. */
 const ITEMS: NavItem[] = [
   { href: '/', key: 'nav.home', roles: 'all' },
+  { href: '/learn', key: 'nav.learning', roles: ['trainer'] },
+  { href: '/courses', key: 'nav.courses', roles: 'all' },
   { href: '/admin/users', key: 'nav.users', roles: ['admin', 'manager'] },
+  { href: '/admin/content', key: 'nav.content', roles: ['admin'] },
   { href: '/admin/outbox', key: 'nav.outbox', roles: ['admin'] },
   { href: '/admin/audit', key: 'nav.audit', roles: ['admin'] },
   { href: '/account', key: 'nav.account', roles: 'all' },

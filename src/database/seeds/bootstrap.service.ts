@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app.config';
+import { ContentImporter } from '../../courses/content/content-importer';
+import { LearningService } from '../../courses/learning.service';
 import { UsersRepository } from '../../users/users.repository';
 import { UsersService } from '../../users/users.service';
 import { Database } from '../database.service';
@@ -7,7 +9,7 @@ import { seedDemo } from './demo.seed';
 
 /**
  * On an empty database: the admin from ADMIN_EMAIL/ADMIN_PASSWORD, and the demo program when
- * SEED_DEMO is on. No other default credentials exist.
+ * SEED_DEMO is on. No other default credentials exist. Course content is imported first, on every start.
  */
 @Injectable()
 export class BootstrapService implements OnApplicationBootstrap {
@@ -17,10 +19,14 @@ export class BootstrapService implements OnApplicationBootstrap {
     private readonly db: Database,
     private readonly users: UsersService,
     private readonly usersRepository: UsersRepository,
+    private readonly importer: ContentImporter,
+    private readonly learning: LearningService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Every start validates content/ and imports new course versions (DESIGN.md "Content packages").
+    await this.importer.importAll(this.config.contentDir);
     if ((await this.usersRepository.countAll()) > 0) return;
     if (this.config.adminEmail && this.config.adminPassword) {
       const { adminEmail, adminPassword } = this.config;
@@ -28,7 +34,7 @@ export class BootstrapService implements OnApplicationBootstrap {
       this.logger.log({ msg: 'first admin created from ADMIN_EMAIL', email: adminEmail });
     }
     if (this.config.seedDemo) {
-      await seedDemo(this.db, this.users);
+      await seedDemo(this.db, this.users, this.learning);
       this.logger.log({ msg: 'demo program loaded (SEED_DEMO)' });
     }
   }

@@ -1,0 +1,138 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock';
+import { CONTENT_DIR } from '../../common/paths';
+import { Database } from '../../database/database.service';
+import { ContentImport, ImportOutcome } from '../content-import.entity';
+import { CourseVersion } from '../course-version.entity';
+import { Course } from '../course.entity';
+import { Lesson } from '../lesson.entity';
+import { Quiz } from '../quiz.entity';
+import { CoursePackage, PackageProblem } from './course-package';
+import { renderLesson } from './markdown';
+import { readPackage } from './package-reader';
+
+export interface ImportResult {
+  packageName: string;
+  version: number | null;
+  outcome: ImportOutcome;
+  problems: PackageProblem[];
+}
+
+class Refusal extends Error {
+  constructor(readonly problem: PackageProblem) {
+    super(problem.reason);
+  }
+}
+
+/**
+ * Validates every package under content/ and imports new versions, each in its own transaction.
+ * A broken package is refused with its problems and the others still import; re-importing the same
+ * version changes nothing.
+ */
+@Injectable()
+export class ContentImporter {
+  private readonly logger = new Logger('ContentImport');
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  async importAll(root = CONTENT_DIR): Promise<ImportResult[]> {
+    if (!existsSync(root)) return [];
+    const results: ImportResult[] = [];
+    for (const name of readdirSync(root).sort()) {
+      if (name.startsWith('.') || !statSync(join(root, name)).isDirectory()) continue;
+      results.push(await this.importOne(join(root, name), root, name));
+    }
+    return results;
+  }
+
+  async importOne(dir: string, root: string, name: string): Promise<ImportResult> {
+    const { pkg, problems } = readPackage(dir, root);
+    let result: ImportResult;
+    if (!pkg) {
+      result = { packageName: name, version: null, outcome: 'refused', problems };
+    } else {
+      try {
+        const outcome = await this.db.transaction((tx) => this.store(tx, pkg));
+        result = { packageName: name, version: pkg.manifest.version, outcome, problems };
+      } catch (error) {
+        if (!(error instanceof Refusal)) throw error;
+        result = { packageName: name, version: pkg.manifest.version, outcome: 'refused', problems: [...problems, error.problem] };
+      }
+    }
+    await this.db.transaction((tx) =>
+      tx.insert(ContentImport, tx.create(ContentImport, { packageName: name, version: result.version, outcome: result.outcome, problems: JSON.stringify(result.problems), at: this.clock.now() })),
+    );
+    const log = { msg: `content package ${result.outcome}`, package: name, version: result.version, problems: result.problems.length };
+    if (result.outcome === 'refused') this.logger.warn({ ...log, details: result.problems });
+    else this.logger.log(log);
+    return result;
+  }
+
+  private async store(tx: EntityManager, pkg: CoursePackage): Promise<ImportOutcome> {
+    const { manifest } = pkg;
+    let course = await tx.findOne(Course, { where: { slug: manifest.slug } });
+    if (!course) {
+      course = tx.create(Course, { slug: manifest.slug, currentVersionId: null, createdAt: this.clock.now() });
+      await tx.insert(Course, course);
+    }
+    const versions = await tx.find(CourseVersion, { select: { id: true, version: true, checksum: true }, where: { courseId: course.id } });
+    const same = versions.find((v) => v.version === manifest.version);
+    if (same) {
+      if (same.checksum === pkg.checksum) return 'unchanged';
+      throw new Refusal({ file: `${manifest.slug}/course.yaml`, reason: `version ${manifest.version} was already imported with different content: raise "version" to publish the change` });
+    }
+    const newest = Math.max(0, ...versions.map((v) => v.version));
+    if (manifest.version < newest) {
+      throw new Refusal({ file: `${manifest.slug}/course.yaml`, reason: `version ${manifest.version} is older than the imported version ${newest}` });
+    }
+    const version = tx.create(CourseVersion, {
+      courseId: course.id,
+      version: manifest.version,
+      manifest: JSON.stringify(manifest),
+      checksum: pkg.checksum,
+      importedAt: this.clock.now(),
+    });
+    await tx.insert(CourseVersion, version);
+    const moduleOrder = new Map(manifest.modules.map((m, i) => [m.slug, i]));
+    const lessons = [...pkg.lessons].sort((a, b) => (moduleOrder.get(a.moduleSlug)! - moduleOrder.get(b.moduleSlug)!) || a.number - b.number);
+    const lessonRows = lessons.map((lesson, index) =>
+      tx.create(Lesson, {
+        courseVersionId: version.id,
+        moduleSlug: lesson.moduleSlug,
+        slug: lesson.slug,
+        position: index + 1,
+        minutes: lesson.minutes,
+        titleEn: lesson.title.en,
+        titleEs: lesson.title.es,
+        htmlEn: lesson.markdown.en === null ? null : renderLesson(lesson.markdown.en, manifest.slug),
+        htmlEs: lesson.markdown.es === null ? null : renderLesson(lesson.markdown.es, manifest.slug),
+      }),
+    );
+    for (const row of lessonRows) await tx.insert(Lesson, row);
+    const quizzes = [...pkg.quizzes].sort((a, b) => (moduleOrder.get(a.moduleSlug)! - moduleOrder.get(b.moduleSlug)!) || a.slug.localeCompare(b.slug));
+    let position = 0;
+    for (const quiz of quizzes) {
+      await tx.insert(
+        Quiz,
+        tx.create(Quiz, {
+          courseVersionId: version.id,
+          moduleSlug: quiz.moduleSlug,
+          slug: quiz.slug,
+          kind: quiz.kind,
+          passMark: quiz.passMark,
+          maxAttempts: quiz.maxAttempts,
+          position: ++position,
+          questions: JSON.stringify(quiz.questions),
+        }),
+      );
+    }
+    await tx.update(Course, { id: course.id }, { currentVersionId: version.id });
+    return 'imported';
+  }
+}

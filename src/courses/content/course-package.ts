@@ -1,0 +1,83 @@
+/** The shape of a validated content package (DESIGN.md "Content packages"). */
+export type QuizKind = 'pre' | 'post' | 'check';
+export const QUIZ_KINDS: QuizKind[] = ['pre', 'post', 'check'];
+
+export interface Localised {
+  en: string;
+  es: string;
+}
+
+export interface CertificationRule {
+  lessonsComplete: boolean;
+  postTestPassMark: number;
+  attendancePercent: number;
+  practicumRequired: boolean;
+  validityMonths: number;
+}
+
+export interface ModuleManifest {
+  slug: string;
+  order: number;
+  deliverable: boolean;
+  title: Localised;
+  summary: Localised | null;
+}
+
+export interface CourseManifest {
+  slug: string;
+  version: number;
+  title: Localised;
+  summary: Localised;
+  audience: Localised | null;
+  estimatedHours: number;
+  certification: CertificationRule;
+  modules: ModuleManifest[];
+}
+
+export interface QuizOption {
+  id: string;
+  text: Localised;
+  correct: boolean;
+}
+
+export interface QuizQuestion {
+  id: string;
+  multiple: boolean;
+  text: Localised;
+  options: QuizOption[];
+}
+
+export interface QuizDefinition {
+  slug: string;
+  moduleSlug: string;
+  kind: QuizKind;
+  passMark: number;
+  maxAttempts: number | null;
+  questions: QuizQuestion[];
+}
+
+export interface LessonDefinition {
+  slug: string;
+  moduleSlug: string;
+  /** The file-name number (`01-…`): orders lessons within their module. */
+  number: number;
+  minutes: number;
+  title: { en: string | null; es: string | null };
+  markdown: { en: string | null; es: string | null };
+}
+
+export interface CoursePackage {
+  manifest: CourseManifest;
+  lessons: LessonDefinition[];
+  quizzes: QuizDefinition[];
+  checksum: string;
+  assets: string[];
+}
+
+/** One reason a package is refused (or a warning), with the file and, where known, the line. */
+export interface PackageProblem {
+  file: string;
+  line?: number;
+  reason: string;
+  warning?: boolean;
+}

@@ -1,0 +1,70 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import type { AuthUser } from '../auth/auth-user';
+import { Authenticated, CurrentUser, Roles } from '../common/decorators/access.decorators';
+import { resolveLanguage } from '../i18n/language';
+import { CatalogueService } from './catalogue.service';
+import { CoursesError } from './courses.errors';
+import { toCourseJson, toEnrolmentJson, toQuizJson } from './course.view';
+import { QuizAttemptDto } from './dto/courses.dto';
+import { LearningService } from './learning.service';
+
+@ApiTags('courses')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class CoursesApiController {
+  constructor(
+    private readonly catalogue: CatalogueService,
+    private readonly learning: LearningService,
+  ) {}
+
+  @Get('courses')
+  @Authenticated()
+  async list(@Req() req: Request) {
+    const lang = resolveLanguage(req);
+    const items = (await this.catalogue.currentOutlines()).map((o) => toCourseJson(o, lang));
+    return { items, total: items.length };
+  }
+
+  @Get('courses/:slug')
+  @Authenticated()
+  async one(@Param('slug') slug: string, @Req() req: Request) {
+    const outline = await this.catalogue.currentOutline(slug);
+    if (!outline) throw new CoursesError('not-found', 'course-not-found');
+    return toCourseJson(outline, resolveLanguage(req));
+  }
+
+  @Post('courses/:slug/enrolments')
+  @Roles('trainer')
+  async enrol(@CurrentUser() actor: AuthUser, @Param('slug') slug: string) {
+    return toEnrolmentJson(await this.learning.enrolSelf(actor, slug));
+  }
+
+  @Get('enrolments/:id')
+  @Authenticated()
+  async enrolment(@CurrentUser() actor: AuthUser, @Param('id') id: string) {
+    return toEnrolmentJson(await this.learning.get(actor, id));
+  }
+
+  @Post('enrolments/:id/lessons/:lessonSlug/complete')
+  @Authenticated()
+  @HttpCode(200)
+  async complete(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('lessonSlug') lessonSlug: string) {
+    return toEnrolmentJson(await this.learning.completeLesson(actor, id, lessonSlug));
+  }
+
+  @Get('enrolments/:id/quizzes/:quizSlug')
+  @Authenticated()
+  async quiz(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('quizSlug') quizSlug: string, @Req() req: Request) {
+    const { state } = await this.learning.quizState(actor, id, quizSlug);
+    return { ...toQuizJson(state.quiz, resolveLanguage(req)), attemptsUsed: state.attemptsUsed, open: !state.closedBecause };
+  }
+
+  @Post('enrolments/:id/quizzes/:quizSlug/attempts')
+  @Authenticated()
+  async attempt(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('quizSlug') quizSlug: string, @Body() dto: QuizAttemptDto) {
+    const { attempt } = await this.learning.submitAttempt(actor, id, quizSlug, dto.answers);
+    return { score: attempt.score, passed: attempt.passed, attemptNumber: attempt.attemptNumber };
+  }
+}

@@ -1,0 +1,30 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { MeContributors } from '../auth/me-contributors';
+import { UsersModule } from '../users/users.module';
+import { CatalogueService } from './catalogue.service';
+import { ContentImporter } from './content/content-importer';
+import { ContentAdminPagesController } from './content-admin.pages.controller';
+import { CoursesApiController } from './courses.api.controller';
+import { CoursesPagesController } from './courses.pages.controller';
+import { CoursesRepository } from './courses.repository';
+import { LearningService } from './learning.service';
+import { ReferralContactsService } from './referral-contacts.service';
+
+@Module({
+  imports: [UsersModule],
+  controllers: [CoursesPagesController, CoursesApiController, ContentAdminPagesController],
+  providers: [CoursesRepository, CatalogueService, LearningService, ContentImporter, ReferralContactsService],
+  exports: [CatalogueService, LearningService, ContentImporter],
+})
+export class CoursesModule implements OnModuleInit {
+  constructor(
+    private readonly me: MeContributors,
+    private readonly learning: LearningService,
+  ) {}
+
+  onModuleInit(): void {
+    this.me.registerEnrolmentSource(async (actor) =>
+      (await this.learning.enrolmentsOf(actor.id)).map((p) => ({ id: p.enrolment.id, courseSlug: p.outline.slug, percent: p.percent, status: p.enrolment.status })),
+    );
+  }
+}

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { Database } from '../database/database.service';
+import { ContentImport } from './content-import.entity';
+import { CourseVersion } from './course-version.entity';
+import { Course } from './course.entity';
+import { Enrolment } from './enrolment.entity';
+import { LessonCompletion } from './lesson-completion.entity';
+import { Lesson } from './lesson.entity';
+import { QuizAttempt } from './quiz-attempt.entity';
+import { Quiz } from './quiz.entity';
+import { ReferralContact } from './referral-contact.entity';
+
+/** Every query on courses, their versions, lessons, quizzes, enrolments and progress. */
+@Injectable()
+export class CoursesRepository {
+  constructor(private readonly db: Database) {}
+
+  private m(tx?: EntityManager): EntityManager {
+    return tx ?? this.db.manager;
+  }
+
+  findCourses(): Promise<Course[]> {
+    return this.db.manager.find(Course, { order: { slug: 'ASC' } });
+  }
+
+  findCourseBySlug(slug: string, tx?: EntityManager): Promise<Course | null> {
+    return this.m(tx).findOne(Course, { where: { slug } });
+  }
+
+  findCoursesByIds(ids: string[]): Promise<Course[]> {
+    return ids.length ? this.db.manager.find(Course, { where: { id: In(ids) } }) : Promise.resolve([]);
+  }
+
+  findVersionsByIds(ids: string[]): Promise<CourseVersion[]> {
+    return ids.length ? this.db.manager.find(CourseVersion, { where: { id: In(ids) } }) : Promise.resolve([]);
+  }
+
+  findVersionsOfCourses(courseIds: string[]): Promise<Pick<CourseVersion, 'id' | 'courseId' | 'version' | 'importedAt'>[]> {
+    if (!courseIds.length) return Promise.resolve([]);
+    return this.db.manager.find(CourseVersion, { select: { id: true, courseId: true, version: true, importedAt: true }, where: { courseId: In(courseIds) }, order: { version: 'DESC' } });
+  }
+
+  findLessonsOfVersions(versionIds: string[]): Promise<Lesson[]> {
+    if (!versionIds.length) return Promise.resolve([]);
+    return this.db.manager.find(Lesson, {
+      select: { id: true, courseVersionId: true, moduleSlug: true, slug: true, position: true, minutes: true, titleEn: true, titleEs: true },
+      where: { courseVersionId: In(versionIds) },
+      order: { position: 'ASC' },
+    });
+  }
+
+  findLesson(versionId: string, slug: string): Promise<Lesson | null> {
+    return this.db.manager.findOne(Lesson, { where: { courseVersionId: versionId, slug } });
+  }
+
+  findQuizzesOfVersions(versionIds: string[]): Promise<Quiz[]> {
+    if (!versionIds.length) return Promise.resolve([]);
+    return this.db.manager.find(Quiz, { where: { courseVersionId: In(versionIds) }, order: { position: 'ASC' } });
+  }
+
+  findEnrolment(id: string, tx?: EntityManager): Promise<Enrolment | null> {
+    return this.m(tx).findOne(Enrolment, { where: { id } });
+  }
+
+  findEnrolmentOf(userId: string, courseId: string, tx?: EntityManager): Promise<Enrolment | null> {
+    return this.m(tx).findOne(Enrolment, { where: { userId, courseId } });
+  }
+
+  findEnrolmentsOfUser(userId: string): Promise<Enrolment[]> {
+    return this.db.manager.find(Enrolment, { where: { userId }, order: { enrolledAt: 'ASC' } });
+  }
+
+  completedSlugsByEnrolments(enrolmentIds: string[], tx?: EntityManager): Promise<Pick<LessonCompletion, 'enrolmentId' | 'lessonSlug'>[]> {
+    if (!enrolmentIds.length) return Promise.resolve([]);
+    return this.m(tx).find(LessonCompletion, { select: { enrolmentId: true, lessonSlug: true }, where: { enrolmentId: In(enrolmentIds) } });
+  }
+
+  attemptsByEnrolments(enrolmentIds: string[], tx?: EntityManager): Promise<QuizAttempt[]> {
+    if (!enrolmentIds.length) return Promise.resolve([]);
+    return this.m(tx).find(QuizAttempt, { where: { enrolmentId: In(enrolmentIds) }, order: { attemptNumber: 'ASC' } });
+  }
+
+  lastAttempt(enrolmentId: string, quizSlug: string): Promise<QuizAttempt | null> {
+    return this.db.manager.findOne(QuizAttempt, { where: { enrolmentId, quizSlug }, order: { attemptNumber: 'DESC' } });
+  }
+
+  recentImports(limit: number): Promise<ContentImport[]> {
+    return this.db.manager.find(ContentImport, { order: { at: 'DESC' }, take: limit });
+  }
+
+  findContacts(codes: string[]): Promise<ReferralContact[]> {
+    return this.db.manager.find(ReferralContact, { where: { countryCode: In(codes) } });
+  }
+
+  allContacts(): Promise<ReferralContact[]> {
+    return this.db.manager.find(ReferralContact, { order: { countryCode: 'ASC' } });
+  }
+}

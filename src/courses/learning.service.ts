@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user';
+import { countryScopeOf } from '../common/access/scope';
+import { Clock } from '../common/clock';
+import { InputError } from '../common/errors/app-errors';
+import { Database } from '../database/database.service';
+import { UsersRepository } from '../users/users.repository';
+import { CatalogueService, CourseOutline, QuizOutline } from './catalogue.service';
+import { CoursesError } from './courses.errors';
+import { CoursesRepository } from './courses.repository';
+import { Enrolment, EnrolmentStatus } from './enrolment.entity';
+import { LessonCompletion } from './lesson-completion.entity';
+import { QuizAttempt } from './quiz-attempt.entity';
+import { Answers, answerProblems, scoreAnswers } from './scoring';
+
+export interface QuizResult {
+  quizSlug: string;
+  kind: QuizOutline['kind'];
+  bestScore: number | null;
+  passed: boolean;
+  attempts: number;
+}
+
+export interface EnrolmentProgress {
+  enrolment: Enrolment;
+  outline: CourseOutline;
+  completedLessons: string[];
+  percent: number;
+  quizResults: QuizResult[];
+}
+
+export interface QuizState {
+  quiz: QuizOutline;
+  attemptsUsed: number;
+  /** Why no more attempts can be made, as an error code; undefined when open. */
+  closedBecause?: 'pre-test-closed' | 'no-attempts-left';
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Enrolment, lesson progress and quizzes: the rules of DESIGN.md "Content packages" and API.md "Courses and learning". */
+@Injectable()
+export class LearningService {
+  constructor(
+    private readonly db: Database,
+    private readonly courses: CoursesRepository,
+    private readonly catalogue: CatalogueService,
+    private readonly users: UsersRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A trainer enrols themselves in the current version of a course; 409 when already enrolled. */
+  async enrolSelf(actor: AuthUser, courseSlug: string): Promise<EnrolmentProgress> {
+    if (actor.role !== 'trainer') throw new CoursesError('forbidden', 'only-trainers-enrol');
+    const enrolment = await this.db.transaction(async (tx) => {
+      const existing = await this.enrolUser(tx, actor.id, courseSlug);
+      if (!existing.created) throw new CoursesError('conflict', 'already-enrolled', {}, 'courseSlug');
+      return existing.enrolment;
+    });
+    return this.progressOf(enrolment);
+  }
+
+  /** Enrols `userId` (cohort rosters use this too); returns the existing enrolment when there is one. */
+  async enrolUser(tx: EntityManager, userId: string, courseSlug: string): Promise<{ enrolment: Enrolment; created: boolean }> {
+    const course = await this.courses.findCourseBySlug(courseSlug, tx);
+    if (!course?.currentVersionId) throw new CoursesError('not-found', 'course-not-found');
+    const existing = await this.courses.findEnrolmentOf(userId, course.id, tx);
+    if (existing) return { enrolment: existing, created: false };
+    const enrolment = tx.create(Enrolment, {
+      userId,
+      courseId: course.id,
+      courseVersionId: course.currentVersionId,
+      status: 'enrolled',
+      enrolledAt: this.clock.now(),
+      startedAt: null,
+      completedAt: null,
+    });
+    await tx.insert(Enrolment, enrolment);
+    return { enrolment, created: true };
+  }
+
+  /** The user's enrolments with progress (three queries whatever the number of enrolments). */
+  async enrolmentsOf(userId: string): Promise<EnrolmentProgress[]> {
+    const enrolments = await this.courses.findEnrolmentsOfUser(userId);
+    return this.progressMany(enrolments);
+  }
+
+  /** One enrolment, for its owner, an admin, or a manager whose scope includes the trainer. */
+  async get(actor: AuthUser, enrolmentId: string): Promise<EnrolmentProgress> {
+    const enrolment = await this.readable(actor, enrolmentId);
+    return this.progressOf(enrolment);
+  }
+
+  async completeLesson(actor: AuthUser, enrolmentId: string, lessonSlug: string): Promise<EnrolmentProgress> {
+    const enrolment = await this.owned(actor, enrolmentId);
+    const [outline] = await this.catalogue.outlines([enrolment.courseVersionId]);
+    if (!outline.lessons.some((l) => l.slug === lessonSlug)) throw new CoursesError('not-found', 'lesson-not-found');
+    await this.db.transaction(async (tx) => {
+      const done = await this.courses.completedSlugsByEnrolments([enrolment.id], tx);
+      if (!done.some((d) => d.lessonSlug === lessonSlug)) {
+        await tx.insert(LessonCompletion, tx.create(LessonCompletion, { enrolmentId: enrolment.id, lessonSlug, completedAt: this.clock.now() }));
+      }
+      const slugs = new Set([...done.map((d) => d.lessonSlug), lessonSlug]);
+      const allDone = outline.lessons.every((l) => slugs.has(l.slug));
+      await this.setStatus(tx, enrolment, allDone ? 'completed' : 'in_progress');
+    });
+    return this.get(actor, enrolmentId);
+  }
+
+  /** The quiz and whether it can be taken now. Only the owner may see a quiz. */
+  async quizState(actor: AuthUser, enrolmentId: string, quizSlug: string): Promise<{ progress: EnrolmentProgress; state: QuizState }> {
+    const enrolment = await this.owned(actor, enrolmentId);
+    const progress = await this.progressOf(enrolment);
+    const quiz = progress.outline.quizzes.find((q) => q.slug === quizSlug);
+    if (!quiz) throw new CoursesError('not-found', 'quiz-not-found');
+    const attemptsUsed = progress.quizResults.find((r) => r.quizSlug === quizSlug)?.attempts ?? 0;
+    let closedBecause: QuizState['closedBecause'];
+    // The pre-test is the baseline of knowledge gain: it closes once a first lesson is done.
+    if (quiz.kind === 'pre' && progress.completedLessons.length > 0 && attemptsUsed === 0) closedBecause = 'pre-test-closed';
+    else if (quiz.maxAttempts !== null && attemptsUsed >= quiz.maxAttempts) closedBecause = 'no-attempts-left';
+    return { progress, state: { quiz, attemptsUsed, closedBecause } };
+  }
+
+  /** Scores an attempt on the server; the best score counts. */
+  async submitAttempt(actor: AuthUser, enrolmentId: string, quizSlug: string, answers: unknown): Promise<{ attempt: QuizAttempt; quiz: QuizOutline }> {
+    const { progress, state } = await this.quizState(actor, enrolmentId, quizSlug);
+    const problems = answerProblems(state.quiz.questions, answers);
+    if (Object.keys(problems).length) throw new InputError(problems);
+    if (state.closedBecause) throw new CoursesError('unprocessable', state.closedBecause, { max: state.quiz.maxAttempts ?? 0 });
+    const scored = scoreAnswers(state.quiz.questions, answers as Answers);
+    const attempt = await this.db.transaction(async (tx) => {
+      const previous = await tx.count(QuizAttempt, { where: { enrolmentId, quizSlug } });
+      if (state.quiz.maxAttempts !== null && previous >= state.quiz.maxAttempts) {
+        throw new CoursesError('unprocessable', 'no-attempts-left', { max: state.quiz.maxAttempts });
+      }
+      const row = tx.create(QuizAttempt, {
+        enrolmentId,
+        quizSlug,
+        kind: state.quiz.kind,
+        attemptNumber: previous + 1,
+        score: scored.score,
+        passed: scored.score >= state.quiz.passMark,
+        answers: JSON.stringify(answers),
+        results: JSON.stringify(scored.results),
+        submittedAt: this.clock.now(),
+      });
+      await tx.insert(QuizAttempt, row);
+      if (progress.enrolment.status === 'enrolled') await this.setStatus(tx, progress.enrolment, 'in_progress');
+      return row;
+    });
+    return { attempt, quiz: state.quiz };
+  }
+
+  async lastAttempt(actor: AuthUser, enrolmentId: string, quizSlug: string): Promise<QuizAttempt | null> {
+    await this.owned(actor, enrolmentId);
+    return this.courses.lastAttempt(enrolmentId, quizSlug);
+  }
+
+  /** Only the owner studies, completes lessons and takes quizzes. */
+  async owned(actor: AuthUser, enrolmentId: string): Promise<Enrolment> {
+    const enrolment = UUID.test(enrolmentId) ? await this.courses.findEnrolment(enrolmentId) : null;
+    if (!enrolment) throw new CoursesError('not-found', 'enrolment-not-found');
+    if (enrolment.userId !== actor.id) throw new CoursesError('forbidden', 'not-your-enrolment');
+    return enrolment;
+  }
+
+  private async readable(actor: AuthUser, enrolmentId: string): Promise<Enrolment> {
+    const enrolment = UUID.test(enrolmentId) ? await this.courses.findEnrolment(enrolmentId) : null;
+    if (!enrolment) throw new CoursesError('not-found', 'enrolment-not-found');
+    if (enrolment.userId === actor.id || actor.role === 'admin') return enrolment;
+    if (actor.role === 'manager') {
+      const scope = countryScopeOf(actor);
+      if (scope === null) return enrolment;
+      const owner = await this.users.findById(enrolment.userId);
+      if (owner?.countryCode === scope) return enrolment;
+    }
+    throw new CoursesError('forbidden', 'not-your-enrolment');
+  }
+
+  private async setStatus(tx: EntityManager, enrolment: Enrolment, status: EnrolmentStatus): Promise<void> {
+    if (enrolment.status === status || (enrolment.status === 'completed' && status === 'in_progress')) return;
+    const now = this.clock.now();
+    const changes: Partial<Enrolment> = { status };
+    if (!enrolment.startedAt) changes.startedAt = now;
+    if (status === 'completed') changes.completedAt = now;
+    await tx.update(Enrolment, { id: enrolment.id }, changes);
+    Object.assign(enrolment, changes);
+  }
+
+  private async progressOf(enrolment: Enrolment): Promise<EnrolmentProgress> {
+    return (await this.progressMany([enrolment]))[0];
+  }
+
+  private async progressMany(enrolments: Enrolment[]): Promise<EnrolmentProgress[]> {
+    if (!enrolments.length) return [];
+    const ids = enrolments.map((e) => e.id);
+    const [outlines, done, attempts] = await Promise.all([
+      this.catalogue.outlines(enrolments.map((e) => e.courseVersionId)),
+      this.courses.completedSlugsByEnrolments(ids),
+      this.courses.attemptsByEnrolments(ids),
+    ]);
+    const outlineOf = new Map(outlines.map((o) => [o.versionId, o]));
+    return enrolments.map((enrolment) => {
+      const outline = outlineOf.get(enrolment.courseVersionId) as CourseOutline;
+      const slugs = new Set(done.filter((d) => d.enrolmentId === enrolment.id).map((d) => d.lessonSlug));
+      const completedLessons = outline.lessons.filter((l) => slugs.has(l.slug)).map((l) => l.slug);
+      const own = attempts.filter((a) => a.enrolmentId === enrolment.id);
+      const quizResults = outline.quizzes.map((quiz) => {
+        const mine = own.filter((a) => a.quizSlug === quiz.slug);
+        const best = mine.length ? Math.max(...mine.map((a) => a.score)) : null;
+        return { quizSlug: quiz.slug, kind: quiz.kind, bestScore: best, passed: best !== null && best >= quiz.passMark, attempts: mine.length };
+      });
+      const percent = outline.lessons.length ? Math.round((completedLessons.length / outline.lessons.length) * 100) : 0;
+      return { enrolment, outline, completedLessons, percent, quizResults };
+    });
+  }
+}

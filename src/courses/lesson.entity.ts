@@ -1,0 +1,37 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { newId } from '../database/columns';
+
+/** A lesson of one course version; HTML rendered and sanitised once, at import. */
+@Entity('lessons')
+export class Lesson {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string = newId();
+
+  @Column({ type: 'varchar', length: 36 })
+  courseVersionId: string;
+
+  @Column({ type: 'varchar', length: 80 })
+  moduleSlug: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  slug: string;
+
+  /** Order in the whole course (module order, then file number). */
+  @Column({ type: 'integer' })
+  position: number;
+
+  @Column({ type: 'integer' })
+  minutes: number;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  titleEn: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  titleEs: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  htmlEn: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  htmlEs: string | null;
+}

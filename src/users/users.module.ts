@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { AuthApiController } from '../auth/auth.api.controller';
+import { AuthPagesController } from '../auth/auth.pages.controller';
+import { AuthService } from '../auth/auth.service';
+import { JwtStrategy } from '../auth/jwt.strategy';
+import { LinkTokensService } from '../auth/link-tokens.service';
+import { MeContributors } from '../auth/me-contributors';
+import { SessionsService } from '../auth/sessions.service';
+import { APP_CONFIG, type AppConfig } from '../config/app.config';
+import { AccountPagesController } from './account.pages.controller';
+import { UsersApiController } from './users.api.controller';
+import { UsersPagesController } from './users.pages.controller';
+import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+
+/** Accounts and authentication: users, sessions, invitations, password reset. */
+@Module({
+  imports: [
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+    }),
+  ],
+  controllers: [AuthPagesController, AuthApiController, AccountPagesController, UsersPagesController, UsersApiController],
+  providers: [SessionsService, LinkTokensService, AuthService, JwtStrategy, MeContributors, UsersRepository, UsersService],
+  exports: [UsersService, UsersRepository, MeContributors, SessionsService, AuthService],
+})
+export class UsersModule {}
