@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../auth/auth-user';
 import { Authenticated, CurrentUser, Roles } from '../common/decorators/access.decorators';
 import { DomainError } from '../common/errors/app-errors';
 import { redirectWithFlash } from '../common/http/flash';
-import { CONTENT_DIR } from '../common/paths';
+import { APP_CONFIG, type AppConfig } from '../config/app.config';
 import { t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
 import type { Language } from '../users/user-role.enum';
@@ -58,6 +58,7 @@ export class CoursesPagesController {
     private readonly learning: LearningService,
     private readonly contacts: ReferralContactsService,
     private readonly courses: CoursesRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('courses')
@@ -260,7 +261,7 @@ export class CoursesPagesController {
   async asset(@Param('course') course: string, @Param('file') file: string, @Res() res: Response) {
     const known = /^[a-z0-9-]{1,80}$/.test(course) && /^[A-Za-z0-9][A-Za-z0-9._-]*\.(png|jpe?g|gif|svg|webp)$/.test(file) && (await this.courses.findCourseBySlug(course));
     if (!known) throw new CoursesError('not-found', 'asset-not-found');
-    res.sendFile(`${course}/assets/${file}`, { root: CONTENT_DIR, maxAge: '30d', immutable: false, headers: { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" } }, (error) => {
+    res.sendFile(`${course}/assets/${file}`, { root: this.config.contentDir, maxAge: '30d', immutable: false, headers: { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" } }, (error) => {
       if (error && !res.headersSent) res.status(404).end();
     });
   }

@@ -67,6 +67,10 @@ export class CoursesRepository {
     return this.m(tx).findOne(Enrolment, { where: { userId, courseId } });
   }
 
+  findEnrolmentsByIds(ids: string[]): Promise<Enrolment[]> {
+    return ids.length ? this.db.manager.find(Enrolment, { where: { id: In(ids) } }) : Promise.resolve([]);
+  }
+
   findEnrolmentsOfUser(userId: string): Promise<Enrolment[]> {
     return this.db.manager.find(Enrolment, { where: { userId }, order: { enrolledAt: 'ASC' } });
   }

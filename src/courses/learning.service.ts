@@ -86,6 +86,12 @@ export class LearningService {
     return this.progressMany(enrolments);
   }
 
+  /** Progress of enrolments by id, for cohort rosters (no access check: the caller checked the cohort). */
+  async progressOfEnrolments(ids: string[]): Promise<EnrolmentProgress[]> {
+    if (!ids.length) return [];
+    return this.progressMany(await this.courses.findEnrolmentsByIds(ids));
+  }
+
   /** One enrolment, for its owner, an admin, or a manager whose scope includes the trainer. */
   async get(actor: AuthUser, enrolmentId: string): Promise<EnrolmentProgress> {
     const enrolment = await this.readable(actor, enrolmentId);

@@ -1,9 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
-import { CONTENT_DIR } from '../../common/paths';
+import { APP_CONFIG, type AppConfig } from '../../config/app.config';
 import { Database } from '../../database/database.service';
 import { ContentImport, ImportOutcome } from '../content-import.entity';
 import { CourseVersion } from '../course-version.entity';
@@ -39,9 +39,11 @@ export class ContentImporter {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async importAll(root = CONTENT_DIR): Promise<ImportResult[]> {
+  /** Imports every package under `root`: the configured content folder (CONTENT_DIR) unless told otherwise. */
+  async importAll(root = this.config.contentDir): Promise<ImportResult[]> {
     if (!existsSync(root)) return [];
     const results: ImportResult[] = [];
     for (const name of readdirSync(root).sort()) {

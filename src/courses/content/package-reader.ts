@@ -153,8 +153,13 @@ function parseYaml(text: string, file: string, fail: (f: string, r: string, l?: 
   }
 }
 
-function lineOf(text: string, pattern: RegExp): number | undefined {
-  const match = pattern.exec(text);
+/** The 1-based line of the first (or, with a global pattern, the `nth`) match. */
+function lineOf(text: string, pattern: RegExp, nth = 1): number | undefined {
+  let match: RegExpExecArray | null = null;
+  for (let i = 0; i < nth; i++) {
+    match = pattern.exec(text);
+    if (!match || !pattern.global) break;
+  }
   if (!match) return undefined;
   return text.slice(0, match.index).split('\n').length;
 }
@@ -303,9 +308,12 @@ function readQuiz(slug: string, moduleSlug: string, text: string, file: string, 
   if (!Array.isArray(raw.questions) || raw.questions.length === 0) bad('questions must list at least one question', lineOf(text, /^questions:/m));
   else {
     const ids = new Set<string>();
+    const occurrences = new Map<string, number>();
     raw.questions.forEach((q: unknown, i: number) => {
       const id = isObj(q) && typeof q.id === 'string' ? q.id : undefined;
-      const line = id ? lineOf(text, new RegExp(`-\\s*id:\\s*["']?${id.replace(/[^A-Za-z0-9_-]/g, '')}["']?\\s*$`, 'm')) : undefined;
+      // The line of this question: the n-th "- id: <id>" when the id occurs more than once.
+      if (id) occurrences.set(id, (occurrences.get(id) ?? 0) + 1);
+      const line = id ? lineOf(text, new RegExp(`-\\s*id:\\s*["']?${id.replace(/[^A-Za-z0-9_-]/g, '')}["']?\\s*$`, 'gm'), occurrences.get(id)) : undefined;
       const where = `question ${id ?? `#${i + 1}`}`;
       if (!isObj(q)) return bad(`${where}: must be a mapping`);
       if (!id || !ITEM_ID.test(id)) return bad(`${where}: id must be letters, digits, - or _`, line);
