@@ -2,5 +2,6 @@
 import { CreateAccounts1764130000000 } from './1764130000000-CreateAccounts';
 import { CreateOutbox1764130100000 } from './1764130100000-CreateOutbox';
 import { CreateCourses1764130200000 } from './1764130200000-CreateCourses';
+import { CreateCohortsAndCertifications1764130300000 } from './1764130300000-CreateCohortsAndCertifications';
 
-export const migrations = [CreateAccounts1764130000000, CreateOutbox1764130100000, CreateCourses1764130200000];
+export const migrations = [CreateAccounts1764130000000, CreateOutbox1764130100000, CreateCourses1764130200000, CreateCohortsAndCertifications1764130300000];

@@ -16,6 +16,8 @@ import { HomePagesController } from './home/home.pages.controller';
 import { MailTransport } from './mail/mail-transport';
 import { MailWorker } from './mail/mail-worker';
 import { CoursesModule } from './courses/courses.module';
+import { CohortsModule } from './cohorts/cohorts.module';
+import { CertificationModule } from './certification/certification.module';
 import { UsersModule } from './users/users.module';
 import { OutboxService } from './mail/outbox.service';
 
@@ -60,6 +62,8 @@ export class AppModule {
         CoreModule.register(options),
         UsersModule,
         CoursesModule,
+        CohortsModule,
+        CertificationModule,
       ],
       controllers: [HomePagesController, AdminPagesController, HealthController],
       providers: [

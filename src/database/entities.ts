@@ -14,6 +14,10 @@ import { Enrolment } from '../courses/enrolment.entity';
 import { LessonCompletion } from '../courses/lesson-completion.entity';
 import { QuizAttempt } from '../courses/quiz-attempt.entity';
 import { ReferralContact } from '../courses/referral-contact.entity';
+import { Cohort } from '../cohorts/cohort.entity';
+import { Attendance, CohortDay, CohortFacilitator, CohortParticipant, PracticumResult } from '../cohorts/cohort-member.entities';
+import { Certification } from '../certification/certification.entity';
 
 export const entities = [User, AuthToken, UserSession, OutboxMessage, RateLimitBucket, AuditEntry, JobLease,
-  Course, CourseVersion, Lesson, Quiz, ContentImport, Enrolment, LessonCompletion, QuizAttempt, ReferralContact];
+  Course, CourseVersion, Lesson, Quiz, ContentImport, Enrolment, LessonCompletion, QuizAttempt, ReferralContact,
+  Cohort, CohortFacilitator, CohortParticipant, CohortDay, Attendance, PracticumResult, Certification];

@@ -70,6 +70,43 @@ export class UsersService {
     });
   }
 
+  /**
+   * Inside the caller's transaction: the trainer with this email, or a new invited trainer (with the
+   * invitation mail queued). Used by cohort rosters; an existing account must be an active or invited trainer.
+   */
+  async findOrInviteTrainer(
+    tx: EntityManager,
+    actor: AuthUser,
+    data: { email: string; name: string; sex?: User['sex']; organisation?: string | null; countryCode: string | null },
+  ): Promise<{ user: User; created: boolean }> {
+    const existing = await this.users.findByEmail(data.email, tx);
+    if (existing) {
+      if (existing.role !== 'trainer') throw conflict('users.not-a-trainer', { email: existing.email }, 'email');
+      if (existing.status === 'disabled') throw conflict('users.account-disabled', { email: existing.email }, 'email');
+      return { user: existing, created: false };
+    }
+    this.requireManageable(actor, 'trainer');
+    const now = this.clock.now();
+    const user = tx.create(User, {
+      email: data.email.trim().toLowerCase(),
+      name: data.name,
+      role: 'trainer',
+      sex: data.sex ?? 'unspecified',
+      language: actor.language,
+      countryCode: data.countryCode,
+      organisation: data.organisation ?? null,
+      status: 'invited',
+      passwordHash: null,
+      createdAt: now,
+      updatedAt: now,
+      lastLoginAt: null,
+    });
+    await tx.insert(User, user);
+    await this.audit.record(tx, actor.id, 'user.create', { type: 'user', id: user.id }, null, { role: 'trainer', countryCode: data.countryCode });
+    await this.sendInvitation(tx, user, actor.name);
+    return { user, created: true };
+  }
+
   /** Creates a user with no actor (first admin from the environment, demo seed). */
   async createSystemUser(tx: EntityManager, data: Pick<User, 'email' | 'name' | 'role'> & Partial<User>, password: string): Promise<User> {
     const now = this.clock.now();

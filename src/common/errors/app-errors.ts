@@ -17,6 +17,9 @@ export class DomainError extends Error {
   ) {
     super(code);
   }
+
+  /** Extra machine-readable facts for the API body (e.g. unmet conditions). */
+  details?: Record<string, unknown>;
 }
 
 export const notFound = (code = 'not-found', params?: MessageParams) => new DomainError('not-found', code, params);

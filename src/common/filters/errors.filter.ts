@@ -70,6 +70,7 @@ export function sendApiError(res: Response, lang: Language, error: unknown, stat
     if (error instanceof DomainError) {
       body.code = error.code;
       if (error.field) body.field = error.field;
+      if (error.details) Object.assign(body, error.details);
     }
   }
   res.status(status).json(body);

@@ -12,6 +12,8 @@ const ITEMS: NavItem[] = [
   { href: '/', key: 'nav.home', roles: 'all' },
   { href: '/learn', key: 'nav.learning', roles: ['trainer'] },
   { href: '/courses', key: 'nav.courses', roles: 'all' },
+  { href: '/cohorts', key: 'nav.cohorts', roles: ['admin', 'manager', 'trainer'] },
+  { href: '/certifications', key: 'nav.certifications', roles: ['admin', 'manager', 'trainer'] },
   { href: '/admin/users', key: 'nav.users', roles: ['admin', 'manager'] },
   { href: '/admin/content', key: 'nav.content', roles: ['admin'] },
   { href: '/admin/outbox', key: 'nav.outbox', roles: ['admin'] },

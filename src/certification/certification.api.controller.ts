@@ -1,0 +1,78 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import type { AuthUser } from '../auth/auth-user';
+import { Authenticated, CurrentUser, Public, Roles } from '../common/decorators/access.decorators';
+import { resolveLanguage } from '../i18n/language';
+import { CertificationError, NotEligibleError } from './certification.errors';
+import { t } from '../i18n/i18n';
+import { conditionParams } from '../cohorts/cohorts.api.controller';
+import { CertificationService } from './certification.service';
+import { toCertificationJson, toVerificationJson } from './certification.view';
+import { IssueCertificationDto, ListCertificationsQuery, RevokeDto } from './dto/certification.dto';
+
+@ApiTags('certifications')
+@Controller('api/v1')
+export class CertificationApiController {
+  constructor(private readonly certifications: CertificationService) {}
+
+  @Post('certifications')
+  @Roles('manager', 'admin')
+  @ApiBearerAuth()
+  async issue(@CurrentUser() actor: AuthUser, @Body() dto: IssueCertificationDto, @Req() req: Request) {
+    try {
+      const cert = await this.certifications.issue(actor, dto);
+      return toCertificationJson(await this.certifications.get(actor, cert.code));
+    } catch (error) {
+      if (error instanceof NotEligibleError) {
+        const lang = resolveLanguage(req);
+        error.details = {
+          conditions: error.unmet.map((c) => ({ code: c.code, met: c.met, detail: t(lang, `certification.condition.${c.code}.detail`, conditionParams(lang, c.params)), values: c.params })),
+        };
+      }
+      throw error;
+    }
+  }
+
+  @Get('certifications')
+  @Authenticated()
+  @ApiBearerAuth()
+  async list(@CurrentUser() actor: AuthUser, @Query() query: ListCertificationsQuery) {
+    const page = await this.certifications.list(actor, query);
+    return { items: page.items.map(toCertificationJson), total: page.total };
+  }
+
+  @Get('certifications/:code')
+  @Authenticated()
+  @ApiBearerAuth()
+  async get(@CurrentUser() actor: AuthUser, @Param('code') code: string) {
+    return toCertificationJson(await this.certifications.get(actor, code));
+  }
+
+  @Post('certifications/:code/renew')
+  @Roles('manager', 'admin')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  async renew(@CurrentUser() actor: AuthUser, @Param('code') code: string) {
+    const cert = await this.certifications.renew(actor, code);
+    return toCertificationJson(await this.certifications.get(actor, cert.code));
+  }
+
+  @Post('certifications/:code/revoke')
+  @Roles('manager', 'admin')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  async revoke(@CurrentUser() actor: AuthUser, @Param('code') code: string, @Body() dto: RevokeDto) {
+    const cert = await this.certifications.revoke(actor, code, dto.reason);
+    return toCertificationJson(await this.certifications.get(actor, cert.code));
+  }
+
+  /** Public: anyone holding a certificate's code (QR) may check it. */
+  @Get('verify/:code')
+  @Public()
+  async verify(@Param('code') code: string, @Req() req: Request) {
+    const view = await this.certifications.verify(code);
+    if (!view) throw new CertificationError('not-found', 'unknown-code');
+    return toVerificationJson(view, resolveLanguage(req));
+  }
+}

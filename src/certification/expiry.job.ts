@@ -1,0 +1,99 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { hostname } from 'node:os';
+import { In } from 'typeorm';
+import { Clock } from '../common/clock';
+import { APP_CONFIG, type AppConfig } from '../config/app.config';
+import { Database, toDialect } from '../database/database.service';
+import { JobLease } from '../database/job-lease.entity';
+import { OutboxService } from '../mail/outbox.service';
+import { User } from '../users/user.entity';
+import { Certification } from './certification.entity';
+import { CertificationRepository } from './certification.repository';
+import { CatalogueService } from '../courses/catalogue.service';
+import { addDays } from './validity';
+
+export const REMINDER_DAYS = 60;
+const JOB = 'certification-expiry';
+
+/**
+ * Daily: marks certifications past their expiry day as expired and mails holders (and the manager
+ * who issued them) 60 days before expiry, once. A lease row makes it run once per day whichever
+ * instance gets there first.
+ */
+@Injectable()
+export class CertificationExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('CertificationExpiry');
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly repo: CertificationRepository,
+    private readonly catalogue: CatalogueService,
+    private readonly outbox: OutboxService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.runWorkers) return;
+    const tick = () => void this.runIfDue().catch((error) => this.logger.error({ msg: 'expiry job failed', error: String(error) }));
+    this.timer = setInterval(tick, 60 * 60 * 1000);
+    setTimeout(tick, 2_000).unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Runs today's pass unless another instance (or an earlier run) already took today's lease. */
+  async runIfDue(): Promise<{ ran: boolean; expired: number; reminded: number }> {
+    const today = this.clock.today();
+    if (!(await this.takeLease(today))) return { ran: false, expired: 0, reminded: 0 };
+    return { ran: true, ...(await this.run(today)) };
+  }
+
+  async run(today = this.clock.today()): Promise<{ expired: number; reminded: number }> {
+    const outlines = await this.catalogue.currentOutlines();
+    return this.db.transaction(async (tx) => {
+      const expired = await this.repo.expiredBy(today, tx);
+      if (expired.length) await tx.update(Certification, { id: In(expired.map((c) => c.id)) }, { status: 'expired' });
+      const due = await this.repo.dueForReminder(addDays(today, REMINDER_DAYS), tx);
+      const people = due.length ? await tx.find(User, { where: { id: In([...new Set(due.flatMap((c) => [c.userId, c.issuedBy].filter((v): v is string => !!v)))]) } }) : [];
+      const byId = new Map(people.map((p) => [p.id, p]));
+      for (const cert of due.filter((c) => c.expiresOn >= today)) {
+        const holder = byId.get(cert.userId);
+        const manager = cert.issuedBy ? byId.get(cert.issuedBy) : undefined;
+        const title = outlines.find((o) => o.courseId === cert.courseId)?.manifest.title;
+        for (const person of [holder, manager]) {
+          if (!person || person.status !== 'active') continue;
+          await this.outbox.enqueue(tx, {
+            to: person.email,
+            template: 'certification-expiring',
+            language: person.language,
+            data: { name: person.name, holderName: holder?.name ?? '', isHolder: person === holder, courseTitle: title ? title[person.language] : '', code: cert.code, expiresOn: cert.expiresOn, verifyLink: this.outbox.link(`/verify/${cert.code}`) },
+          });
+        }
+        await tx.update(Certification, { id: cert.id }, { reminderSentAt: this.clock.now() });
+      }
+      const reminded = due.filter((c) => c.expiresOn >= today).length;
+      if (expired.length || reminded) this.logger.log({ msg: 'expiry pass', expired: expired.length, reminded });
+      return { expired: expired.length, reminded };
+    });
+  }
+
+  private async takeLease(period: string): Promise<boolean> {
+    const holder = `${hostname()}:${process.pid}`;
+    return this.db.transaction(async (tx) => {
+      const result = await tx.query(
+        toDialect(this.db.kind, `INSERT INTO job_leases (name, period, holder, taken_at) VALUES (?, ?, ?, ?)
+          ON CONFLICT (name) DO UPDATE SET period = excluded.period, holder = excluded.holder, taken_at = excluded.taken_at
+          WHERE job_leases.period <> excluded.period RETURNING name`),
+        [JOB, period, holder, this.clock.now().toISOString()],
+      );
+      const rows = (Array.isArray(result[0]) ? result[0] : result) as unknown[];
+      return rows.length > 0;
+    });
+  }
+}
+
+export { JobLease };

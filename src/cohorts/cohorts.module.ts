@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { CertificationReadModule } from '../certification/certification-read.service';
+import { CoursesModule } from '../courses/courses.module';
+import { UsersModule } from '../users/users.module';
+import { CohortsApiController } from './cohorts.api.controller';
+import { CohortsPagesController } from './cohorts.pages.controller';
+import { CohortsRepository } from './cohorts.repository';
+import { CohortsService } from './cohorts.service';
+
+@Module({
+  imports: [UsersModule, CoursesModule, CertificationReadModule],
+  controllers: [CohortsPagesController, CohortsApiController],
+  providers: [CohortsRepository, CohortsService],
+  exports: [CohortsService],
+})
+export class CohortsModule {}

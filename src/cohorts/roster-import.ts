@@ -1,0 +1,78 @@
+import { parse } from 'csv-parse/sync';
+import type { Sex } from '../users/user-role.enum';
+
+export interface RosterRow {
+  line: number;
+  name: string;
+  email: string;
+  sex: Sex;
+  organisation: string;
+  municipality: string;
+  /** Translation keys below `validation.` with parameters. */
+  problems: Array<{ key: string; params?: Record<string, string | number> }>;
+}
+
+const HEADERS: Record<string, keyof Omit<RosterRow, 'line' | 'problems'>> = {
+  name: 'name', nombre: 'name', 'full name': 'name', 'nombre completo': 'name',
+  email: 'email', 'e-mail': 'email', correo: 'email', 'correo electronico': 'email', 'correo electrónico': 'email',
+  sex: 'sex', sexo: 'sex',
+  organisation: 'organisation', organization: 'organisation', organizacion: 'organisation', 'organización': 'organisation', institucion: 'organisation', 'institución': 'organisation',
+  municipality: 'municipality', municipio: 'municipality',
+};
+
+const SEX_VALUES: Record<string, Sex> = {
+  female: 'female', f: 'female', woman: 'female', mujer: 'female', femenino: 'female',
+  male: 'male', m: 'male', man: 'male', hombre: 'male', masculino: 'male', h: 'male',
+  '': 'unspecified', unspecified: 'unspecified', 'no especificado': 'unspecified', 'prefers not to say': 'unspecified', 'prefiere no decir': 'unspecified',
+};
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const MAX_ROWS = 500;
+
+/**
+ * Parses a roster CSV (comma or semicolon, English or Spanish headers, optional BOM) into rows with
+ * their problems. Nothing is written here: the caller shows the preview, then imports all or nothing.
+ */
+export function parseRoster(text: string): { rows: RosterRow[]; fileProblem?: string } {
+  const clean = text.replace(/^\uFEFF/, '');
+  if (!clean.trim()) return { rows: [], fileProblem: 'csv-empty' };
+  const firstLine = clean.split(/\r?\n/, 1)[0];
+  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  let records: string[][];
+  try {
+    records = parse(clean, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }) as string[][];
+  } catch {
+    return { rows: [], fileProblem: 'csv-unreadable' };
+  }
+  if (records.length < 2) return { rows: [], fileProblem: 'csv-no-rows' };
+  if (records.length - 1 > MAX_ROWS) return { rows: [], fileProblem: 'csv-too-many' };
+  const columns = records[0].map((h) => HEADERS[h.trim().toLowerCase()]);
+  if (!columns.includes('name') || !columns.includes('email')) return { rows: [], fileProblem: 'csv-headers' };
+  const seen = new Map<string, number>();
+  return {
+    rows: records.slice(1).map((record, index) => {
+      const get = (key: 'name' | 'email' | 'sex' | 'organisation' | 'municipality') =>
+        (columns.indexOf(key) >= 0 ? (record[columns.indexOf(key)] ?? '') : '').trim();
+      const row: RosterRow = {
+        line: index + 2,
+        name: get('name').slice(0, 200),
+        email: get('email').toLowerCase().slice(0, 300),
+        sex: 'unspecified',
+        organisation: get('organisation').slice(0, 200),
+        municipality: get('municipality').slice(0, 200),
+        problems: [],
+      };
+      if (!row.name) row.problems.push({ key: 'required-name' });
+      else if (row.name.length > 120) row.problems.push({ key: 'length', params: { min: 1, max: 120 } });
+      if (!EMAIL.test(row.email) || row.email.length > 254) row.problems.push({ key: 'email' });
+      const sex = SEX_VALUES[get('sex').toLowerCase()];
+      if (sex) row.sex = sex;
+      else row.problems.push({ key: 'sex-value', params: { value: get('sex').slice(0, 30) } });
+      if (row.organisation.length > 160) row.problems.push({ key: 'max-length', params: { max: 160 } });
+      const earlier = seen.get(row.email);
+      if (row.email && earlier) row.problems.push({ key: 'duplicate-row', params: { line: earlier } });
+      else if (row.email) seen.set(row.email, row.line);
+      return row;
+    }),
+  };
+}
