@@ -12,12 +12,15 @@ import { APP_CONFIG, type AppConfig } from './config/app.config';
 import { DatabaseModule, DB_SCHEMA } from './database/database.module';
 import { BootstrapService } from './database/seeds/bootstrap.service';
 import { HealthController } from './health/health.controller';
+import { ServiceWorkerController } from './health/service-worker.controller';
 import { HomePagesController } from './home/home.pages.controller';
 import { MailTransport } from './mail/mail-transport';
 import { MailWorker } from './mail/mail-worker';
 import { CoursesModule } from './courses/courses.module';
 import { CohortsModule } from './cohorts/cohorts.module';
 import { CertificationModule } from './certification/certification.module';
+import { SchoolsModule } from './schools/schools.module';
+import { CascadeModule } from './cascade/cascade.module';
 import { UsersModule } from './users/users.module';
 import { OutboxService } from './mail/outbox.service';
 
@@ -64,8 +67,10 @@ export class AppModule {
         CoursesModule,
         CohortsModule,
         CertificationModule,
+        SchoolsModule,
+        CascadeModule,
       ],
-      controllers: [HomePagesController, AdminPagesController, HealthController],
+      controllers: [HomePagesController, AdminPagesController, HealthController, ServiceWorkerController],
       providers: [
         BootstrapService,
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -8,6 +8,7 @@ import type { AuthUser } from './auth-user';
 import { AuthService, SignedIn } from './auth.service';
 import { LoginDto, PasswordResetRequestDto, SetPasswordDto } from './dto/auth.dto';
 import { MeContributors } from './me-contributors';
+import { SchoolsService } from '../schools/schools.service';
 
 const signedInJson = (signedIn: SignedIn) => ({
   accessToken: signedIn.token,
@@ -22,6 +23,7 @@ export class AuthApiController {
     private readonly auth: AuthService,
     private readonly users: UsersRepository,
     private readonly me: MeContributors,
+    private readonly schools: SchoolsService,
   ) {}
 
   @Post('auth/login')
@@ -76,7 +78,7 @@ export class AuthApiController {
       role: actor.role,
       language: actor.language,
       sex: user?.sex ?? 'unspecified',
-      scope: { countryCode: actor.countryCode, schoolIds: [] as string[] },
+      scope: { countryCode: actor.countryCode, schoolIds: actor.role === 'coordinator' ? await this.schools.schoolIdsOfCoordinator(actor.id) : [] },
       enrolments: await this.me.enrolmentsOf(actor),
     };
   }

@@ -37,6 +37,13 @@ export class CertificationReadService {
     return [...new Set(rows.filter((c) => isValidOn(c, today)).map((c) => c.userId))];
   }
 
+  /** Trainers certified in the course today. */
+  async certifiedTrainersOf(courseId: string): Promise<Set<string>> {
+    const today = this.clock.today();
+    const rows = await this.db.manager.find(Certification, { select: { userId: true, issuedOn: true, expiresOn: true, revokedOn: true }, where: { courseId } });
+    return new Set(rows.filter((c) => isValidOn(c, today)).map((c) => c.userId));
+  }
+
   /** Certifications issued from these cohorts (roster display), newest first. */
   byCohorts(cohortIds: string[]): Promise<Certification[]> {
     if (!cohortIds.length) return Promise.resolve([]);

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../auth/auth-user';
 import { Authenticated, CurrentUser, FormView, Public, Roles } from '../common/decorators/access.decorators';
+import { InputError } from '../common/errors/app-errors';
 import { redirectWithFlash } from '../common/http/flash';
 import { t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
@@ -73,8 +74,15 @@ export class CertificationPagesController {
   @Post('cohorts/:id/certify')
   @Roles('manager', 'admin')
   async certifyAll(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Body() dto: IssueAllDto, @Res() res: Response) {
-    const issued = await this.certifications.issueAllEligible(actor, id, dto.issuedOn);
-    redirectWithFlash(res, `/cohorts/${id}#roster`, 'certification.issued-many', 'success', { count: issued.length });
+    try {
+      const issued = await this.certifications.issueAllEligible(actor, id, dto.issuedOn);
+      redirectWithFlash(res, `/cohorts/${id}#roster`, 'certification.issued-many', 'success', { count: issued.length });
+    } catch (error) {
+      // A refused issue date (before the workshop's last day, in the future) goes back to the cohort with its reason.
+      const problem = error instanceof InputError ? Object.values(error.fields)[0]?.[0] : undefined;
+      if (!problem) throw error;
+      redirectWithFlash(res, `/cohorts/${id}#certify-h`, `validation.${problem.key}`, 'error', problem.params);
+    }
   }
 
   @Post('cohorts/:id/participants/:userId/certify')

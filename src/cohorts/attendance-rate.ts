@@ -7,5 +7,6 @@ import type { AttendanceStatus } from './cohort-status.enum';
 export function attendancePercent(statuses: AttendanceStatus[], dayCount: number): number {
   if (dayCount <= 0) return 0;
   const attended = statuses.filter((s) => s === 'present' || s === 'late').length;
-  return (Math.min(attended, dayCount) / dayCount) * 100;
+  // Multiply first: 29 / 50 * 100 is 57.99999999999999, 29 * 100 / 50 is exactly 58.
+  return (Math.min(attended, dayCount) * 100) / dayCount;
 }

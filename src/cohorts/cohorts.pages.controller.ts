@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
@@ -129,6 +129,7 @@ export class CohortsPagesController {
 
   @Post(':id/import')
   @Roles('manager', 'admin')
+  @HttpCode(200) // the preview writes nothing: a page, not "201 Created"
   @FormView('cohorts/import', 'importModel')
   async importPreview(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Body() dto: RosterCsvDto, @Req() req: Request, @Res() res: Response) {
     res.render('cohorts/import', await this.preview(actor, id, dto.csv, resolveLanguage(req)));

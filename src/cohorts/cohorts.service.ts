@@ -229,7 +229,9 @@ export class CohortsService {
         if (before?.status === record.status) continue;
         if (before) await tx.update(Attendance, { id: before.id }, { status: record.status, recordedBy: actor.id, recordedAt: now });
         else await tx.insert(Attendance, tx.create(Attendance, { cohortId: id, dayId, userId: record.userId, status: record.status, recordedBy: actor.id, recordedAt: now }));
-        await this.audit.record(tx, actor.id, 'attendance.record', { type: 'attendance', id: `${dayId}:${record.userId}` }, before ? { status: before.status } : null, { status: record.status, date: day.date });
+        // Audited on the cohort (audit entity ids hold 64 characters: "<dayId>:<userId>" does not fit on PostgreSQL).
+        const who = { userId: record.userId, date: day.date };
+        await this.audit.record(tx, actor.id, 'attendance.record', { type: 'cohort', id }, before ? { ...who, status: before.status } : null, { ...who, status: record.status });
       }
     });
   }
@@ -241,7 +243,7 @@ export class CohortsService {
       const before = await tx.findOne(PracticumResult, { where: { cohortId: id, userId } });
       const row = tx.create(PracticumResult, { cohortId: id, userId, passed: dto.passed, score: dto.score ?? null, notes: dto.notes ?? null, recordedBy: actor.id, recordedAt: this.clock.now() });
       await tx.save(PracticumResult, row);
-      await this.audit.record(tx, actor.id, 'practicum.record', { type: 'practicum', id: `${id}:${userId}` }, before ? { passed: before.passed, score: before.score } : null, { passed: dto.passed, score: dto.score ?? null });
+      await this.audit.record(tx, actor.id, 'practicum.record', { type: 'cohort', id }, before ? { userId, passed: before.passed, score: before.score } : null, { userId, passed: dto.passed, score: dto.score ?? null });
     });
   }
 

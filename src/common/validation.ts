@@ -27,11 +27,24 @@ export function toInputError(errors: ValidationError[], prefix = ''): InputError
     for (const error of list) {
       const name = path ? `${path}.${error.property}` : error.property;
       for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
-        (fields[name] ??= []).push(parseMessage(constraint, message));
+        const parsed = parseMessage(constraint, message);
+        const list = (fields[name] ??= []);
+        // Two constraints may carry the same message (e.g. IsString and Length both say "required"): say it once.
+        if (!list.some((m) => m.key === parsed.key && JSON.stringify(m.params) === JSON.stringify(parsed.params))) list.push(parsed);
       }
       if (error.children?.length) walk(error.children, name);
     }
   };
   walk(errors, prefix);
   return new InputError(fields);
+}
+
+/** Validates a plain object against a DTO class the way the global pipe does (for hand-built bodies). */
+export async function validateDto<T extends object>(cls: new () => T, plain: Record<string, unknown>): Promise<T> {
+  const { plainToInstance } = await import('class-transformer');
+  const { validate } = await import('class-validator');
+  const instance = plainToInstance(cls, plain);
+  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
+  if (errors.length) throw toInputError(errors);
+  return instance;
 }

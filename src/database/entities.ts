@@ -17,7 +17,10 @@ import { ReferralContact } from '../courses/referral-contact.entity';
 import { Cohort } from '../cohorts/cohort.entity';
 import { Attendance, CohortDay, CohortFacilitator, CohortParticipant, PracticumResult } from '../cohorts/cohort-member.entities';
 import { Certification } from '../certification/certification.entity';
+import { Country, Municipality, School, SchoolCoordinator } from '../schools/school.entities';
+import { CascadeSession, IdempotencyKey } from '../cascade/cascade-session.entity';
 
 export const entities = [User, AuthToken, UserSession, OutboxMessage, RateLimitBucket, AuditEntry, JobLease,
   Course, CourseVersion, Lesson, Quiz, ContentImport, Enrolment, LessonCompletion, QuizAttempt, ReferralContact,
-  Cohort, CohortFacilitator, CohortParticipant, CohortDay, Attendance, PracticumResult, Certification];
+  Cohort, CohortFacilitator, CohortParticipant, CohortDay, Attendance, PracticumResult, Certification,
+  Country, Municipality, School, SchoolCoordinator, CascadeSession, IdempotencyKey];

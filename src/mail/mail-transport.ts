@@ -18,7 +18,7 @@ export const MAIL_FROM = 'Cascada <no-reply@cascada.local>';
 @Injectable()
 export class MailTransport {
   private transporter: Transporter;
-  private readonly fileDir: string | undefined;
+  private fileDir: string | undefined;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     if (config.smtpUrl) {
@@ -46,8 +46,9 @@ export class MailTransport {
     if (this.fileDir) writeFileSync(join(this.fileDir, `${mail.id}.eml`), (info as unknown as { message: Buffer }).message);
   }
 
-  /** Tests point the sender at an in-process SMTP server. */
+  /** Tests point the sender at an in-process SMTP server (no .eml copy then: SMTP returns no message buffer). */
   useTransport(transporter: Transporter): void {
     this.transporter = transporter;
+    this.fileDir = undefined;
   }
 }

@@ -14,10 +14,12 @@ import { UsersApiController } from './users.api.controller';
 import { UsersPagesController } from './users.pages.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
+import { SchoolsModule } from '../schools/schools.module';
 
 /** Accounts and authentication: users, sessions, invitations, password reset. */
 @Module({
   imports: [
+    SchoolsModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],

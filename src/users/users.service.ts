@@ -14,6 +14,7 @@ import { CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/user.dto';
 import type { Language, Role } from './user-role.enum';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
+import { SchoolsService } from '../schools/schools.service';
 
 const MANAGEABLE_BY_MANAGER: Role[] = ['trainer', 'coordinator'];
 
@@ -27,6 +28,7 @@ export class UsersService {
     private readonly sessions: SessionsService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
+    private readonly schools: SchoolsService,
   ) {}
 
   /**
@@ -37,9 +39,8 @@ export class UsersService {
     this.requireManageable(actor, dto.role);
     const countryCode = dto.countryCode ?? countryScopeOf(actor) ?? null;
     requireCountry(actor, countryCode);
-    if (dto.schoolIds?.length) {
-      // Coordinator scope arrives with the schools feature (issue 5); refuse rather than drop silently.
-      throw new InputError({ schoolIds: [{ key: 'not-yet-supported', params: {} }] });
+    if (dto.schoolIds?.length && dto.role !== 'coordinator') {
+      throw new InputError({ schoolIds: [{ key: 'schools-for-coordinators', params: {} }] });
     }
     if (dto.password !== undefined) {
       const problem = passwordProblem(dto.password);
@@ -65,6 +66,7 @@ export class UsersService {
       });
       await tx.insert(User, user);
       await this.audit.record(tx, actor.id, 'user.create', { type: 'user', id: user.id }, null, { role: user.role, countryCode });
+      if (dto.schoolIds?.length) await this.schools.addCoordinatorSchools(tx, actor, user.id, dto.schoolIds);
       if (!passwordHash) await this.sendInvitation(tx, user, actor.name);
       return user;
     });

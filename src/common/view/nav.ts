@@ -14,6 +14,8 @@ const ITEMS: NavItem[] = [
   { href: '/courses', key: 'nav.courses', roles: 'all' },
   { href: '/cohorts', key: 'nav.cohorts', roles: ['admin', 'manager', 'trainer'] },
   { href: '/certifications', key: 'nav.certifications', roles: ['admin', 'manager', 'trainer'] },
+  { href: '/cascade-sessions', key: 'nav.sessions', roles: 'all' },
+  { href: '/schools', key: 'nav.schools', roles: ['admin', 'manager', 'coordinator'] },
   { href: '/admin/users', key: 'nav.users', roles: ['admin', 'manager'] },
   { href: '/admin/content', key: 'nav.content', roles: ['admin'] },
   { href: '/admin/outbox', key: 'nav.outbox', roles: ['admin'] },

@@ -1,4 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { CascadeService } from '../../cascade/cascade.service';
+import { CertificationService } from '../../certification/certification.service';
+import { CohortsService } from '../../cohorts/cohorts.service';
+import { Clock } from '../../common/clock';
+import { SchoolsService } from '../../schools/schools.service';
 import { APP_CONFIG, type AppConfig } from '../../config/app.config';
 import { ContentImporter } from '../../courses/content/content-importer';
 import { LearningService } from '../../courses/learning.service';
@@ -21,6 +27,8 @@ export class BootstrapService implements OnApplicationBootstrap {
     private readonly usersRepository: UsersRepository,
     private readonly importer: ContentImporter,
     private readonly learning: LearningService,
+    private readonly moduleRef: ModuleRef,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -34,7 +42,7 @@ export class BootstrapService implements OnApplicationBootstrap {
       this.logger.log({ msg: 'first admin created from ADMIN_EMAIL', email: adminEmail });
     }
     if (this.config.seedDemo) {
-      await seedDemo(this.db, this.users, this.learning);
+      await seedDemo({ db: this.db, users: this.users, learning: this.learning, cohorts: this.moduleRef.get(CohortsService, { strict: false }), certifications: this.moduleRef.get(CertificationService, { strict: false }), schools: this.moduleRef.get(SchoolsService, { strict: false }), cascade: this.moduleRef.get(CascadeService, { strict: false }), clock: this.clock });
       this.logger.log({ msg: 'demo program loaded (SEED_DEMO)' });
     }
   }

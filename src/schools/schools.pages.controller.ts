@@ -1,0 +1,179 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { In } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user';
+import { countryScopeOf } from '../common/access/scope';
+import { Authenticated, CurrentUser, FormView, Roles } from '../common/decorators/access.decorators';
+import { InputError } from '../common/errors/app-errors';
+import { redirectWithFlash } from '../common/http/flash';
+import { Database } from '../database/database.service';
+import { t } from '../i18n/i18n';
+import { resolveLanguage } from '../i18n/language';
+import { User } from '../users/user.entity';
+import { CoordinatorsDto, CreateSchoolDto, ListSchoolsQuery, SchoolsCsvDto } from './dto/school.dto';
+import { SCHOOL_LEVELS } from './school.entities';
+import { parseSchools } from './schools-import';
+import { SchoolsService } from './schools.service';
+
+const PAGE = 25;
+
+@ApiExcludeController()
+@Controller('schools')
+export class SchoolsPagesController {
+  constructor(
+    private readonly schools: SchoolsService,
+    private readonly db: Database,
+  ) {}
+
+  @Get()
+  @Authenticated()
+  async index(@CurrentUser() actor: AuthUser, @Query() query: ListSchoolsQuery, @Req() req: Request, @Res() res: Response) {
+    const lang = resolveLanguage(req);
+    const pageNo = query.page ?? 1;
+    const page = await this.schools.list(actor, { ...query, limit: PAGE, offset: (pageNo - 1) * PAGE });
+    const municipalities = new Map((await this.schools.municipalitiesByIds([...new Set(page.items.map((s) => s.municipalityId))])).map((m) => [m.id, m.name]));
+    const pages = Math.max(1, Math.ceil(page.total / PAGE));
+    const params = (p: number) => new URLSearchParams({ ...(query.q ? { q: query.q } : {}), ...(query.countryCode ? { countryCode: query.countryCode } : {}), page: String(p) });
+    res.render('schools/index', {
+      title: t(lang, actor.role === 'coordinator' ? 'schools.mine' : 'schools.title'),
+      schools: page.items.map((s) => ({ ...s, municipality: municipalities.get(s.municipalityId) ?? '', levelKey: s.level ? `schools.level.${s.level}` : null })),
+      total: page.total,
+      q: query.q ?? '',
+      countryCode: query.countryCode ?? '',
+      canManage: actor.role === 'admin' || actor.role === 'manager',
+      page: pageNo,
+      pages,
+      prev: pageNo > 1 ? `/schools?${params(pageNo - 1)}` : null,
+      next: pageNo < pages ? `/schools?${params(pageNo + 1)}` : null,
+    });
+  }
+
+  @Get('new')
+  @Roles('admin', 'manager')
+  async newForm(@Req() req: Request, @Res() res: Response) {
+    res.render('schools/form', { ...(await this.formModel(req)), values: { countryCode: countryScopeOf(req.user as AuthUser) ?? '' } });
+  }
+
+  @Post()
+  @Roles('admin', 'manager')
+  @FormView('schools/form', 'formModel')
+  async create(@CurrentUser() actor: AuthUser, @Body() dto: CreateSchoolDto, @Res() res: Response) {
+    const school = await this.schools.create(actor, dto);
+    redirectWithFlash(res, `/schools/${school.id}`, 'schools.created');
+  }
+
+  @Get('import')
+  @Roles('admin', 'manager')
+  importForm(@Req() req: Request, @Res() res: Response) {
+    res.render('schools/import', { title: t(resolveLanguage(req), 'schools.import.title'), values: {} });
+  }
+
+  @Post('import')
+  @Roles('admin', 'manager')
+  @FormView('schools/import')
+  async importPreview(@CurrentUser() actor: AuthUser, @Body() dto: SchoolsCsvDto, @Req() req: Request, @Res() res: Response) {
+    res.render('schools/import', await this.preview(actor, dto.csv, req));
+  }
+
+  @Post('import/confirm')
+  @Roles('admin', 'manager')
+  @FormView('schools/import')
+  async importConfirm(@CurrentUser() actor: AuthUser, @Body() dto: SchoolsCsvDto, @Req() req: Request, @Res() res: Response) {
+    const model = await this.preview(actor, dto.csv, req);
+    if (!model.canImport) return res.status(400).render('schools/import', model);
+    const result = await this.schools.importRows(actor, model.parsed);
+    redirectWithFlash(res, '/schools', 'schools.import.done', 'success', result);
+  }
+
+  @Get(':id')
+  @Authenticated()
+  async show(@Param('id') id: string, @Req() req: Request, @Res() res: Response) {
+    res.render('schools/show', await this.showModel(req));
+  }
+
+  @Post(':id/coordinators')
+  @Roles('admin', 'manager')
+  @FormView('schools/show', 'showModel')
+  async coordinators(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Body() dto: CoordinatorsDto, @Res() res: Response) {
+    await this.schools.setCoordinators(actor, id, dto.userIds);
+    redirectWithFlash(res, `/schools/${id}`, 'schools.coordinators-saved');
+  }
+
+  async formModel(req: Request) {
+    const lang = resolveLanguage(req);
+    const actor = req.user as AuthUser;
+    return { title: t(lang, 'schools.new'), levels: SCHOOL_LEVELS, countryLocked: countryScopeOf(actor), municipalities: await this.schools.municipalities(actor) };
+  }
+
+  async showModel(req: Request) {
+    const lang = resolveLanguage(req);
+    const actor = req.user as AuthUser;
+    const school = await this.schools.get(actor, String(req.params.id));
+    const [municipality] = await this.schools.municipalitiesByIds([school.municipalityId]);
+    const coordinators = (await this.schools.coordinatorsOf([school.id])).map((c) => c.user);
+    const canManage = actor.role === 'admin' || actor.role === 'manager';
+    const candidates = canManage
+      ? await this.db.manager.find(User, { where: { role: 'coordinator', status: In(['active', 'invited']), ...(countryScopeOf(actor) ? { countryCode: countryScopeOf(actor) as string } : {}) }, order: { name: 'ASC' }, take: 300 })
+      : [];
+    const ids = new Set(coordinators.map((c) => c.id));
+    const totals = await this.totals(school.id);
+    return {
+      title: school.name,
+      school,
+      municipality: municipality?.name ?? '',
+      levelKey: school.level ? `schools.level.${school.level}` : null,
+      coordinators,
+      canManage,
+      candidates: candidates.map((u) => ({ id: u.id, name: u.name, email: u.email, checked: ids.has(u.id) })),
+      totals,
+      canLog: actor.role === 'coordinator' || actor.role === 'trainer',
+      values: {},
+    };
+  }
+
+  /** Confirmed sessions of the school: sessions, students by sex, and who delivered (one grouped query each). */
+  private async totals(schoolId: string) {
+    const [sum] = await this.db.manager.query(
+      this.db.kind === 'postgres'
+        ? `SELECT COUNT(*) AS sessions, COALESCE(SUM(female),0) AS female, COALESCE(SUM(male),0) AS male, COALESCE(SUM(unspecified),0) AS unspecified, COALESCE(SUM(teachers),0) AS teachers, COALESCE(SUM(parents),0) AS parents FROM cascade_sessions WHERE school_id = $1 AND status = 'confirmed'`
+        : `SELECT COUNT(*) AS sessions, COALESCE(SUM(female),0) AS female, COALESCE(SUM(male),0) AS male, COALESCE(SUM(unspecified),0) AS unspecified, COALESCE(SUM(teachers),0) AS teachers, COALESCE(SUM(parents),0) AS parents FROM cascade_sessions WHERE school_id = ? AND status = 'confirmed'`,
+      [schoolId],
+    );
+    const trainers: Array<{ name: string; sessions: number | string }> = await this.db.manager.query(
+      this.db.kind === 'postgres'
+        ? `SELECT u.name AS name, COUNT(*) AS sessions FROM cascade_sessions c JOIN users u ON u.id = c.trainer_id WHERE c.school_id = $1 AND c.status = 'confirmed' GROUP BY u.id, u.name ORDER BY u.name`
+        : `SELECT u.name AS name, COUNT(*) AS sessions FROM cascade_sessions c JOIN users u ON u.id = c.trainer_id WHERE c.school_id = ? AND c.status = 'confirmed' GROUP BY u.id, u.name ORDER BY u.name`,
+      [schoolId],
+    );
+    const n = (v: unknown) => Number(v ?? 0);
+    return {
+      sessions: n(sum?.sessions),
+      female: n(sum?.female),
+      male: n(sum?.male),
+      unspecified: n(sum?.unspecified),
+      students: n(sum?.female) + n(sum?.male) + n(sum?.unspecified),
+      teachers: n(sum?.teachers),
+      parents: n(sum?.parents),
+      trainers: trainers.map((r) => ({ name: r.name, sessions: n(r.sessions) })),
+    };
+  }
+
+  private async preview(actor: AuthUser, csv: string, req: Request) {
+    const lang = resolveLanguage(req);
+    const parsed = parseSchools(csv);
+    if (parsed.fileProblem) throw new InputError({ csv: [{ key: parsed.fileProblem, params: { max: 5000 } }] });
+    const rows = await this.schools.previewImport(actor, parsed.rows);
+    const bad = rows.filter((r) => r.problems.length).length;
+    return {
+      title: t(lang, 'schools.import.title'),
+      csv,
+      parsed: rows,
+      rows: rows.map((r) => ({ ...r, problemTexts: r.problems.map((p) => t(lang, `validation.${p.key}`, p.params)) })),
+      bad,
+      good: rows.length - bad,
+      canImport: bad === 0 && rows.length > 0,
+      values: { csv },
+    };
+  }
+}
