@@ -21,6 +21,7 @@ import { CohortsModule } from './cohorts/cohorts.module';
 import { CertificationModule } from './certification/certification.module';
 import { SchoolsModule } from './schools/schools.module';
 import { CascadeModule } from './cascade/cascade.module';
+import { ReportsModule } from './reports/reports.module';
 import { UsersModule } from './users/users.module';
 import { OutboxService } from './mail/outbox.service';
 
@@ -69,6 +70,7 @@ export class AppModule {
         CertificationModule,
         SchoolsModule,
         CascadeModule,
+        ReportsModule,
       ],
       controllers: [HomePagesController, AdminPagesController, HealthController, ServiceWorkerController],
       providers: [

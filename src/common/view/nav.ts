@@ -16,6 +16,7 @@ const ITEMS: NavItem[] = [
   { href: '/certifications', key: 'nav.certifications', roles: ['admin', 'manager', 'trainer'] },
   { href: '/cascade-sessions', key: 'nav.sessions', roles: 'all' },
   { href: '/schools', key: 'nav.schools', roles: ['admin', 'manager', 'coordinator'] },
+  { href: '/reports', key: 'nav.reports', roles: ['admin', 'manager'] },
   { href: '/admin/users', key: 'nav.users', roles: ['admin', 'manager'] },
   { href: '/admin/content', key: 'nav.content', roles: ['admin'] },
   { href: '/admin/outbox', key: 'nav.outbox', roles: ['admin'] },

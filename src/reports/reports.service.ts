@@ -1,0 +1,373 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../auth/auth-user';
+import { Clock } from '../common/clock';
+import { CatalogueService, CourseOutline } from '../courses/catalogue.service';
+import { pick } from '../courses/course.view';
+import { Database } from '../database/database.service';
+import { addDays } from '../certification/validity';
+import type { Language } from '../users/user-role.enum';
+import { GroupBy, ReportFilters, ReportQuery, scopedCountry } from './report-filters';
+import { rows, Where } from './sql';
+
+export interface CompletionRow {
+  key: string;
+  label: string;
+  courseSlug: string;
+  cohortId: string | null;
+  enrolled: number;
+  started: number;
+  lessonsComplete: number;
+  passedPost: number;
+  attendanceMet: number;
+  certified: number;
+}
+
+export interface ReachRow {
+  key: string;
+  label: string;
+  sessions: number;
+  schools: number;
+  students: number;
+  female: number;
+  male: number;
+  unspecified: number;
+  under_10: number;
+  '10_14': number;
+  '15_17': number;
+  '18_plus': number;
+  teachers: number;
+  parents: number;
+}
+
+const REACH_SUMS = ['female', 'male', 'unspecified', 'under_10', '10_14', '15_17', '18_plus', 'teachers', 'parents'] as const;
+
+/**
+ * The read-only questions of DESIGN.md "What the program manager must be able to answer". Each
+ * report is a handful of grouped queries assembled in memory; the manager's country scope is part
+ * of every query. Only this module reads across the others' tables.
+ */
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly db: Database,
+    private readonly catalogue: CatalogueService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Validated filters with the actor's scope applied; undefined when the ask is outside the scope. */
+  async filters(actor: AuthUser, query: ReportQuery): Promise<ReportFilters | undefined> {
+    const country = scopedCountry(actor, query.countryCode);
+    if (country.empty) return undefined;
+    let courseId: string | undefined;
+    if (query.courseSlug) {
+      const outline = await this.catalogue.currentOutline(query.courseSlug);
+      if (!outline) return undefined;
+      courseId = outline.courseId;
+    }
+    return { from: query.from, to: query.to, countryCode: country.countryCode, municipality: query.municipality, courseId, cohortId: query.cohortId };
+  }
+
+  private cohortWhere(f: ReportFilters, alias = 'h'): Where {
+    const w = new Where();
+    if (f.countryCode) w.add(`${alias}.country_code = ?`, f.countryCode);
+    if (f.municipality) w.add(`LOWER(${alias}.municipality) = ?`, f.municipality.toLowerCase());
+    if (f.courseId) w.add(`${alias}.course_id = ?`, f.courseId);
+    if (f.cohortId) w.add(`${alias}.id = ?`, f.cohortId);
+    if (f.from) w.add(`${alias}.ends_on >= ?`, f.from);
+    if (f.to) w.add(`${alias}.starts_on <= ?`, f.to);
+    return w;
+  }
+
+  /** 1. Completion funnel, one row per (course, cohort). */
+  async completion(f: ReportFilters, lang: Language): Promise<CompletionRow[]> {
+    const w = this.cohortWhere(f);
+    const cohorts = await rows<{ id: string; name: string; course_id: string }>(this.db, `SELECT h.id, h.name, h.course_id FROM cohorts h ${w} ORDER BY h.starts_on, h.name`, w.params, []);
+    if (!cohorts.length) return [];
+    const ids = cohorts.map((c) => c.id);
+    const marks = ids.map(() => '?').join(',');
+    const [participants, posts, attendance, days, certs, outlines] = await Promise.all([
+      rows<{ cohort_id: string; user_id: string; started: number; completed: number; enrolment_id: string }>(
+        this.db,
+        `SELECT p.cohort_id, p.user_id, p.enrolment_id, CASE WHEN e.started_at IS NULL THEN 0 ELSE 1 END AS started, CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END AS completed
+         FROM cohort_participants p JOIN enrolments e ON e.id = p.enrolment_id WHERE p.cohort_id IN (${marks})`,
+        ids,
+        ['started', 'completed'],
+      ),
+      rows<{ enrolment_id: string; best: number }>(
+        this.db,
+        `SELECT a.enrolment_id, MAX(a.score) AS best FROM quiz_attempts a JOIN cohort_participants p ON p.enrolment_id = a.enrolment_id
+         WHERE a.kind = 'post' AND p.cohort_id IN (${marks}) GROUP BY a.enrolment_id`,
+        ids,
+        ['best'],
+      ),
+      rows<{ cohort_id: string; user_id: string; attended: number }>(
+        this.db,
+        `SELECT a.cohort_id, a.user_id, SUM(CASE WHEN a.status IN ('present', 'late') THEN 1 ELSE 0 END) AS attended FROM attendance a
+         WHERE a.cohort_id IN (${marks}) GROUP BY a.cohort_id, a.user_id`,
+        ids,
+        ['attended'],
+      ),
+      rows<{ cohort_id: string; n: number }>(this.db, `SELECT cohort_id, COUNT(*) AS n FROM cohort_days WHERE cohort_id IN (${marks}) GROUP BY cohort_id`, ids, ['n']),
+      rows<{ cohort_id: string; n: number }>(this.db, `SELECT cohort_id, COUNT(*) AS n FROM certifications WHERE cohort_id IN (${marks}) GROUP BY cohort_id`, ids, ['n']),
+      this.catalogue.currentOutlines(),
+    ]);
+    const best = new Map(posts.map((p) => [p.enrolment_id, p.best]));
+    const attended = new Map(attendance.map((a) => [`${a.cohort_id}:${a.user_id}`, a.attended]));
+    const dayCount = new Map(days.map((d) => [d.cohort_id, d.n]));
+    const certified = new Map(certs.map((c) => [c.cohort_id, c.n]));
+    return cohorts.map((c) => {
+      const outline = outlines.find((o) => o.courseId === c.course_id);
+      const rule = outline?.manifest.certification;
+      const passMark = outline?.quizzes.find((q) => q.kind === 'post')?.passMark ?? rule?.postTestPassMark ?? 100;
+      const mine = participants.filter((p) => p.cohort_id === c.id);
+      const totalDays = dayCount.get(c.id) ?? 0;
+      const attendanceMet = mine.filter((p) => {
+        if (!rule || rule.attendancePercent === 0) return true;
+        return totalDays > 0 && ((attended.get(`${c.id}:${p.user_id}`) ?? 0) / totalDays) * 100 >= rule.attendancePercent;
+      }).length;
+      return {
+        key: c.id,
+        label: `${c.name} · ${outline ? pick(outline.manifest.title, lang) : ''}`,
+        courseSlug: outline?.slug ?? '',
+        cohortId: c.id,
+        enrolled: mine.length,
+        started: mine.filter((p) => p.started).length,
+        lessonsComplete: mine.filter((p) => p.completed).length,
+        passedPost: mine.filter((p) => (best.get(p.enrolment_id) ?? -1) >= passMark).length,
+        attendanceMet,
+        certified: certified.get(c.id) ?? 0,
+      };
+    });
+  }
+
+  /** 2. Knowledge gain: pre-test vs best post-test per (course, cohort), and per-question difficulty. */
+  async knowledgeGain(f: ReportFilters, lang: Language) {
+    const w = this.cohortWhere(f);
+    const attempts = await rows<{ cohort_id: string; name: string; course_id: string; enrolment_id: string; kind: string; quiz_slug: string; score: number; attempt_number: number; results: string }>(
+      this.db,
+      `SELECT h.id AS cohort_id, h.name, h.course_id, a.enrolment_id, a.kind, a.quiz_slug, a.score, a.attempt_number, a.results
+       FROM quiz_attempts a JOIN cohort_participants p ON p.enrolment_id = a.enrolment_id JOIN cohorts h ON h.id = p.cohort_id
+       ${w.toString() ? `${w} AND` : 'WHERE'} a.kind IN ('pre', 'post')`,
+      w.params,
+      ['score', 'attempt_number'],
+    );
+    const outlines = await this.catalogue.currentOutlines();
+    const byCohort = new Map<string, typeof attempts>();
+    for (const a of attempts) byCohort.set(a.cohort_id, [...(byCohort.get(a.cohort_id) ?? []), a]);
+    const round1 = (n: number) => Math.round(n * 10) / 10;
+    const tableRows = [...byCohort.entries()].map(([cohortId, list]) => {
+      const outline = outlines.find((o) => o.courseId === list[0].course_id);
+      const pre = new Map<string, number>();
+      const post = new Map<string, number>();
+      for (const a of list) {
+        if (a.kind === 'pre' && a.attempt_number === 1) pre.set(a.enrolment_id, a.score);
+        if (a.kind === 'post') post.set(a.enrolment_id, Math.max(post.get(a.enrolment_id) ?? 0, a.score));
+      }
+      const both = [...pre.keys()].filter((id) => post.has(id));
+      const avg = (values: number[]) => (values.length ? values.reduce((s, v) => s + v, 0) / values.length : null);
+      const preAverage = avg(both.map((id) => pre.get(id) as number));
+      const postAverage = avg(both.map((id) => post.get(id) as number));
+      return {
+        key: cohortId,
+        label: `${list[0].name} · ${outline ? pick(outline.manifest.title, lang) : ''}`,
+        courseSlug: outline?.slug ?? '',
+        cohortId,
+        preAverage: preAverage === null ? null : round1(preAverage),
+        postAverage: postAverage === null ? null : round1(postAverage),
+        gain: preAverage === null || postAverage === null ? null : round1(postAverage - preAverage),
+        n: both.length,
+      };
+    });
+    // Per-question difficulty: share of attempts that answered each question right (first pre-test attempt, every post-test attempt).
+    const questionStats = new Map<string, { quizSlug: string; kind: string; courseId: string; questionId: string; right: number; total: number }>();
+    for (const a of attempts) {
+      if (a.kind === 'pre' && a.attempt_number !== 1) continue;
+      const results = JSON.parse(a.results) as Record<string, boolean>;
+      for (const [questionId, right] of Object.entries(results)) {
+        const key = `${a.course_id}:${a.quiz_slug}:${questionId}`;
+        const stat = questionStats.get(key) ?? { quizSlug: a.quiz_slug, kind: a.kind, courseId: a.course_id, questionId, right: 0, total: 0 };
+        stat.total++;
+        if (right) stat.right++;
+        questionStats.set(key, stat);
+      }
+    }
+    const questions = [...questionStats.values()].map((s) => {
+      const outline = outlines.find((o) => o.courseId === s.courseId);
+      const question = outline?.quizzes.find((q) => q.slug === s.quizSlug)?.questions.find((q) => q.id === s.questionId);
+      return { courseSlug: outline?.slug ?? '', quizSlug: s.quizSlug, kind: s.kind, questionId: s.questionId, text: question ? pick(question.text, lang) : s.questionId, answered: s.total, percentCorrect: round1((s.right / s.total) * 100) };
+    }).sort((a, b) => a.percentCorrect - b.percentCorrect);
+    return { rows: tableRows, questions };
+  }
+
+  /** 3. Certifications by the cohort's country and course: active, expiring within 90 days, expired, revoked. */
+  async certifications(f: ReportFilters, lang: Language) {
+    const today = this.clock.today();
+    const soon = addDays(today, 90);
+    const w = this.cohortWhere({ ...f, from: undefined, to: undefined });
+    if (f.from) w.add('c.issued_on >= ?', f.from);
+    if (f.to) w.add('c.issued_on <= ?', f.to);
+    const result = await rows<{ country_code: string; course_id: string; active: number; expiring: number; expired: number; revoked: number }>(
+      this.db,
+      `SELECT h.country_code, c.course_id,
+        SUM(CASE WHEN (c.revoked_on IS NULL OR c.revoked_on > ?) AND c.expires_on >= ? THEN 1 ELSE 0 END) AS active,
+        SUM(CASE WHEN (c.revoked_on IS NULL OR c.revoked_on > ?) AND c.expires_on >= ? AND c.expires_on <= ? THEN 1 ELSE 0 END) AS expiring,
+        SUM(CASE WHEN (c.revoked_on IS NULL OR c.revoked_on > ?) AND c.expires_on < ? THEN 1 ELSE 0 END) AS expired,
+        SUM(CASE WHEN c.revoked_on IS NOT NULL AND c.revoked_on <= ? THEN 1 ELSE 0 END) AS revoked
+       FROM certifications c JOIN cohorts h ON h.id = c.cohort_id ${w}
+       GROUP BY h.country_code, c.course_id ORDER BY h.country_code`,
+      [today, today, today, today, soon, today, today, today, ...w.params],
+      ['active', 'expiring', 'expired', 'revoked'],
+    );
+    const [outlines, countries] = await Promise.all([this.catalogue.currentOutlines(), this.countryNames(lang)]);
+    return result.map((r) => {
+      const outline = outlines.find((o) => o.courseId === r.course_id);
+      return {
+        key: r.country_code,
+        label: `${countries.get(r.country_code) ?? r.country_code} · ${outline ? pick(outline.manifest.title, lang) : ''}`,
+        countryCode: r.country_code,
+        courseSlug: outline?.slug ?? '',
+        active: r.active,
+        expiringSoon: r.expiring,
+        expired: r.expired,
+        revoked: r.revoked,
+      };
+    });
+  }
+
+  /** 4. Cascade reach grouped by country, municipality, school, month or trainer; confirmed sessions unless `all`. */
+  async cascade(f: ReportFilters, groupBy: GroupBy, includeSubmitted: boolean, lang: Language) {
+    const w = this.sessionWhere(f, includeSubmitted);
+    const keyExpr: Record<GroupBy, string> = {
+      country: 's.country_code',
+      municipality: 's.municipality_id',
+      school: 'c.school_id',
+      month: 'SUBSTR(c.date, 1, 7)',
+      trainer: 'c.trainer_id',
+    };
+    const result = await rows<Record<string, unknown> & { group_key: string }>(
+      this.db,
+      `SELECT ${keyExpr[groupBy]} AS group_key, COUNT(*) AS sessions, COUNT(DISTINCT c.school_id) AS schools,
+        SUM(c.female) AS female, SUM(c.male) AS male, SUM(c.unspecified) AS unspecified,
+        SUM(c.age_under10) AS under_10, SUM(c.age10_to14) AS "10_14", SUM(c.age15_to17) AS "15_17", SUM(c.age18_plus) AS "18_plus",
+        SUM(c.teachers) AS teachers, SUM(c.parents) AS parents
+       FROM cascade_sessions c JOIN schools s ON s.id = c.school_id ${w}
+       GROUP BY ${keyExpr[groupBy]} ORDER BY ${keyExpr[groupBy]}`,
+      w.params,
+      ['sessions', 'schools', ...REACH_SUMS],
+    );
+    const labels = await this.labelsFor(groupBy, result.map((r) => String(r.group_key)), lang);
+    const reachRows: ReachRow[] = result.map((r) => ({
+      key: String(r.group_key),
+      label: labels.get(String(r.group_key)) ?? String(r.group_key),
+      sessions: r.sessions as number,
+      schools: r.schools as number,
+      students: (r.female as number) + (r.male as number) + (r.unspecified as number),
+      female: r.female as number,
+      male: r.male as number,
+      unspecified: r.unspecified as number,
+      under_10: r.under_10 as number,
+      '10_14': r['10_14'] as number,
+      '15_17': r['15_17'] as number,
+      '18_plus': r['18_plus'] as number,
+      teachers: r.teachers as number,
+      parents: r.parents as number,
+    }));
+    // Totals: schools are distinct over the whole filter (a school in two months counts once).
+    const [total] = await rows<Record<string, number>>(
+      this.db,
+      `SELECT COUNT(*) AS sessions, COUNT(DISTINCT c.school_id) AS schools, COUNT(DISTINCT c.trainer_id) AS trainers,
+        SUM(c.female) AS female, SUM(c.male) AS male, SUM(c.unspecified) AS unspecified,
+        SUM(c.age_under10) AS under_10, SUM(c.age10_to14) AS "10_14", SUM(c.age15_to17) AS "15_17", SUM(c.age18_plus) AS "18_plus",
+        SUM(c.teachers) AS teachers, SUM(c.parents) AS parents
+       FROM cascade_sessions c JOIN schools s ON s.id = c.school_id ${w}`,
+      w.params,
+      ['sessions', 'schools', 'trainers', ...REACH_SUMS],
+    );
+    const totals = { ...total, students: total.female + total.male + total.unspecified };
+    const certified = await this.certifiedTrainers(f);
+    const delivering = new Set(
+      (await rows<{ trainer_id: string }>(this.db, `SELECT DISTINCT c.trainer_id FROM cascade_sessions c JOIN schools s ON s.id = c.school_id ${w}`, w.params, [])).map((r) => r.trainer_id),
+    );
+    const notDelivering = certified.filter((t) => !delivering.has(t.id));
+    return {
+      rows: reachRows,
+      totals,
+      certifiedTrainers: certified.length,
+      studentsPerCertifiedTrainer: certified.length ? Math.round((totals.students / certified.length) * 10) / 10 : null,
+      notDelivering,
+    };
+  }
+
+  /** 5. Donor indicators: people trained (by sex), schools reached, students reached (by sex and age). */
+  async donor(f: ReportFilters, lang: Language) {
+    const w = this.cohortWhere(f);
+    const [trained] = await rows<Record<string, number>>(
+      this.db,
+      `SELECT COUNT(DISTINCT p.user_id) AS total,
+        COUNT(DISTINCT CASE WHEN u.sex = 'female' THEN p.user_id END) AS female,
+        COUNT(DISTINCT CASE WHEN u.sex = 'male' THEN p.user_id END) AS male,
+        COUNT(DISTINCT CASE WHEN u.sex NOT IN ('female', 'male') THEN p.user_id END) AS unspecified
+       FROM cohort_participants p JOIN cohorts h ON h.id = p.cohort_id JOIN users u ON u.id = p.user_id ${w}`,
+      w.params,
+      ['total', 'female', 'male', 'unspecified'],
+    );
+    const cw = this.cohortWhere({ ...f, from: undefined, to: undefined });
+    if (f.from) cw.add('c.issued_on >= ?', f.from);
+    if (f.to) cw.add('c.issued_on <= ?', f.to);
+    const [certified] = await rows<Record<string, number>>(
+      this.db,
+      `SELECT COUNT(DISTINCT c.user_id) AS total,
+        COUNT(DISTINCT CASE WHEN u.sex = 'female' THEN c.user_id END) AS female,
+        COUNT(DISTINCT CASE WHEN u.sex = 'male' THEN c.user_id END) AS male,
+        COUNT(DISTINCT CASE WHEN u.sex NOT IN ('female', 'male') THEN c.user_id END) AS unspecified
+       FROM certifications c JOIN cohorts h ON h.id = c.cohort_id JOIN users u ON u.id = c.user_id ${cw}`,
+      cw.params,
+      ['total', 'female', 'male', 'unspecified'],
+    );
+    const reach = await this.cascade(f, 'country', false, lang);
+    return { trained, certified, reach: reach.totals, byCountry: reach.rows, certifiedTrainers: reach.certifiedTrainers, multiplier: reach.studentsPerCertifiedTrainer };
+  }
+
+  private sessionWhere(f: ReportFilters, includeSubmitted: boolean): Where {
+    const w = new Where();
+    w.add(includeSubmitted ? "c.status IN ('confirmed', 'submitted')" : "c.status = 'confirmed'");
+    if (f.from) w.add('c.date >= ?', f.from);
+    if (f.to) w.add('c.date <= ?', f.to);
+    if (f.countryCode) w.add('s.country_code = ?', f.countryCode);
+    if (f.municipality) w.add('s.municipality_id IN (SELECT m.id FROM municipalities m WHERE LOWER(m.name) = ?)', f.municipality.toLowerCase());
+    if (f.courseId) w.add('c.course_id = ?', f.courseId);
+    // A cohort filter keeps the sessions of the trainers certified from that cohort (the cascade it started).
+    if (f.cohortId) w.add('c.trainer_id IN (SELECT x.user_id FROM certifications x WHERE x.cohort_id = ?)', f.cohortId);
+    return w;
+  }
+
+  /** Trainers certified (valid today) within the filters, with names. */
+  private async certifiedTrainers(f: ReportFilters): Promise<Array<{ id: string; name: string }>> {
+    const today = this.clock.today();
+    const w = this.cohortWhere({ ...f, from: undefined, to: undefined });
+    w.add('c.issued_on <= ?', today).add('c.expires_on >= ?', today).add('(c.revoked_on IS NULL OR c.revoked_on > ?)', today);
+    return rows<{ id: string; name: string }>(this.db, `SELECT DISTINCT u.id, u.name FROM certifications c JOIN cohorts h ON h.id = c.cohort_id JOIN users u ON u.id = c.user_id ${w} ORDER BY u.name`, w.params, []);
+  }
+
+  private async countryNames(lang: Language): Promise<Map<string, string>> {
+    const list = await rows<{ code: string; name_en: string; name_es: string }>(this.db, 'SELECT code, name_en, name_es FROM countries', [], []);
+    return new Map(list.map((c) => [c.code, lang === 'es' ? c.name_es : c.name_en]));
+  }
+
+  private async labelsFor(groupBy: GroupBy, keys: string[], lang: Language): Promise<Map<string, string>> {
+    if (!keys.length) return new Map();
+    if (groupBy === 'country') return this.countryNames(lang);
+    if (groupBy === 'month') {
+      const fmt = new Intl.DateTimeFormat(lang === 'es' ? 'es-419' : 'en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+      return new Map(keys.map((k) => [k, fmt.format(new Date(`${k}-01T00:00:00Z`))]));
+    }
+    const marks = keys.map(() => '?').join(',');
+    const table = groupBy === 'municipality' ? 'municipalities' : groupBy === 'school' ? 'schools' : 'users';
+    const list = await rows<{ id: string; name: string }>(this.db, `SELECT id, name FROM ${table} WHERE id IN (${marks})`, keys, []);
+    return new Map(list.map((r) => [r.id, r.name]));
+  }
+
+  outlines(): Promise<CourseOutline[]> {
+    return this.catalogue.currentOutlines();
+  }
+}
