@@ -13,7 +13,7 @@ import { DatabaseModule, DB_SCHEMA } from './database/database.module';
 import { BootstrapService } from './database/seeds/bootstrap.service';
 import { HealthController } from './health/health.controller';
 import { ServiceWorkerController } from './health/service-worker.controller';
-import { HomePagesController } from './home/home.pages.controller';
+import { HomeModule } from './home/home.module';
 import { MailTransport } from './mail/mail-transport';
 import { MailWorker } from './mail/mail-worker';
 import { CoursesModule } from './courses/courses.module';
@@ -71,8 +71,9 @@ export class AppModule {
         SchoolsModule,
         CascadeModule,
         ReportsModule,
+        HomeModule,
       ],
-      controllers: [HomePagesController, AdminPagesController, HealthController, ServiceWorkerController],
+      controllers: [AdminPagesController, HealthController, ServiceWorkerController],
       providers: [
         BootstrapService,
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -283,7 +283,7 @@ export class ReportsService {
       w.params,
       ['sessions', 'schools', 'trainers', ...REACH_SUMS],
     );
-    const totals = { ...total, students: total.female + total.male + total.unspecified };
+    const totals: Record<string, number> = { ...total, students: total.female + total.male + total.unspecified };
     const certified = await this.certifiedTrainers(f);
     const delivering = new Set(
       (await rows<{ trainer_id: string }>(this.db, `SELECT DISTINCT c.trainer_id FROM cascade_sessions c JOIN schools s ON s.id = c.school_id ${w}`, w.params, [])).map((r) => r.trainer_id),
@@ -365,6 +365,21 @@ export class ReportsService {
     const table = groupBy === 'municipality' ? 'municipalities' : groupBy === 'school' ? 'schools' : 'users';
     const list = await rows<{ id: string; name: string }>(this.db, `SELECT id, name FROM ${table} WHERE id IN (${marks})`, keys, []);
     return new Map(list.map((r) => [r.id, r.name]));
+  }
+
+  /** A trainer's own reach: confirmed sessions and students (for their dashboard). */
+  async trainerReach(trainerId: string): Promise<{ sessions: number; students: number; schools: number; waiting: number }> {
+    const [r] = await rows<{ sessions: number; students: number; schools: number; waiting: number }>(
+      this.db,
+      `SELECT SUM(CASE WHEN status = 'confirmed' THEN 1 ELSE 0 END) AS sessions,
+        SUM(CASE WHEN status = 'confirmed' THEN female + male + unspecified ELSE 0 END) AS students,
+        COUNT(DISTINCT CASE WHEN status = 'confirmed' THEN school_id END) AS schools,
+        SUM(CASE WHEN status = 'submitted' THEN 1 ELSE 0 END) AS waiting
+       FROM cascade_sessions WHERE trainer_id = ?`,
+      [trainerId],
+      ['sessions', 'students', 'schools', 'waiting'],
+    );
+    return r;
   }
 
   outlines(): Promise<CourseOutline[]> {
