@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { In } from 'typeorm';
@@ -70,6 +70,7 @@ export class SchoolsPagesController {
   }
 
   @Post('import')
+  @HttpCode(200) // a preview: nothing is created
   @Roles('admin', 'manager')
   @FormView('schools/import')
   async importPreview(@CurrentUser() actor: AuthUser, @Body() dto: SchoolsCsvDto, @Req() req: Request, @Res() res: Response) {

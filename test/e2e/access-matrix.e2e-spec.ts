@@ -9,9 +9,14 @@
  * API calls answer 401. Page POSTs carry a valid CSRF token, so what is checked is access, not CSRF.
  * Bodies are valid where the action is harmless; where it would use up a link token or change a
  * password the body is deliberately refused (400), which still shows the request got past access.
+ * One-shot actions on a record (confirm, reject, remove a participant) get an object of each role's
+ * own: `params` receives the role. Record-level answers follow the fixtures: the fixture trainer takes
+ * part in the workshop but is not certified; the coordinator coordinates the fixture school; the
+ * manager has no country scope.
  * Signed-in users send their session as the cookie (pages) or as the Bearer token (API), never both.
  */
 import request from 'supertest';
+import { CatalogueService, type CourseOutline } from '../../src/courses/catalogue.service';
 import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import type { User } from '../../src/users/user.entity';
 import { createTestApp, TestApp, TEST_PASSWORD } from '../support/create-test-app';
@@ -37,12 +42,40 @@ interface Fixtures {
   answers: Record<string, string[]>;
   /** A course nobody is enrolled in yet. */
   otherCourse: string;
+
+  /** A workshop of `course` in DO that ended before today, with one day; the fixture trainer and `certified` take part. */
+  cohortId: string;
+  dayId: string;
+  /** The workshop's own values (an update that changes nothing). */
+  cohortValues: { courseSlug: string; name: string; countryCode: string; startsOn: string; endsOn: string; capacity: number };
+  /** A second trainer of the workshop: every lesson, the post-test, the day attended, the practicum passed, certified. */
+  certified: User;
+  certCode: string;
+  /** A school in DO whose coordinator is the fixture coordinator. */
+  schoolId: string;
+  /** A session `certified` logged at the school (submitted). */
+  sessionId: string;
+  /** A session the coordinator logged at the school for `certified` (submitted; only its author edits it). */
+  coordinatorSession: { id: string; slot: Slot };
+  /** Submitted sessions logged by `certified`, used up by a decision: one per route and role. */
+  toDecide: Record<'apiConfirm' | 'apiReject' | 'pageConfirm' | 'pageReject', Record<Role, string>>;
+  /** (date, module) pairs no session uses yet, for the coordinator's new sessions. */
+  freeSlots: { api: Slot; page: Slot };
+  /** A second workshop with room for new participants and days, and one participant per role to remove. */
+  spareCohortId: string;
+  removable: Record<Role, string>;
+}
+
+/** What makes a session unique for a school and trainer: its date and modules. */
+interface Slot {
+  date: string;
+  moduleSlugs: string[];
 }
 
 interface Entry {
   expect: Record<Role, Expected>;
-  /** Values for the path's `:params`. */
-  params?: (f: Fixtures) => Record<string, string>;
+  /** Values for the path's `:params` (per role, so one-shot actions can use an object of each role's own). */
+  params?: (f: Fixtures, role: Role) => Record<string, string>;
   body?: (f: Fixtures, role: Role) => object;
   /** The request ends the caller's session: use a session opened just for it. */
   endsSession?: true;
@@ -58,6 +91,47 @@ const managersApi = (status: Expected): Record<Role, Expected> => ({ ...managers
 const ownerOnlyPage = (status: Expected): Record<Role, Expected> => ({ anonymous: 'login', trainer: status, coordinator: 403, manager: 403, admin: 403 });
 const ownerOnlyApi = (status: Expected): Record<Role, Expected> => ({ ...ownerOnlyPage(status), anonymous: 401 });
 const adminsPage: Record<Role, Expected> = { anonymous: 'login', trainer: 403, coordinator: 403, manager: 403, admin: 200 };
+/** The workshop: managers and admins manage it, its participants (the fixture trainer) read it, others are refused. */
+const workshopPage = (status: Expected): Record<Role, Expected> => ({ anonymous: 'login', trainer: status, coordinator: 403, manager: status, admin: status });
+const workshopApi = (status: Expected): Record<Role, Expected> => ({ ...workshopPage(status), anonymous: 401 });
+/** A session logged at the coordinator's school for another trainer: that school's coordinator, managers and admins. */
+const schoolSessionPage = (status: Expected): Record<Role, Expected> => ({ anonymous: 'login', trainer: 403, coordinator: status, manager: status, admin: status });
+const schoolSessionApi = (status: Expected): Record<Role, Expected> => ({ ...schoolSessionPage(status), anonymous: 401 });
+
+/** A session's API body: `slot` at the fixture school, 22 students aged 10–14. */
+const sessionJson = (f: Pick<Fixtures, 'schoolId' | 'course'>, trainerId: string, slot: Slot) => ({
+  schoolId: f.schoolId,
+  trainerId,
+  courseSlug: f.course,
+  moduleSlugs: slot.moduleSlugs,
+  date: slot.date,
+  durationMinutes: 50,
+  participants: { female: 12, male: 10, unspecified: 0 },
+  ageBands: { under_10: 0, '10_14': 22, '15_17': 0, '18_plus': 0 },
+});
+/** The same as the logging form sends it (one module). */
+const sessionForm = (f: Fixtures, trainerId: string, slot: Slot) => ({
+  schoolId: f.schoolId,
+  trainerId,
+  courseSlug: f.course,
+  moduleSlugs: slot.moduleSlugs[0],
+  date: slot.date,
+  durationMinutes: '50',
+  p_female: '12',
+  p_male: '10',
+  p_unspecified: '0',
+  a_under_10: '0',
+  a_10_14: '22',
+  a_15_17: '0',
+  a_18_plus: '0',
+  teachers: '0',
+  parents: '0',
+});
+const newCohort = (f: Fixtures) => ({ courseSlug: f.course, name: 'Matrix workshop', countryCode: 'DO', startsOn: '2026-04-06', endsOn: '2026-04-08', capacity: 20 });
+/** A day of the spare workshop (March 2026) of each role's own, so that no two requests ask for the same date. */
+const dayOf = (role: Role, offset: number) => `2026-03-${String(offset + ROLES.indexOf(role)).padStart(2, '0')}`;
+const schoolCsv = (role: Role) => `country,municipality,name,code\nDO,Santiago,Matrix Import School,IMP-${role}-${++unique}\n`;
+const rosterCsv = (role: Role) => `name,email\nMatrix Import,matrix.import.${role}.${++unique}@example.org\n`;
 
 let unique = 0;
 const WEAK = 'short';
@@ -144,6 +218,148 @@ const ACCESS: Record<string, Entry> = {
   'GET /admin/content': { expect: adminsPage },
   'POST /admin/content/import': { expect: { ...adminsPage, admin: 303 } },
   'POST /admin/content/contacts': { expect: { ...adminsPage, admin: 303 }, body: () => ({ countryCode: '--', textEn: 'Call 911.', textEs: 'Llame al 911.' }) },
+
+  // Reports (the whole controller: managers and admins)
+  'GET /reports': { expect: managersPage(200) },
+  'GET /reports/:name': { expect: managersPage(200), params: () => ({ name: 'cascade' }) },
+  'GET /api/v1/reports/:name': { expect: managersApi(200), params: () => ({ name: 'cascade' }) },
+
+  // The offline logging form's service worker
+  'GET /sw.js': { expect: everyone(200) },
+
+  // Workshops (cohorts) API. Attendance and practicum are recorded by managers, admins and the
+  // workshop's facilitators: the fixture trainer takes part but does not facilitate.
+  'POST /api/v1/cohorts': { expect: managersApi(201), body: (f) => newCohort(f) },
+  'GET /api/v1/cohorts': { expect: signedInApi(200) },
+  'GET /api/v1/cohorts/:id': { expect: workshopApi(200), params: (f) => ({ id: f.cohortId }) },
+  'PUT /api/v1/cohorts/:id': { expect: managersApi(200), params: (f) => ({ id: f.cohortId }), body: (f) => f.cohortValues },
+  'POST /api/v1/cohorts/:id/participants': {
+    expect: managersApi(201),
+    params: (f) => ({ id: f.spareCohortId }),
+    body: (_f, role) => ({ email: `matrix.participant.api.${role}.${++unique}@example.org`, name: 'Matrix Participant' }),
+  },
+  'POST /api/v1/cohorts/:id/days': { expect: managersApi(201), params: (f) => ({ id: f.spareCohortId }), body: (_f, role) => ({ date: dayOf(role, 10) }) },
+  'PUT /api/v1/cohorts/:id/days/:dayId/attendance': {
+    expect: managersApi(200),
+    params: (f) => ({ id: f.cohortId, dayId: f.dayId }),
+    body: (f) => ({ records: [{ userId: f.certified.id, status: 'present' }] }), // as recorded: changes nothing
+  },
+  'PUT /api/v1/cohorts/:id/participants/:userId/practicum': {
+    expect: managersApi(200),
+    params: (f) => ({ id: f.cohortId, userId: f.certified.id }),
+    body: () => ({ passed: true, score: 90 }), // as recorded
+  },
+  // The participant reads their own eligibility.
+  'GET /api/v1/cohorts/:id/participants/:userId/eligibility': { expect: workshopApi(200), params: (f) => ({ id: f.cohortId, userId: f.users.trainer.id }) },
+
+  // Workshops (cohorts) pages
+  'GET /cohorts': { expect: signedIn(200) },
+  'GET /cohorts/new': { expect: managersPage(200) },
+  'POST /cohorts': { expect: managersPage(303), body: (f) => newCohort(f) },
+  'GET /cohorts/:id': { expect: workshopPage(200), params: (f) => ({ id: f.cohortId }) },
+  'GET /cohorts/:id/edit': { expect: managersPage(200), params: (f) => ({ id: f.cohortId }) },
+  'POST /cohorts/:id': { expect: managersPage(303), params: (f) => ({ id: f.cohortId }), body: (f) => f.cohortValues },
+  'POST /cohorts/:id/participants': {
+    expect: managersPage(303),
+    params: (f) => ({ id: f.spareCohortId }),
+    body: (_f, role) => ({ email: `matrix.participant.page.${role}.${++unique}@example.org`, name: 'Matrix Participant', sex: 'female' }),
+  },
+  'POST /cohorts/:id/participants/:userId/remove': { expect: managersPage(303), params: (f, role) => ({ id: f.spareCohortId, userId: f.removable[role] }) },
+  'GET /cohorts/:id/import': { expect: managersPage(200), params: (f) => ({ id: f.spareCohortId }) },
+  'POST /cohorts/:id/import': { expect: managersPage(200), params: (f) => ({ id: f.spareCohortId }), body: (_f, role) => ({ csv: rosterCsv(role) }) }, // a preview
+  'POST /cohorts/:id/import/confirm': { expect: managersPage(303), params: (f) => ({ id: f.spareCohortId }), body: (_f, role) => ({ csv: rosterCsv(role) }) },
+  'POST /cohorts/:id/days': { expect: managersPage(303), params: (f) => ({ id: f.spareCohortId }), body: (_f, role) => ({ date: dayOf(role, 20) }) },
+  // The attendance sheet is for those who record it; the participant has their own page.
+  'GET /cohorts/:id/days/:dayId': { expect: managersPage(200), params: (f) => ({ id: f.cohortId, dayId: f.dayId }) },
+  'POST /cohorts/:id/days/:dayId': { expect: managersPage(303), params: (f) => ({ id: f.cohortId, dayId: f.dayId }), body: (f) => ({ [`s.${f.certified.id}`]: 'present' }) },
+  'GET /cohorts/:id/days/:dayId/sign-in': { expect: managersPage(200), params: (f) => ({ id: f.cohortId, dayId: f.dayId }) },
+  'GET /cohorts/:id/participants/:userId': { expect: workshopPage(200), params: (f) => ({ id: f.cohortId, userId: f.users.trainer.id }) },
+  'POST /cohorts/:id/participants/:userId/practicum': {
+    expect: managersPage(303),
+    params: (f) => ({ id: f.cohortId, userId: f.certified.id }),
+    body: () => ({ passed: 'true', score: '90' }),
+  },
+
+  // Certification. Issuing is one-shot: the fixture trainer is not eligible, so managers and admins
+  // get past access and are refused by the course rule (nothing is issued); certifying "all eligible"
+  // finds only `certified`, who already holds a certification. Revoking sends a reason too short (400).
+  'POST /api/v1/certifications': { expect: managersApi(422), body: (f) => ({ cohortId: f.cohortId, userId: f.users.trainer.id }) },
+  'GET /api/v1/certifications': { expect: signedInApi(200) },
+  // One certification: its holder (not a fixture role), managers in scope, admins.
+  'GET /api/v1/certifications/:code': { expect: managersApi(200), params: (f) => ({ code: f.certCode }) },
+  'POST /api/v1/certifications/:code/renew': { expect: managersApi(200), params: (f) => ({ code: f.certCode }) },
+  'POST /api/v1/certifications/:code/revoke': { expect: managersApi(400), params: (f) => ({ code: f.certCode }), body: () => ({ reason: 'x' }) },
+  'GET /api/v1/verify/:code': { expect: everyone(200), params: (f) => ({ code: f.certCode }) },
+  'GET /certifications': { expect: signedIn(200) },
+  'GET /certifications/:code': { expect: managersPage(200), params: (f) => ({ code: f.certCode }) },
+  'GET /certifications/:code/certificate.pdf': { expect: managersPage(200), params: (f) => ({ code: f.certCode }) },
+  'POST /certifications/:code/renew': { expect: managersPage(303), params: (f) => ({ code: f.certCode }) },
+  'POST /certifications/:code/revoke': { expect: managersPage(400), params: (f) => ({ code: f.certCode }), body: () => ({ reason: 'x' }) },
+  'POST /cohorts/:id/certify': { expect: managersPage(303), params: (f) => ({ id: f.cohortId }) },
+  'POST /cohorts/:id/participants/:userId/certify': { expect: managersPage(303), params: (f) => ({ id: f.cohortId, userId: f.users.trainer.id }) }, // back to the participant: not eligible
+  'GET /cohorts/:id/certificates.zip': { expect: managersPage(200), params: (f) => ({ id: f.cohortId }) },
+  'GET /verify': { expect: everyone(200) },
+  'GET /verify/:code': { expect: everyone(200), params: (f) => ({ code: f.certCode }) },
+
+  // Schools. Coordinators read their own schools, trainers any school (to log sessions).
+  'POST /api/v1/schools': {
+    expect: managersApi(201),
+    body: (_f, role) => ({ name: 'Matrix School', code: `API-${role}-${++unique}`, countryCode: 'DO', municipality: 'Santiago' }),
+  },
+  'GET /api/v1/schools': { expect: signedInApi(200) },
+  'GET /api/v1/schools/:id': { expect: signedInApi(200), params: (f) => ({ id: f.schoolId }) },
+  'PUT /api/v1/schools/:id/coordinators': { expect: managersApi(200), params: (f) => ({ id: f.schoolId }), body: (f) => ({ userIds: [f.users.coordinator.id] }) }, // as assigned
+  'GET /api/v1/countries': { expect: signedInApi(200) },
+  'GET /api/v1/municipalities': { expect: signedInApi(200) },
+  'GET /schools': { expect: signedIn(200) },
+  'GET /schools/new': { expect: managersPage(200) },
+  'POST /schools': {
+    expect: managersPage(303),
+    body: (_f, role) => ({ name: 'Matrix School', code: `PAGE-${role}-${++unique}`, countryCode: 'DO', municipality: 'Santiago', level: 'primary' }),
+  },
+  'GET /schools/import': { expect: managersPage(200) },
+  // The preview writes nothing, yet answers Nest's default 201 for a POST (the cohorts' preview says @HttpCode(200)).
+  'POST /schools/import': { expect: managersPage(200), body: (_f, role) => ({ csv: schoolCsv(role) }) },
+  'POST /schools/import/confirm': { expect: managersPage(303), body: (_f, role) => ({ csv: schoolCsv(role) }) },
+  'GET /schools/:id': { expect: signedIn(200), params: (f) => ({ id: f.schoolId }) },
+  'POST /schools/:id/coordinators': { expect: managersPage(303), params: (f) => ({ id: f.schoolId }), body: (f) => ({ userIds: f.users.coordinator.id }) },
+
+  // Cascade sessions: trainers log their own, coordinators for their schools; the other side (or a
+  // manager) confirms or rejects. The fixture trainer is not certified, so their own session is
+  // refused by the certification rule (422) after access; managers and admins do not log (403).
+  'POST /api/v1/cascade-sessions': {
+    expect: { anonymous: 401, trainer: 422, coordinator: 201, manager: 403, admin: 403 },
+    body: (f, role) => sessionJson(f, role === 'trainer' ? f.users.trainer.id : f.certified.id, f.freeSlots.api),
+  },
+  'GET /api/v1/cascade-sessions': { expect: signedInApi(200) },
+  'GET /api/v1/cascade-sessions/:id': { expect: schoolSessionApi(200), params: (f) => ({ id: f.sessionId }) },
+  'POST /api/v1/cascade-sessions/:id/confirm': { expect: schoolSessionApi(200), params: (f, role) => ({ id: f.toDecide.apiConfirm[role] }) },
+  'POST /api/v1/cascade-sessions/:id/reject': {
+    expect: schoolSessionApi(200),
+    params: (f, role) => ({ id: f.toDecide.apiReject[role] }),
+    body: () => ({ reason: 'No session that day' }),
+  },
+  'GET /cascade-sessions': { expect: signedIn(200) },
+  'GET /cascade-sessions/export.csv': { expect: signedIn(200) },
+  'GET /cascade-sessions/new': { expect: { anonymous: 'login', trainer: 200, coordinator: 200, manager: 403, admin: 403 } },
+  'POST /cascade-sessions': {
+    expect: { anonymous: 'login', trainer: 422, coordinator: 303, manager: 403, admin: 403 },
+    body: (f) => sessionForm(f, f.certified.id, f.freeSlots.page), // a trainer's form always logs for themselves
+  },
+  'GET /cascade-sessions/:id': { expect: schoolSessionPage(200), params: (f) => ({ id: f.sessionId }) },
+  // Only the author edits: the coordinator logged this one.
+  'GET /cascade-sessions/:id/edit': { expect: { anonymous: 'login', trainer: 403, coordinator: 200, manager: 403, admin: 403 }, params: (f) => ({ id: f.coordinatorSession.id }) },
+  'POST /cascade-sessions/:id/edit': {
+    expect: { anonymous: 'login', trainer: 403, coordinator: 303, manager: 403, admin: 403 },
+    params: (f) => ({ id: f.coordinatorSession.id }),
+    body: (f) => sessionForm(f, f.certified.id, f.coordinatorSession.slot), // as logged
+  },
+  'POST /cascade-sessions/:id/confirm': { expect: schoolSessionPage(303), params: (f, role) => ({ id: f.toDecide.pageConfirm[role] }) },
+  'POST /cascade-sessions/:id/reject': {
+    expect: schoolSessionPage(303),
+    params: (f, role) => ({ id: f.toDecide.pageReject[role] }),
+    body: () => ({ reason: 'No session that day' }),
+  },
 };
 
 /** Routes the app registers on the Express router, as `METHOD /path` (without the OpenAPI docs). */
@@ -206,7 +422,80 @@ describe('access matrix', () => {
     const answers = Object.fromEntries(quiz.questions.map((q) => [q.id, [q.options[0].id]]));
     await request(t.http).post(`/api/v1/enrolments/${enrolment.id}/quizzes/${quizSlug}/attempts`).set(trainer).send({ answers }).expect(201);
 
+    // A workshop of that course in DO on 2 February (before the fake clock's today, 2 March), with one day.
+    // The fixture trainer takes part; a second trainer takes part, completes the course and is certified.
+    const api = (token: string) => ({
+      post: (path: string, body: object = {}) => request(t.http).post(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
+      put: (path: string, body: object) => request(t.http).put(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
+      get: (path: string) => request(t.http).get(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
+    });
+    const adminApi = api(tokens.get('admin') as string);
+    const cohortValues = { courseSlug: course.slug, name: 'Matrix TOT Santo Domingo', countryCode: 'DO', startsOn: '2026-02-02', endsOn: '2026-02-02', capacity: 30 };
+    const cohortId = (await adminApi.post('/cohorts', cohortValues).expect(201)).body.id as string;
+    const dayId = (await adminApi.post(`/cohorts/${cohortId}/days`, { date: '2026-02-02' }).expect(201)).body.id as string;
+    const certified = await t.createUser('trainer', { name: 'Certified Trainer' });
+    for (const person of [users.trainer, certified]) await adminApi.post(`/cohorts/${cohortId}/participants`, { email: person.email, name: person.name }).expect(201);
+    const certifiedApi = api(await apiToken(t, certified.email));
+    const outline = (await t.app.get(CatalogueService).currentOutline(course.slug)) as CourseOutline;
+    const certifiedEnrolment = ((await certifiedApi.get('/me').expect(200)).body.enrolments as Array<{ id: string; courseSlug: string }>).find((e) => e.courseSlug === course.slug)?.id as string;
+    for (const lesson of outline.lessons) await certifiedApi.post(`/enrolments/${certifiedEnrolment}/lessons/${lesson.slug}/complete`).expect(200);
+    const postTest = outline.quizzes.find((q) => q.kind === 'post') as CourseOutline['quizzes'][number];
+    const rightAnswers = Object.fromEntries(postTest.questions.map((q) => [q.id, q.options.filter((o) => o.correct).map((o) => o.id)]));
+    expect((await certifiedApi.post(`/enrolments/${certifiedEnrolment}/quizzes/${postTest.slug}/attempts`, { answers: rightAnswers }).expect(201)).body.passed).toBe(true);
+    await adminApi.put(`/cohorts/${cohortId}/days/${dayId}/attendance`, { records: [{ userId: certified.id, status: 'present' }] }).expect(200);
+    await adminApi.put(`/cohorts/${cohortId}/participants/${certified.id}/practicum`, { passed: true, score: 90 }).expect(200);
+    const certCode = (await adminApi.post('/certifications', { cohortId, userId: certified.id, issuedOn: '2026-02-02' }).expect(201)).body.code as string;
+
+    // A school in DO with the fixture coordinator, and sessions the certified trainer logged there
+    // (after the certification's issue date, not after today: one (date, module) pair each).
+    const schoolId = (await adminApi.post('/schools', { name: 'Matrix School', code: 'MATRIX-1', countryCode: 'DO', municipality: 'Santo Domingo' }).expect(201)).body.id as string;
+    await adminApi.put(`/schools/${schoolId}/coordinators`, { userIds: [users.coordinator.id] }).expect(200);
+    const deliverable = outline.manifest.modules.filter((m) => m.deliverable).map((m) => m.slug);
+    expect(deliverable.length).toBeGreaterThan(0);
+    let slots = 0;
+    const nextSlot = (): Slot => {
+      const n = slots++;
+      const date = new Date(Date.UTC(2026, 1, 3 + Math.floor(n / deliverable.length))).toISOString().slice(0, 10);
+      if (date > t.clock.today()) throw new Error('no session dates left before today');
+      return { date, moduleSlugs: [deliverable[n % deliverable.length]] };
+    };
+    const logSession = async (by: ReturnType<typeof api>, slot = nextSlot()) =>
+      (await by.post('/cascade-sessions', sessionJson({ schoolId, course: course.slug }, certified.id, slot)).expect(201)).body.id as string;
+    const perRole = async <T>(make: () => Promise<T>) => {
+      const made: Partial<Record<Role, T>> = {};
+      for (const role of ROLES) made[role] = await make(); // one after the other: one writer at a time
+      return made as Record<Role, T>;
+    };
+    const sessionId = await logSession(certifiedApi);
+    const coordinatorSlot = nextSlot();
+    const coordinatorSessionId = await logSession(api(tokens.get('coordinator') as string), coordinatorSlot);
+    const toDecide = {
+      apiConfirm: await perRole(() => logSession(certifiedApi)),
+      apiReject: await perRole(() => logSession(certifiedApi)),
+      pageConfirm: await perRole(() => logSession(certifiedApi)),
+      pageReject: await perRole(() => logSession(certifiedApi)),
+    };
+
+    // A spare workshop in March for new participants and days, with one participant per role to remove.
+    const spareCohortId = (await adminApi.post('/cohorts', { ...cohortValues, name: 'Matrix spare workshop', startsOn: '2026-03-01', endsOn: '2026-03-31', capacity: 100 }).expect(201)).body.id as string;
+    const removable = await perRole(async () => {
+      const person = await t.createUser('trainer');
+      return (await adminApi.post(`/cohorts/${spareCohortId}/participants`, { email: person.email, name: person.name }).expect(201)).body.userId as string;
+    });
+
     f = {
+      cohortId,
+      dayId,
+      cohortValues,
+      certified,
+      certCode,
+      schoolId,
+      sessionId,
+      coordinatorSession: { id: coordinatorSessionId, slot: coordinatorSlot },
+      toDecide,
+      freeSlots: { api: nextSlot(), page: nextSlot() },
+      spareCohortId,
+      removable,
       course: course.slug,
       otherCourse: otherCourse.slug,
       enrolmentId: enrolment.id,
@@ -224,7 +513,7 @@ describe('access matrix', () => {
     const login = await request(t.http).get('/login').expect(200);
     visitorCookie = ([] as string[]).concat(login.headers['set-cookie'] ?? []).find((c) => c.startsWith('cascada_visitor='))?.split(';')[0] as string;
     csrf = csrfFrom(login.text);
-  }, 30_000); // the app's start-up (migrations, content import) plus this file's fixtures
+  }, 60_000); // the app's start-up (migrations, content import) plus this file's fixtures
   afterAll(() => t?.close());
 
   it('has an entry for every registered route, and no entry for a route that is gone', () => {
@@ -240,14 +529,14 @@ describe('access matrix', () => {
     if (!registeredRoutes(t).includes(route)) return;
     const entry = ACCESS[route];
     const [method, pattern] = route.split(' ');
-    const params = entry.params?.(f) ?? {};
-    const path = pattern.replace(/:(\w+)/g, (_, name: string) => {
-      if (!(name in params)) throw new Error(`${route}: no value for :${name}`);
-      return encodeURIComponent(params[name]);
-    });
-    const isApi = path.startsWith('/api/v1');
+    const isApi = pattern.startsWith('/api/v1');
     const answers: Partial<Record<Role, Expected>> = {};
     for (const role of ROLES) {
+      const params = entry.params?.(f, role) ?? {};
+      const path = pattern.replace(/:(\w+)/g, (_, name: string) => {
+        if (!(name in params)) throw new Error(`${route}: no value for :${name}`);
+        return encodeURIComponent(params[name]);
+      });
       let token = tokens.get(role);
       if (token && entry.endsSession) token = await apiToken(t, f.users[role as Exclude<Role, 'anonymous'>].email);
       const verb = method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
