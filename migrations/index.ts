@@ -4,5 +4,6 @@ import { CreateOutbox1764130100000 } from './1764130100000-CreateOutbox';
 import { CreateCourses1764130200000 } from './1764130200000-CreateCourses';
 import { CreateCohortsAndCertifications1764130300000 } from './1764130300000-CreateCohortsAndCertifications';
 import { CreateSchoolsAndCascadeSessions1764130400000 } from './1764130400000-CreateSchoolsAndCascadeSessions';
+import { AddPlaceToCascadeSessions1764130500000 } from './1764130500000-AddPlaceToCascadeSessions';
 
-export const migrations = [CreateAccounts1764130000000, CreateOutbox1764130100000, CreateCourses1764130200000, CreateCohortsAndCertifications1764130300000, CreateSchoolsAndCascadeSessions1764130400000];
+export const migrations = [CreateAccounts1764130000000, CreateOutbox1764130100000, CreateCourses1764130200000, CreateCohortsAndCertifications1764130300000, CreateSchoolsAndCascadeSessions1764130400000, AddPlaceToCascadeSessions1764130500000];

@@ -16,6 +16,13 @@ export class CascadeSession {
   @Column({ type: 'varchar', length: 36 })
   trainerId: string;
 
+  /** Where the session was delivered (copied from the school when logged; reports group by it). */
+  @Column({ type: 'varchar', length: 2, nullable: true })
+  countryCode: string | null;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  municipalityId: string | null;
+
   @Column({ type: 'varchar', length: 36 })
   courseId: string;
 

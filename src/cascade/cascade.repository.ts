@@ -41,7 +41,7 @@ export class CascadeRepository {
     if (filter.from) q.andWhere('c.date >= :from', { from: filter.from });
     if (filter.to) q.andWhere('c.date <= :to', { to: filter.to });
     if (filter.status) q.andWhere('c.status = :status', { status: filter.status });
-    if (filter.countryCode) q.andWhere('c.school_id IN (SELECT s.id FROM schools s WHERE s.country_code = :country)', { country: filter.countryCode });
+    if (filter.countryCode) q.andWhere('c.country_code = :country', { country: filter.countryCode });
     if (filter.waitingFor) {
       const w = filter.waitingFor;
       q.andWhere("c.status = 'submitted'");

@@ -58,6 +58,8 @@ export class CascadeService {
         ...row,
         schoolId: school.id,
         trainerId: dto.trainerId,
+        countryCode: school.countryCode,
+        municipalityId: school.municipalityId,
         status: 'submitted',
         loggedByRole: role,
         loggedBy: actor.id,
@@ -88,8 +90,11 @@ export class CascadeService {
     return this.db.transaction(async (tx) => {
       await this.refuseDuplicate(tx, { ...row, schoolId: school.id, trainerId: dto.trainerId }, id);
       const before = { ...session };
-      Object.assign(session, row, { schoolId: school.id, trainerId: dto.trainerId, updatedAt: this.clock.now() });
-      await tx.save(CascadeSession, session);
+      const changes = { ...row, schoolId: school.id, trainerId: dto.trainerId, countryCode: school.countryCode, municipalityId: school.municipalityId, updatedAt: this.clock.now() };
+      Object.assign(session, changes);
+      // Only while still submitted: a decision committed since the read above must not be overwritten.
+      const updated = await tx.update(CascadeSession, { id, status: 'submitted' }, changes);
+      if (updated.affected === 0) throw new CascadeError('conflict', 'not-editable');
       await this.audit.record(tx, actor.id, 'session.edit', { type: 'cascade-session', id }, this.auditView(before), this.auditView(session));
       return session;
     });
@@ -153,7 +158,9 @@ export class CascadeService {
       const fresh = await this.sessions.findById(id, tx);
       if (!fresh || fresh.status !== 'submitted') throw new CascadeError('conflict', 'already-decided', { status: fresh?.status ?? '' });
       Object.assign(fresh, { status, decidedBy: actor.id, decidedAt: this.clock.now(), rejectionReason: reason, updatedAt: this.clock.now() });
-      await tx.update(CascadeSession, { id, status: 'submitted' }, { status, decidedBy: actor.id, decidedAt: fresh.decidedAt, rejectionReason: reason, updatedAt: fresh.updatedAt });
+      const updated = await tx.update(CascadeSession, { id, status: 'submitted' }, { status, decidedBy: actor.id, decidedAt: fresh.decidedAt, rejectionReason: reason, updatedAt: fresh.updatedAt });
+      // A concurrent decision committed between the read and this update (PostgreSQL): decide once.
+      if (updated.affected === 0) throw new CascadeError('conflict', 'already-decided', { status: '' });
       await this.audit.record(tx, actor.id, `session.${status === 'confirmed' ? 'confirm' : 'reject'}`, { type: 'cascade-session', id }, { status: 'submitted' }, { status, reason });
       const school = (await this.sessions.schoolOf(fresh.schoolId, tx)) as School;
       const outline = (await this.catalogue.currentOutlines()).find((o) => o.courseId === fresh.courseId);

@@ -18,7 +18,9 @@ export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl' | 'sqlit
     migrationsRun: false,
     namingStrategy: new SnakeNamingStrategy(),
     invalidWhereValuesBehavior: { null: 'throw' as const, undefined: 'throw' as const },
-    logging: ['error'] as ('error')[],
+    logging: ['error', 'warn'] as ('error' | 'warn')[],
+    // Queries slower than this are logged with their SQL, so slow reports and pages get noticed.
+    maxQueryExecutionTime: Number(process.env.SLOW_QUERY_MS ?? 500),
   };
   if (config.databaseUrl) {
     return {

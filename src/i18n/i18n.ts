@@ -50,21 +50,32 @@ export function t(lang: Language, key: string, params: Record<string, unknown> =
 const LOCALES: Record<Language, string> = { en: 'en-US', es: 'es-419' };
 export const localeOf = (lang: Language): string => LOCALES[lang];
 
+// Building an Intl formatter costs far more than using one: keep one per language and options.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let formatter = formatters.get(key) as T | undefined;
+  if (!formatter) {
+    formatter = make();
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 export function formatNumber(lang: Language, value: number, options?: Intl.NumberFormatOptions): string {
-  return new Intl.NumberFormat(LOCALES[lang], options).format(value);
+  return cached(`n:${lang}:${options ? JSON.stringify(options) : ''}`, () => new Intl.NumberFormat(LOCALES[lang], options)).format(value);
 }
 
 /** Formats `YYYY-MM-DD` dates as calendar dates (no time zone shift) and instants in UTC. */
 export function formatDate(lang: Language, value: Date | string, style: 'medium' | 'long' | 'short' = 'medium'): string {
   const date = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value);
   if (Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: style, timeZone: 'UTC' }).format(date);
+  return cached(`d:${lang}:${style}`, () => new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: style, timeZone: 'UTC' })).format(date);
 }
 
 export function formatDateTime(lang: Language, value: Date | string): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date) + ' UTC';
+  return cached(`t:${lang}`, () => new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })).format(date) + ' UTC';
 }
 
 /** Picks the best supported language from an Accept-Language header. */

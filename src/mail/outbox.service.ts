@@ -112,6 +112,9 @@ export class OutboxService {
   private async claim(): Promise<OutboxMessage[]> {
     const now = this.clock.now();
     const stale = new Date(now.getTime() - STALE_CLAIM_MS);
+    // A cheap read first: an idle outbox costs no write transaction (no fsync every poll).
+    const due = await this.db.manager.exists(OutboxMessage, { where: [{ status: 'pending', nextAttemptAt: LessThanOrEqual(now) }, { status: 'sending', claimedAt: LessThanOrEqual(stale) }] });
+    if (!due) return [];
     return this.db.transaction(async (tx) => {
       await tx.update(OutboxMessage, { status: 'sending', claimedAt: LessThanOrEqual(stale) }, { status: 'pending', claimedAt: null });
       let ids: string[];

@@ -76,6 +76,12 @@ export interface ReportFilters {
   cohortId?: string;
 }
 
+/**
+ * Filters no row matches (every report filters by cohort: its own, or the trainers it certified), for
+ * an ask outside the actor's scope: the report keeps its shape (columns, zero totals) and has no rows.
+ */
+export const NO_MATCH: ReportFilters = { cohortId: '00000000-0000-0000-0000-000000000000' };
+
 /** A manager's country scope always wins over the asked country (an out-of-scope ask gives no rows). */
 export function scopedCountry(actor: AuthUser, asked?: string): { countryCode?: string; empty: boolean } {
   const scope = countryScopeOf(actor);

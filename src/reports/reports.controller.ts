@@ -10,7 +10,7 @@ import { resolveLanguage } from '../i18n/language';
 import type { Language } from '../users/user-role.enum';
 import { toCsv, toXlsx } from './export';
 import { ReportName, REPORTS, ReportResult, runReport } from './report-definitions';
-import { GROUP_BYS, ReportQuery } from './report-filters';
+import { GROUP_BYS, NO_MATCH, ReportQuery } from './report-filters';
 import { ReportsService } from './reports.service';
 import { pick } from '../courses/course.view';
 
@@ -52,9 +52,7 @@ export class ReportsController {
     const parsed = parseName(raw);
     const format = parsed.format === 'html' && (req.get('accept') ?? '').includes('text/csv') ? 'csv' : parsed.format;
     const filters = await this.reports.filters(actor, query);
-    const result: ReportResult = filters
-      ? await runReport(parsed.name, this.reports, filters, query, lang)
-      : { json: { rows: [] }, columns: [], rows: [], chart: '' };
+    const result: ReportResult = await runReport(parsed.name, this.reports, filters ?? NO_MATCH, query, lang);
     const fileBase = `cascada-${parsed.name}-${new Date().toISOString().slice(0, 10)}`;
     if (format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -88,6 +86,9 @@ export class ReportsController {
     res.render(parsed.name === 'donor' ? 'reports/donor' : 'reports/show', {
       title: t(lang, `reports.${parsed.name}.title`),
       layout: parsed.name === 'donor' && req.query.print === '1' ? 'layouts/print' : undefined,
+      period: { from: query.from ?? '—', to: query.to ?? '—' },
+      /** The country the figures cover: the asked one or the manager's scope (a printed summary must say so). */
+      countryCode: filters?.countryCode ?? query.countryCode,
       name: parsed.name,
       introKey: `reports.${parsed.name}.intro`,
       query,

@@ -123,7 +123,7 @@ export class ReportsService {
       const totalDays = dayCount.get(c.id) ?? 0;
       const attendanceMet = mine.filter((p) => {
         if (!rule || rule.attendancePercent === 0) return true;
-        return totalDays > 0 && ((attended.get(`${c.id}:${p.user_id}`) ?? 0) / totalDays) * 100 >= rule.attendancePercent;
+        return totalDays > 0 && ((attended.get(`${c.id}:${p.user_id}`) ?? 0) * 100) / totalDays >= rule.attendancePercent; // same arithmetic as eligibility
       }).length;
       return {
         key: c.id,
@@ -238,8 +238,8 @@ export class ReportsService {
   async cascade(f: ReportFilters, groupBy: GroupBy, includeSubmitted: boolean, lang: Language) {
     const w = this.sessionWhere(f, includeSubmitted);
     const keyExpr: Record<GroupBy, string> = {
-      country: 's.country_code',
-      municipality: 's.municipality_id',
+      country: 'c.country_code',
+      municipality: 'c.municipality_id',
       school: 'c.school_id',
       month: 'SUBSTR(c.date, 1, 7)',
       trainer: 'c.trainer_id',
@@ -250,14 +250,15 @@ export class ReportsService {
         SUM(c.female) AS female, SUM(c.male) AS male, SUM(c.unspecified) AS unspecified,
         SUM(c.age_under10) AS under_10, SUM(c.age10_to14) AS "10_14", SUM(c.age15_to17) AS "15_17", SUM(c.age18_plus) AS "18_plus",
         SUM(c.teachers) AS teachers, SUM(c.parents) AS parents
-       FROM cascade_sessions c JOIN schools s ON s.id = c.school_id ${w}
+       FROM cascade_sessions c ${w}
        GROUP BY ${keyExpr[groupBy]} ORDER BY ${keyExpr[groupBy]}`,
       w.params,
       ['sessions', 'schools', ...REACH_SUMS],
     );
     const labels = await this.labelsFor(groupBy, result.map((r) => String(r.group_key)), lang);
     const reachRows: ReachRow[] = result.map((r) => ({
-      key: String(r.group_key),
+      // API.md: a municipality row's key is its name (the value the `municipality` filter takes), not its id.
+      key: groupBy === 'municipality' ? labels.get(String(r.group_key)) ?? String(r.group_key) : String(r.group_key),
       label: labels.get(String(r.group_key)) ?? String(r.group_key),
       sessions: r.sessions as number,
       schools: r.schools as number,
@@ -279,14 +280,14 @@ export class ReportsService {
         SUM(c.female) AS female, SUM(c.male) AS male, SUM(c.unspecified) AS unspecified,
         SUM(c.age_under10) AS under_10, SUM(c.age10_to14) AS "10_14", SUM(c.age15_to17) AS "15_17", SUM(c.age18_plus) AS "18_plus",
         SUM(c.teachers) AS teachers, SUM(c.parents) AS parents
-       FROM cascade_sessions c JOIN schools s ON s.id = c.school_id ${w}`,
+       FROM cascade_sessions c ${w}`,
       w.params,
       ['sessions', 'schools', 'trainers', ...REACH_SUMS],
     );
     const totals: Record<string, number> = { ...total, students: total.female + total.male + total.unspecified };
     const certified = await this.certifiedTrainers(f);
     const delivering = new Set(
-      (await rows<{ trainer_id: string }>(this.db, `SELECT DISTINCT c.trainer_id FROM cascade_sessions c JOIN schools s ON s.id = c.school_id ${w}`, w.params, [])).map((r) => r.trainer_id),
+      (await rows<{ trainer_id: string }>(this.db, `SELECT DISTINCT c.trainer_id FROM cascade_sessions c ${w}`, w.params, [])).map((r) => r.trainer_id),
     );
     const notDelivering = certified.filter((t) => !delivering.has(t.id));
     return {
@@ -333,8 +334,8 @@ export class ReportsService {
     w.add(includeSubmitted ? "c.status IN ('confirmed', 'submitted')" : "c.status = 'confirmed'");
     if (f.from) w.add('c.date >= ?', f.from);
     if (f.to) w.add('c.date <= ?', f.to);
-    if (f.countryCode) w.add('s.country_code = ?', f.countryCode);
-    if (f.municipality) w.add('s.municipality_id IN (SELECT m.id FROM municipalities m WHERE LOWER(m.name) = ?)', f.municipality.toLowerCase());
+    if (f.countryCode) w.add('c.country_code = ?', f.countryCode);
+    if (f.municipality) w.add('c.municipality_id IN (SELECT m.id FROM municipalities m WHERE LOWER(m.name) = ?)', f.municipality.toLowerCase());
     if (f.courseId) w.add('c.course_id = ?', f.courseId);
     // A cohort filter keeps the sessions of the trainers certified from that cohort (the cascade it started).
     if (f.cohortId) w.add('c.trainer_id IN (SELECT x.user_id FROM certifications x WHERE x.cohort_id = ?)', f.cohortId);

@@ -1,0 +1,226 @@
+/**
+ * `npm run bench`: generates a synthetic program at scale into a scratch SQLite database (5 countries,
+ * 60 municipalities, 3,000 schools, 5,000 trainers, 1,000,000 cascade sessions over 5 years), starts
+ * the app on it in production mode, and prints data-generation time, report latencies (median and p95
+ * of 10 runs), page throughput with autocannon, the same while reports run, and server memory.
+ * Only 127.0.0.1 is contacted; every load loop is bounded in time.
+ */
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../common/paths';
+
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1_000_000);
+const TRAINERS = 5_000;
+const SCHOOLS = 3_000;
+const MUNICIPALITIES_PER_COUNTRY = 12;
+const COUNTRIES = ['SV', 'PA', 'DO', 'BZ', 'PR'];
+const PORT = 3900 + Math.floor(Math.random() * 50);
+const BASE = `http://127.0.0.1:${PORT}`;
+const ADMIN = { email: 'bench-admin@example.org', password: 'bench password 2026' };
+
+/** Deterministic PRNG (mulberry32): the same data every run. */
+function prng(seed: number) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const dayString = (start: number, offset: number) => new Date(start + offset * 86_400_000).toISOString().slice(0, 10);
+
+function startApp(dataDir: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist/src/main.js')], {
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(PORT), DATA_DIR: dataDir, JWT_SECRET: 'bench-secret-0123456789-0123456789-abcdef', SEED_DEMO: 'false', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn', APP_URL: BASE },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 120_000;
+    const poll = async () => {
+      try {
+        const res = await fetch(`${BASE}/healthz`);
+        if (res.ok) return resolve(child);
+      } catch {
+        /* not up yet */
+      }
+      if (Date.now() > deadline || child.exitCode !== null) return reject(new Error('the app did not start'));
+      setTimeout(poll, 300);
+    };
+    void poll();
+  });
+}
+
+function stopApp(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+function generate(file: string): { seconds: number; cohortId: string } {
+  const started = Date.now();
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  const random = prng(20261126);
+  const now = new Date().toISOString();
+  const course = db.prepare("SELECT c.id, c.current_version_id FROM courses c WHERE c.slug = 'school-tip-awareness'").get() as { id: string; current_version_id: string };
+  const admin = db.prepare('SELECT id, password_hash FROM users WHERE email = ?').get(ADMIN.email) as { id: string; password_hash: string };
+  const modules = 'school-sessions-10-14';
+  const insertMunicipality = db.prepare('INSERT INTO municipalities (id, country_code, name) VALUES (?, ?, ?)');
+  const insertSchool = db.prepare('INSERT INTO schools (id, country_code, municipality_id, name, code, level, address, created_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)');
+  const insertUser = db.prepare("INSERT INTO users (id, email, name, role, sex, language, country_code, organisation, status, password_hash, created_at, updated_at) VALUES (?, ?, ?, 'trainer', ?, 'es', ?, NULL, 'active', ?, ?, ?)");
+  const insertCohort = db.prepare("INSERT INTO cohorts (id, course_id, name, country_code, municipality, venue, starts_on, ends_on, capacity, status, created_by, created_at) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, 25, 'completed', ?, ?)");
+  const insertEnrolment = db.prepare("INSERT INTO enrolments (id, user_id, course_id, course_version_id, status, enrolled_at, started_at, completed_at) VALUES (?, ?, ?, ?, 'completed', ?, ?, ?)");
+  const insertParticipant = db.prepare('INSERT INTO cohort_participants (id, cohort_id, user_id, enrolment_id, added_at) VALUES (?, ?, ?, ?, ?)');
+  const insertCert = db.prepare("INSERT INTO certifications (id, code, user_id, course_id, cohort_id, facilitator_id, issued_by, issued_on, expires_on, status, revoked_on, revoked_reason, reminder_sent_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', NULL, NULL, NULL, ?)");
+  const insertSession = db.prepare(`INSERT INTO cascade_sessions (id, school_id, trainer_id, country_code, municipality_id, course_id, module_slugs, date, duration_minutes, female, male, unspecified,
+    age_under10, age10_to14, age15_to17, age18_plus, teachers, parents, notes, status, logged_by_role, logged_by, decided_by, decided_at, rejection_reason, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 50, ?, ?, ?, 0, ?, ?, 0, ?, ?, NULL, ?, 'trainer', ?, NULL, NULL, NULL, ?, ?)`);
+  const schoolsByCountry = new Map<string, Array<{ id: string; municipalityId: string }>>();
+  const start = Date.UTC(new Date().getUTCFullYear() - 5, 0, 1);
+  const totalDays = Math.floor((Date.now() - 86_400_000 - start) / 86_400_000);
+  // Seasonal weight per month (school calendars: little in December–January and July).
+  const monthWeight = [0.2, 1, 1, 1, 0.9, 1, 0.4, 0.9, 1, 1, 1, 0.3];
+  let cohortId = '';
+  db.transaction(() => {
+    for (const country of COUNTRIES) {
+      const schools: Array<{ id: string; municipalityId: string }> = [];
+      for (let m = 0; m < MUNICIPALITIES_PER_COUNTRY; m++) {
+        const municipalityId = randomUUID();
+        insertMunicipality.run(municipalityId, country, `Bench ${country} ${m + 1}`);
+        for (let s = 0; s < SCHOOLS / COUNTRIES.length / MUNICIPALITIES_PER_COUNTRY; s++) {
+          const id = randomUUID();
+          insertSchool.run(id, country, municipalityId, `School ${country}-${m + 1}-${s + 1}`, `B-${country}-${m + 1}-${s + 1}`, s % 2 ? 'primary' : 'secondary', now);
+          schools.push({ id, municipalityId });
+        }
+      }
+      schoolsByCountry.set(country, schools);
+    }
+    let cohort = '';
+    for (let t = 0; t < TRAINERS; t++) {
+      const country = COUNTRIES[t % COUNTRIES.length];
+      if (t % 20 === 0) {
+        cohort = randomUUID();
+        if (!cohortId) cohortId = cohort;
+        insertCohort.run(cohort, course.id, `Bench TOT ${t / 20 + 1}`, country, 'Bench', dayString(start, 0), dayString(start, 2), admin.id, now);
+      }
+      const userId = randomUUID();
+      insertUser.run(userId, `bench-trainer-${t}@example.org`, `Trainer ${t}`, random() < 0.55 ? 'female' : 'male', country, admin.password_hash, now, now);
+      const enrolmentId = randomUUID();
+      insertEnrolment.run(enrolmentId, userId, course.id, course.current_version_id, now, now, now);
+      insertParticipant.run(randomUUID(), cohort, userId, enrolmentId, now);
+      insertCert.run(randomUUID(), `CSC-B${String(t).padStart(3, '0').slice(-3)}-${String(t).padStart(4, '0').slice(-4)}`, userId, course.id, cohort, admin.id, admin.id, dayString(start, 2), dayString(start, 365 * 6), now);
+      const perTrainer = Math.floor(SESSIONS / TRAINERS) + (t < SESSIONS % TRAINERS ? 1 : 0);
+      const schools = schoolsByCountry.get(country) as Array<{ id: string; municipalityId: string }>;
+      const used = new Set<number>();
+      for (let k = 0; k < perTrainer; k++) {
+        let day = 3 + Math.floor(random() * (totalDays - 3));
+        for (let tries = 0; (used.has(day) || random() > monthWeight[new Date(start + day * 86_400_000).getUTCMonth()]) && tries < 20; tries++) day = 3 + Math.floor(random() * (totalDays - 3));
+        while (used.has(day)) day = day + 1 >= totalDays ? 3 : day + 1;
+        used.add(day);
+        const female = 5 + Math.floor(random() * 15);
+        const male = 5 + Math.floor(random() * 15);
+        const young = random() < 0.6;
+        const r = random();
+        const status = r < 0.95 ? 'confirmed' : r < 0.99 ? 'submitted' : 'rejected';
+        const school = schools[Math.floor(random() * schools.length)];
+        insertSession.run(randomUUID(), school.id, userId, country, school.municipalityId, course.id, modules, dayString(start, day), female, male, 0, young ? female + male : 0, young ? 0 : female + male, random() < 0.5 ? 1 : 0, random() < 0.2 ? 3 : 0, status, userId, now, now);
+      }
+    }
+  })();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.exec('ANALYZE');
+  db.close();
+  return { seconds: (Date.now() - started) / 1000, cohortId };
+}
+
+async function timed(url: string, token: string, runs = 10): Promise<{ median: number; p95: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(runs / 2)], p95: times[Math.min(runs - 1, Math.ceil(runs * 0.95) - 1)] };
+}
+
+function cannon(url: string, headers: Record<string, string>, seconds = 10): Promise<autocannon.Result> {
+  return autocannon({ url, connections: 10, duration: seconds, headers });
+}
+
+function rssMb(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cascada-bench-'));
+  const lines: Array<[string, string]> = [];
+  try {
+    let app = await startApp(dataDir); // migrations, course import, the bench admin
+    await stopApp(app);
+    const gen = generate(join(dataDir, 'cascada.sqlite'));
+    lines.push(['data generation', `${gen.seconds.toFixed(1)} s (${SESSIONS.toLocaleString('en')} sessions, ${TRAINERS} trainers, ${SCHOOLS} schools)`]);
+    app = await startApp(dataDir);
+    const login = await fetch(`${BASE}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    const token = ((await login.json()) as { accessToken: string }).accessToken;
+    const year = new Date().getUTCFullYear() - 1;
+    const range = `from=${year}-01-01&to=${year}-12-31`;
+    const reports: Array<[string, string]> = [
+      ['cascade by municipality, one year', `/api/v1/reports/cascade?groupBy=municipality&${range}`],
+      ['cascade by municipality, all time', '/api/v1/reports/cascade?groupBy=municipality'],
+      ['cascade by month, all time', '/api/v1/reports/cascade?groupBy=month'],
+      ['cascade by school, one year', `/api/v1/reports/cascade?groupBy=school&${range}`],
+      ['donor summary, one year', `/api/v1/reports/donor?${range}`],
+      ['certifications', '/api/v1/reports/certifications'],
+      ['completion', '/api/v1/reports/completion'],
+    ];
+    for (const [name, path] of reports) {
+      const r = await timed(`${BASE}${path}`, token);
+      lines.push([name, `median ${r.median.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms`]);
+    }
+    const cookie = { Cookie: `cascada_session=${token}` };
+    const roster = `${BASE}/cohorts/${gen.cohortId}`;
+    const page = await cannon(roster, cookie);
+    const bare = await cannon(`${BASE}/assets/css/app.css`, {});
+    lines.push(['roster page (10 connections, 10 s)', `${page.requests.average.toFixed(0)} req/s, p99 ${page.latency.p99} ms, errors ${page.errors + page.non2xx}`]);
+    lines.push(['static asset, same app', `${bare.requests.average.toFixed(0)} req/s (roster/static ${(page.requests.average / bare.requests.average).toFixed(2)})`]);
+    let stop = false;
+    const loop = (async () => {
+      let n = 0;
+      while (!stop) {
+        await (await fetch(`${BASE}/api/v1/reports/cascade?groupBy=municipality`, { headers: { Authorization: `Bearer ${token}` } })).arrayBuffer();
+        n++;
+      }
+      return n;
+    })();
+    const busy = await cannon(roster, cookie);
+    stop = true;
+    const reportRuns = await loop;
+    lines.push(['roster page while reports run', `${busy.requests.average.toFixed(0)} req/s (${(busy.requests.average / page.requests.average).toFixed(2)}× of idle), p99 ${busy.latency.p99} ms, ${reportRuns} reports ran meanwhile`]);
+    lines.push(['server RSS', `${rssMb(app)} MB`]);
+    await stopApp(app);
+  } finally {
+    if (process.env.BENCH_KEEP) console.log(`data kept in ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
+  }
+  const width = Math.max(...lines.map(([k]) => k.length));
+  console.log(`\nCascada bench — ${new Date().toISOString()} — node ${process.version}, SQLite`);
+  for (const [k, v] of lines) console.log(`${k.padEnd(width)}  ${v}`);
+}
+
+void main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
