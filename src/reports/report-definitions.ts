@@ -87,7 +87,7 @@ export async function runReport(name: ReportName, service: ReportsService, f: Re
       const keys = ['sessions', 'schools', 'students', 'female', 'male', 'unspecified', 'under_10', '10_14', '15_17', '18_plus', 'teachers', 'parents'] as const;
       const chart = barChart({
         id: 'chart-reach', title: t(lang, 'reports.cascade.title'), description: t(lang, 'reports.cascade.chart'),
-        categories: reach.rows.map((r) => r.label), stacked: true,
+        categories: reach.rows.map((r) => r.label), stacked: true, maxBars: 60,
         series: [
           { name: t(lang, 'reports.col.female'), values: reach.rows.map((r) => r.female), className: 'c1' },
           { name: t(lang, 'reports.col.male'), values: reach.rows.map((r) => r.male), className: 'c2' },

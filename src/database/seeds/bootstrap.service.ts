@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { CascadeService } from '../../cascade/cascade.service';
+import { CatalogueService } from '../../courses/catalogue.service';
 import { CertificationService } from '../../certification/certification.service';
 import { CohortsService } from '../../cohorts/cohorts.service';
 import { Clock } from '../../common/clock';
@@ -42,7 +43,7 @@ export class BootstrapService implements OnApplicationBootstrap {
       this.logger.log({ msg: 'first admin created from ADMIN_EMAIL', email: adminEmail });
     }
     if (this.config.seedDemo) {
-      await seedDemo({ db: this.db, users: this.users, learning: this.learning, cohorts: this.moduleRef.get(CohortsService, { strict: false }), certifications: this.moduleRef.get(CertificationService, { strict: false }), schools: this.moduleRef.get(SchoolsService, { strict: false }), cascade: this.moduleRef.get(CascadeService, { strict: false }), clock: this.clock });
+      await seedDemo({ db: this.db, users: this.users, learning: this.learning, cohorts: this.moduleRef.get(CohortsService, { strict: false }), certifications: this.moduleRef.get(CertificationService, { strict: false }), schools: this.moduleRef.get(SchoolsService, { strict: false }), cascade: this.moduleRef.get(CascadeService, { strict: false }), clock: this.clock, outlines: await this.moduleRef.get(CatalogueService, { strict: false }).currentOutlines() });
       this.logger.log({ msg: 'demo program loaded (SEED_DEMO)' });
     }
   }

@@ -6,6 +6,8 @@ import type { CascadeService } from '../../cascade/cascade.service';
 import type { Clock } from '../../common/clock';
 import { DEMO_PLACES, DEMO_SCHOOL_NAMES } from './demo-places';
 import { addDays } from '../../certification/validity';
+import type { CourseOutline } from '../../courses/catalogue.service';
+import { seedHistory } from './demo-history';
 import type { User } from '../../users/user.entity';
 import type { UsersService } from '../../users/users.service';
 import type { Database } from '../database.service';
@@ -31,6 +33,7 @@ export interface DemoServices {
   schools: SchoolsService;
   cascade: CascadeService;
   clock: Clock;
+  outlines: CourseOutline[];
 }
 
 /** Demo trainers at different stages of the two shipped courses, a certified workshop and school sessions. */
@@ -73,6 +76,8 @@ export async function seedDemo(services: DemoServices): Promise<void> {
     }
   }
   await seedProgram(services, created);
+  // Three years of history behind today's demo workshop, so dashboards and reports have something to say.
+  await services.db.transaction((tx) => seedHistory(tx, services.outlines, created['manager@demo.cascada.local'].id, services.clock.today()));
 }
 
 /** Schools in the five countries, a completed TIP workshop in the Dominican Republic with certified trainers, and their sessions. */
