@@ -3,7 +3,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { CatalogueService, CourseOutline } from '../courses/catalogue.service';
 import { pick } from '../courses/course.view';
-import { Database } from '../database/database.service';
+import { ReportReader } from './report-reader';
 import { addDays } from '../certification/validity';
 import type { Language } from '../users/user-role.enum';
 import { GroupBy, ReportFilters, ReportQuery, scopedCountry } from './report-filters';
@@ -49,7 +49,7 @@ const REACH_SUMS = ['female', 'male', 'unspecified', 'under_10', '10_14', '15_17
 @Injectable()
 export class ReportsService {
   constructor(
-    private readonly db: Database,
+    private readonly db: ReportReader,
     private readonly catalogue: CatalogueService,
     private readonly clock: Clock,
   ) {}

@@ -1,4 +1,7 @@
-import { Database, toDialect } from '../database/database.service';
+/** Anything that runs a report query (`ReportReader`: a worker thread on SQLite, the pool on PostgreSQL). */
+export interface QueryRunnerLike {
+  query(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>>;
+}
 
 /** A WHERE clause built from parts with `?` parameters (never string-concatenated values). */
 export class Where {
@@ -17,8 +20,8 @@ export class Where {
 }
 
 /** Runs a report query and turns every count/sum into a JSON number (PostgreSQL returns bigints as strings). */
-export async function rows<T extends Record<string, unknown>>(db: Database, sql: string, params: unknown[], numeric: string[]): Promise<T[]> {
-  const result: Array<Record<string, unknown>> = await db.manager.query(toDialect(db.kind, sql), params);
+export async function rows<T extends Record<string, unknown>>(db: QueryRunnerLike, sql: string, params: unknown[], numeric: string[]): Promise<T[]> {
+  const result = await db.query(sql, params);
   return result.map((row) => {
     const out: Record<string, unknown> = { ...row };
     for (const key of numeric) out[key] = Number(row[key] ?? 0);

@@ -1,0 +1,84 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Worker } from 'node:worker_threads';
+import { APP_CONFIG, type AppConfig } from '../config/app.config';
+import { Database, toDialect } from '../database/database.service';
+
+/**
+ * Where report queries run. better-sqlite3 is synchronous: a long report on the request thread would
+ * stall every other request. On SQLite (a file, WAL) reports therefore run in a worker thread on a
+ * read-only connection of their own, which sees every committed write. On PostgreSQL they go to the
+ * pool like any query.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { readonly: true, fileMustExist: true, timeout: 5000 });
+db.pragma('cache_size = -32000');
+const statements = new Map();
+parentPort.on('message', ({ id, sql, params }) => {
+  try {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      if (statements.size > 200) statements.clear();
+      statements.set(sql, statement);
+    }
+    parentPort.postMessage({ id, rows: statement.all(...params) });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String(error && error.message || error) });
+  }
+});
+`;
+
+@Injectable()
+export class ReportReader implements OnModuleDestroy {
+  private readonly logger = new Logger(ReportReader.name);
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, { resolve: (rows: Array<Record<string, unknown>>) => void; reject: (e: Error) => void }>();
+  private next = 0;
+
+  constructor(
+    private readonly db: Database,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  get usesWorker(): boolean {
+    return this.db.kind === 'sqlite' && !this.config.databaseUrl && this.config.sqlitePath !== ':memory:' && process.env.REPORT_WORKER !== 'off';
+  }
+
+  query(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
+    if (!this.usesWorker) return this.db.manager.query(toDialect(this.db.kind, sql), params);
+    const worker = this.start();
+    const id = ++this.next;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, sql, params });
+    });
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.config.sqlitePath, driver: require.resolve('better-sqlite3') } });
+    worker.unref();
+    worker.on('message', (message: { id: number; rows?: Array<Record<string, unknown>>; error?: string }) => {
+      const waiting = this.pending.get(message.id);
+      if (!waiting) return;
+      this.pending.delete(message.id);
+      if (message.error) waiting.reject(new Error(message.error));
+      else waiting.resolve(message.rows ?? []);
+    });
+    worker.on('error', (error) => {
+      this.logger.error({ msg: 'report worker failed', error: String(error) });
+      for (const waiting of this.pending.values()) waiting.reject(error);
+      this.pending.clear();
+      this.worker = undefined;
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.worker?.terminate();
+    this.worker = undefined;
+  }
+}
