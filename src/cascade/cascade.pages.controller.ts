@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../auth/auth-user';
+import { Clock } from '../common/clock';
 import { Authenticated, CurrentUser, FormView } from '../common/decorators/access.decorators';
 import { DomainError, InputError } from '../common/errors/app-errors';
 import { sendApiError, statusOf } from '../common/filters/errors.filter';
@@ -18,6 +19,7 @@ import type { Language } from '../users/user-role.enum';
 import { CascadeService } from './cascade.service';
 import { ListSessionsQuery, LogSessionDto, RejectSessionDto } from './dto/cascade.dto';
 import { IdempotencyService } from './idempotency.service';
+import { neutralise } from '../reports/export';
 
 const COUNT_FIELDS = ['female', 'male', 'unspecified'] as const;
 const AGE_FIELDS = ['under_10', '10_14', '15_17', '18_plus'] as const;
@@ -48,6 +50,7 @@ export class CascadePagesController {
     private readonly schools: SchoolsService,
     private readonly catalogue: CatalogueService,
     private readonly idempotency: IdempotencyService,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -84,7 +87,7 @@ export class CascadePagesController {
     const rows = await this.rows(all, lang);
     const header = ['date', 'status', 'school', 'school_code', 'municipality', 'country', 'trainer', 'course', 'modules', 'minutes', 'female', 'male', 'unspecified', 'under_10', '10_14', '15_17', '18_plus', 'teachers', 'parents'];
     const csv = stringify(
-      [header.map((h) => t(lang, `cascade.csv.${h}`)), ...rows.map((r) => [r.date, t(lang, r.statusKey), r.schoolName, r.schoolCode, r.municipality, r.countryCode, r.trainerName, r.courseTitle, r.modules, r.s.durationMinutes, r.s.female, r.s.male, r.s.unspecified, r.s.ageUnder10, r.s.age10To14, r.s.age15To17, r.s.age18Plus, r.s.teachers, r.s.parents])],
+      [header.map((h) => t(lang, `cascade.csv.${h}`)), ...rows.map((r) => [r.date, t(lang, r.statusKey), r.schoolName, r.schoolCode, r.municipality, r.countryCode, r.trainerName, r.courseTitle, r.modules, r.s.durationMinutes, r.s.female, r.s.male, r.s.unspecified, r.s.ageUnder10, r.s.age10To14, r.s.age15To17, r.s.age18Plus, r.s.teachers, r.s.parents].map(neutralise))],
       { bom: true },
     );
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -181,11 +184,14 @@ export class CascadePagesController {
     const schools = await this.schools.list(actor, { q: search, limit: 200 });
     const outlines = (await this.catalogue.currentOutlines()).filter((o) => o.manifest.modules.some((m) => m.deliverable));
     const trainers = actor.role === 'coordinator' ? await Promise.all(outlines.map(async (o) => ({ course: pick(o.manifest.title, lang), people: await this.cascade.certifiedTrainers(o.courseId) }))) : [];
-    const values = req.method === 'POST' ? body : { date: new Date().toISOString().slice(0, 10), durationMinutes: 50 };
+    const values = req.method === 'POST' ? body : { date: this.clock.today(), durationMinutes: 50 };
     const chosen = ([] as unknown[]).concat(values.moduleSlugs ?? []);
+    // A refused edit (POST :id/edit) is shown again as the edit form, not as a new session.
+    const editingId = req.method === 'POST' && typeof req.params?.id === 'string' ? req.params.id : undefined;
     return {
-      title: t(lang, 'cascade.new'),
-      action: '/cascade-sessions',
+      title: t(lang, editingId ? 'cascade.edit' : 'cascade.new'),
+      action: editingId ? `/cascade-sessions/${editingId}/edit` : '/cascade-sessions',
+      editing: editingId !== undefined,
       isCoordinator: actor.role === 'coordinator',
       schoolSearch: search ?? '',
       schools: schools.items.map((s) => ({ id: s.id, label: `${s.name} (${s.code})`, selected: s.id === values.schoolId })),

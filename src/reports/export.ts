@@ -7,9 +7,12 @@ export interface Column {
   numeric?: boolean;
 }
 
+/** Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR) is prefixed with an apostrophe. */
+export const neutralise = (value: unknown): unknown => (typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
 const cell = (row: object, key: string): unknown => {
   const value = (row as Record<string, unknown>)[key];
-  return value === null || value === undefined ? '' : value;
+  return value === null || value === undefined ? '' : neutralise(value);
 };
 
 /** CSV in UTF-8 with a BOM (so spreadsheets open Spanish text correctly); numbers unquoted. */

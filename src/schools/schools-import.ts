@@ -72,7 +72,7 @@ export function parseSchools(text: string): { rows: SchoolRow[]; fileProblem?: s
       if (row.address.length > 300) row.problems.push({ key: 'max-length', params: { max: 300 } });
       const id = `${row.countryCode}:${row.code.toLowerCase()}`;
       const earlier = seen.get(id);
-      if (row.code && earlier) row.problems.push({ key: 'duplicate-row', params: { line: earlier } });
+      if (row.code && earlier) row.problems.push({ key: 'duplicate-school-row', params: { line: earlier } });
       else seen.set(id, row.line);
       return row;
     }),
