@@ -183,7 +183,10 @@ export class CascadePagesController {
     const search = typeof req.query.school === 'string' ? req.query.school.slice(0, 100) : undefined;
     const schools = await this.schools.list(actor, { q: search, limit: 200 });
     const outlines = (await this.catalogue.currentOutlines()).filter((o) => o.manifest.modules.some((m) => m.deliverable));
-    const trainers = actor.role === 'coordinator' ? await Promise.all(outlines.map(async (o) => ({ course: pick(o.manifest.title, lang), people: await this.cascade.certifiedTrainers(o.courseId) }))) : [];
+    const trainerSearch = typeof req.query.trainer === 'string' ? req.query.trainer.trim().toLowerCase().slice(0, 100) : '';
+    const trainers = actor.role === 'coordinator'
+      ? await Promise.all(outlines.map(async (o) => ({ course: pick(o.manifest.title, lang), people: (await this.cascade.certifiedTrainers(o.courseId)).filter((p) => !trainerSearch || p.name.toLowerCase().includes(trainerSearch)) })))
+      : [];
     const values = req.method === 'POST' ? body : { date: this.clock.today(), durationMinutes: 50 };
     const chosen = ([] as unknown[]).concat(values.moduleSlugs ?? []);
     // A refused edit (POST :id/edit) is shown again as the edit form, not as a new session.
@@ -194,6 +197,7 @@ export class CascadePagesController {
       editing: editingId !== undefined,
       isCoordinator: actor.role === 'coordinator',
       schoolSearch: search ?? '',
+      trainerSearch,
       schools: schools.items.map((s) => ({ id: s.id, label: `${s.name} (${s.code})`, selected: s.id === values.schoolId })),
       moreSchools: schools.total > schools.items.length,
       trainerGroups: trainers.map((g) => ({ course: g.course, people: g.people.map((p) => ({ id: p.id, name: p.name, selected: p.id === values.trainerId })) })),

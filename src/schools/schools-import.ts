@@ -66,13 +66,15 @@ export function parseSchools(text: string): { rows: SchoolRow[]; fileProblem?: s
       };
       if (!/^[A-Z]{2}$/.test(row.countryCode)) row.problems.push({ key: 'country-code' });
       if (!row.municipality || row.municipality.length > 120) row.problems.push({ key: 'municipality-name' });
-      if (!row.name || row.name.length > 200) row.problems.push({ key: 'length', params: { min: 1, max: 200 } });
-      if (!/^[A-Za-z0-9._/-]{1,40}$/.test(row.code)) row.problems.push({ key: 'school-code' });
+      // A row with a country and municipality but no school adds only the municipality.
+      const municipalityOnly = !row.name && !row.code;
+      if (!municipalityOnly && (!row.name || row.name.length > 200)) row.problems.push({ key: 'length', params: { min: 1, max: 200 } });
+      if (!municipalityOnly && !/^[A-Za-z0-9._/-]{1,40}$/.test(row.code)) row.problems.push({ key: 'school-code' });
       if (levelText && !row.level) row.problems.push({ key: 'one-of', params: { values: SCHOOL_LEVELS.join(', ') } });
       if (row.address.length > 300) row.problems.push({ key: 'max-length', params: { max: 300 } });
-      const id = `${row.countryCode}:${row.code.toLowerCase()}`;
+      const id = municipalityOnly ? `m:${row.countryCode}:${row.municipality.toLowerCase()}` : `${row.countryCode}:${row.code.toLowerCase()}`;
       const earlier = seen.get(id);
-      if (row.code && earlier) row.problems.push({ key: 'duplicate-school-row', params: { line: earlier } });
+      if (earlier && (row.code || municipalityOnly)) row.problems.push({ key: municipalityOnly ? 'duplicate-municipality-row' : 'duplicate-school-row', params: { line: earlier } });
       else seen.set(id, row.line);
       return row;
     }),

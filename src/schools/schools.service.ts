@@ -154,14 +154,16 @@ export class SchoolsService {
       else byCountry.set(row.countryCode, [...(byCountry.get(row.countryCode) ?? []), row]);
     }
     for (const [country, list] of byCountry) {
-      const existing = new Set((await this.schools.schoolsByCodes(country, list.map((r) => r.code))).map((s) => s.code.toLowerCase()));
-      for (const row of list) if (existing.has(row.code.toLowerCase())) row.problems.push({ key: 'code-exists' });
+      const schoolRows = list.filter((r) => r.code);
+      const existing = new Set((await this.schools.schoolsByCodes(country, schoolRows.map((r) => r.code))).map((s) => s.code.toLowerCase()));
+      for (const row of schoolRows) if (existing.has(row.code.toLowerCase())) row.problems.push({ key: 'code-exists' });
     }
     return rows;
   }
 
   /** All or nothing: creates the municipalities and schools of checked rows in one transaction. */
   async importRows(actor: AuthUser, rows: SchoolRow[]): Promise<{ schools: number; municipalities: number }> {
+    let schools = 0;
     if (rows.some((r) => r.problems.length)) throw new InputError({ csv: [{ key: 'csv-has-problems', params: {} }] });
     return this.db.transaction(async (tx) => {
       let municipalities = 0;
@@ -175,11 +177,13 @@ export class SchoolsService {
           if (!existing) municipalities++;
           cache.set(key, municipality);
         }
+        if (!row.code) continue; // a municipality-only row
         if (await this.schools.findSchoolByCode(row.countryCode, row.code, tx)) throw new SchoolsError('conflict', 'code-taken', { code: row.code });
+        schools++;
         await tx.insert(School, tx.create(School, { countryCode: row.countryCode, municipalityId: municipality.id, name: row.name, code: row.code, level: row.level, address: row.address || null, createdAt: this.clock.now() }));
       }
-      await this.audit.record(tx, actor.id, 'school.import', { type: 'school', id: 'csv' }, null, { schools: rows.length, municipalities });
-      return { schools: rows.length, municipalities };
+      await this.audit.record(tx, actor.id, 'school.import', { type: 'school', id: 'csv' }, null, { schools, municipalities });
+      return { schools, municipalities };
     });
   }
 

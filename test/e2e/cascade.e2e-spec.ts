@@ -277,6 +277,15 @@ describe('schools and cascade sessions', () => {
         expect(await t.db.manager.findOneByOrFail(School, { code: 'SV-I-011' })).toMatchObject({ level: 'upper_secondary', name: 'Instituto Nacional de Soyapango' });
         expect(await t.db.manager.count(AuditEntry, { where: { action: 'school.import', actorId: manager.id } })).toBe(1);
       });
+
+      it('adds municipalities on their own from rows without a school', async () => {
+        const [schools, municipalities] = await totals();
+        const csv = 'country,municipality,name,code\nSV,Ilopango,,\nSV,Mejicanos,,\n';
+        expect((await check(csv)).text).toContain('2 rows ready, 0 with problems.');
+        await confirm(csv, 303);
+        expect(await totals()).toEqual([schools, municipalities + 2]);
+        expect(await t.db.manager.findOneBy(Municipality, { countryCode: 'SV', name: 'Ilopango' })).not.toBeNull();
+      });
     });
   });
 
@@ -783,6 +792,12 @@ describe('schools and cascade sessions', () => {
     beforeAll(async () => {
       coordinatorAgent = await pageAgent(t, coordA.email);
       trainerAgent = await pageAgent(t, ana.email);
+    });
+
+    it('narrows the trainer list by name for a coordinator (works without JavaScript)', async () => {
+      const page = await coordinatorAgent.get(`/cascade-sessions/new?trainer=${encodeURIComponent(ana.name.slice(0, 4).toUpperCase())}`).expect(200);
+      expect(page.text).toContain(`<option value="${ana.id}">${ana.name}</option>`);
+      if (!beto.name.toLowerCase().includes(ana.name.slice(0, 4).toLowerCase())) expect(page.text).not.toContain(`<option value="${beto.id}">`);
     });
 
     it('offers a coordinator only their schools and the trainers certified today', async () => {
