@@ -13,7 +13,7 @@ import { renderErrorPage, sendApiError } from './common/filters/errors.filter';
 import { requestContext } from './common/http/request-context';
 import { isApiRequest } from './common/http/request-kind';
 import { VIEWS_DIR } from './common/paths';
-import { toInputError } from './common/validation';
+import { RawInputPipe, toInputError } from './common/validation';
 import { viewHelpers } from './common/view/helpers';
 import type { AppConfig } from './config/app.config';
 import { t } from './i18n/i18n';
@@ -86,6 +86,7 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
   );
 
   app.useGlobalPipes(
+    new RawInputPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsString, Length, MaxLength } from 'class-validator';
-import { msg } from '../../common/validation';
+import { IsIn, IsString } from 'class-validator';
+import { Length, MaxLength, msg } from '../../common/validation';
 import { LANGUAGES, type Language } from '../../users/user-role.enum';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);

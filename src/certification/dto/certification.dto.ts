@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, IsInt } from 'class-validator';
-import { msg } from '../../common/validation';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, Max, Min, IsInt } from 'class-validator';
+import { Length, msg } from '../../common/validation';
 
 const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value);

@@ -10,14 +10,12 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Length,
   Matches,
   Max,
-  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { msg } from '../../common/validation';
+import { Length, MaxLength, msg } from '../../common/validation';
 import { SEXES, type Sex } from '../../users/user-role.enum';
 import { ATTENDANCE_STATUSES, type AttendanceStatus, COHORT_STATUSES, type CohortStatus } from '../cohort-status.enum';
 

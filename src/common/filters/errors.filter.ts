@@ -9,11 +9,8 @@ import { setPageLocals } from '../view/page-locals';
 
 /** Translates an InputError into `{ field: [messages] }` in `lang`. */
 export function translateFields(lang: Language, error: InputError): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [field, messages] of Object.entries(error.fields)) {
-    out[field] = messages.map((m) => t(lang, `validation.${m.key}`, m.params));
-  }
-  return out;
+  // Own properties even for a field named `__proto__` (an assignment would set the prototype).
+  return Object.fromEntries(Object.entries(error.fields).map(([field, messages]) => [field, messages.map((m) => t(lang, `validation.${m.key}`, m.params))]));
 }
 
 export function statusOf(error: unknown): number {
