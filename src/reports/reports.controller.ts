@@ -9,16 +9,19 @@ import { t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
 import type { Language } from '../users/user-role.enum';
 import { toCsv, toXlsx } from './export';
+import { DonorFacts, renderDonorPdf } from './donor-pdf';
 import { ReportName, REPORTS, ReportResult, runReport } from './report-definitions';
 import { GROUP_BYS, NO_MATCH, ReportQuery } from './report-filters';
 import { ReportsService } from './reports.service';
 import { pick } from '../courses/course.view';
 
-function parseName(raw: string): { name: ReportName; format: 'html' | 'csv' | 'xlsx' } {
-  const match = /^([a-z-]+)(?:\.(csv|xlsx))?$/.exec(raw);
+function parseName(raw: string): { name: ReportName; format: 'html' | 'csv' | 'xlsx' | 'pdf' } {
+  const match = /^([a-z-]+)(?:\.(csv|xlsx|pdf))?$/.exec(raw);
   const name = match?.[1] as ReportName | undefined;
   if (!match || !name || !(REPORTS as readonly string[]).includes(name)) throw new DomainError('not-found', 'not-found');
-  return { name, format: (match[2] as 'csv' | 'xlsx' | undefined) ?? 'html' };
+  // Only the donor summary has a PDF (a one-page document to hand on).
+  if (match[2] === 'pdf' && name !== 'donor') throw new DomainError('not-found', 'not-found');
+  return { name, format: (match[2] as 'csv' | 'xlsx' | 'pdf' | undefined) ?? 'html' };
 }
 
 /** Report pages (/reports/...) and the JSON API (/api/v1/reports/...), with CSV and XLSX exports. */
@@ -65,6 +68,13 @@ export class ReportsController {
       res.setHeader('Content-Disposition', `attachment; filename="${fileBase}.xlsx"`);
       return res.end(book);
     }
+    if (format === 'pdf') {
+      const donor = (result.extra as { donor: Omit<DonorFacts, 'period' | 'countryCode'> }).donor;
+      const pdf = await renderDonorPdf({ ...donor, period: { from: query.from ?? '—', to: query.to ?? '—' }, countryCode: filters?.countryCode ?? query.countryCode }, lang);
+      res.setHeader('Content-Type', 'application/pdf');
+      res.setHeader('Content-Disposition', `attachment; filename="${fileBase}.pdf"`);
+      return res.end(pdf);
+    }
     if (isApiRequest(req)) return res.json(result.json);
     const outlines = await this.reports.outlines();
     const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)]));
@@ -103,6 +113,7 @@ export class ReportsController {
       csvHref: `/reports/${parsed.name}.csv?${params}`,
       xlsxHref: `/reports/${parsed.name}.xlsx?${params}`,
       printHref: `/reports/donor?${params}${params.toString() ? '&' : ''}print=1`,
+      pdfHref: `/reports/donor.pdf?${params}`,
       empty: result.rows.length === 0,
     });
   }

@@ -683,6 +683,20 @@ describe('reports', () => {
       expect(Object.fromEntries(new URL(csvHref, 'http://x').searchParams)).toEqual({ groupBy: 'month', from: FROM, to: TO });
     });
 
+    it('/reports/donor.pdf is a one-page PDF of the same figures; other reports have no PDF', async () => {
+      const agent = await pageAgent(t, manager.email);
+      const res = await agent.get('/reports/donor.pdf').buffer(true).parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      }).expect(200);
+      expect(res.headers['content-type']).toBe('application/pdf');
+      expect((res.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+      expect((res.body as Buffer).toString('latin1')).toContain('/Count 1');
+      await agent.get('/reports/cascade.pdf').expect(404);
+      await request(t.http).get('/api/v1/reports/donor.pdf').expect(401);
+    });
+
     it('/reports/donor?print=1 renders with the print stylesheet and shows people trained by sex', async () => {
       const agent = await pageAgent(t, manager.email);
       const res = await agent.get('/reports/donor?print=1').expect(200);
