@@ -108,7 +108,6 @@ export class SchoolsPagesController {
   }
 
   async showModel(req: Request) {
-    const lang = resolveLanguage(req);
     const actor = req.user as AuthUser;
     const school = await this.schools.get(actor, String(req.params.id));
     const [municipality] = await this.schools.municipalitiesByIds([school.municipalityId]);

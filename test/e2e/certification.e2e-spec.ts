@@ -8,7 +8,6 @@ import type { User } from '../../src/users/user.entity';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { apiToken, csrfOf, pageAgent } from '../support/login';
 
-type Agent = ReturnType<typeof request.agent>;
 
 const CONTENT = join(__dirname, '..', 'fixtures', 'content');
 const COURSE = 'tiny-course';
