@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Length, MaxLength, msg } from '../../common/validation';
+import { PageQuery } from '../../common/page-query';
 
 export const MAX_COUNT = 2000;
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value === '' ? 0 : value);
@@ -109,7 +110,7 @@ export class RejectSessionDto {
   reason: string;
 }
 
-export class ListSessionsQuery {
+export class ListSessionsQuery extends PageQuery {
   @Transform(({ value }) => (value === '' ? undefined : value))
   @IsOptional()
   @IsUUID('all', { message: msg('id') })
@@ -147,19 +148,4 @@ export class ListSessionsQuery {
   @Max(500, { message: msg('range', { min: 1, max: 500 }) })
   limit?: number;
 
-  @Transform(toInt)
-  @IsOptional()
-  @IsInt({ message: msg('whole-number') })
-  @Min(0, { message: msg('whole-number') })
-  offset?: number;
-
-  @Transform(toInt)
-  @IsOptional()
-  @IsInt({ message: msg('whole-number') })
-  @Min(1, { message: msg('whole-number') })
-  page?: number;
-
-  @IsOptional()
-  @IsIn(['en', 'es'])
-  lang?: string;
 }

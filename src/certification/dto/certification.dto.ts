@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, Max, Min, IsInt } from 'class-validator';
 import { Length, msg } from '../../common/validation';
+import { PageQuery } from '../../common/page-query';
 
 const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value);
@@ -37,7 +38,7 @@ export class RevokeDto {
   reason: string;
 }
 
-export class ListCertificationsQuery {
+export class ListCertificationsQuery extends PageQuery {
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsUUID('all', { message: msg('id') })
@@ -65,19 +66,4 @@ export class ListCertificationsQuery {
   @Max(200, { message: msg('range', { min: 1, max: 200 }) })
   limit?: number;
 
-  @Transform(toInt)
-  @IsOptional()
-  @IsInt({ message: msg('whole-number') })
-  @Min(0, { message: msg('whole-number') })
-  offset?: number;
-
-  @Transform(toInt)
-  @IsOptional()
-  @IsInt({ message: msg('whole-number') })
-  @Min(1, { message: msg('whole-number') })
-  page?: number;
-
-  @IsOptional()
-  @IsIn(['en', 'es'])
-  lang?: string;
 }

@@ -18,6 +18,7 @@ import {
 import { Length, MaxLength, msg } from '../../common/validation';
 import { SEXES, type Sex } from '../../users/user-role.enum';
 import { ATTENDANCE_STATUSES, type AttendanceStatus, COHORT_STATUSES, type CohortStatus } from '../cohort-status.enum';
+import { PageQuery } from '../../common/page-query';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
@@ -169,7 +170,7 @@ export class PracticumDto {
   notes?: string;
 }
 
-export class ListCohortsQuery {
+export class ListCohortsQuery extends PageQuery {
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsIn(COHORT_STATUSES, { message: msg('one-of', { values: COHORT_STATUSES.join(', ') }) })
@@ -192,19 +193,4 @@ export class ListCohortsQuery {
   @Max(100, { message: msg('range', { min: 1, max: 100 }) })
   limit?: number;
 
-  @Transform(toInt)
-  @IsOptional()
-  @IsInt({ message: msg('whole-number') })
-  @Min(0, { message: msg('whole-number') })
-  offset?: number;
-
-  @Transform(toInt)
-  @IsOptional()
-  @IsInt({ message: msg('whole-number') })
-  @Min(1, { message: msg('whole-number') })
-  page?: number;
-
-  @IsOptional()
-  @IsIn(['en', 'es'])
-  lang?: string;
 }

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
 import { Length, MaxLength, msg } from '../../common/validation';
 import { SCHOOL_LEVELS, type SchoolLevel } from '../school.entities';
+import { PageQuery } from '../../common/page-query';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
@@ -57,7 +58,7 @@ export class CoordinatorsDto {
   userIds: string[];
 }
 
-export class ListSchoolsQuery {
+export class ListSchoolsQuery extends PageQuery {
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
@@ -81,21 +82,6 @@ export class ListSchoolsQuery {
   @Max(200, { message: msg('range', { min: 1, max: 200 }) })
   limit?: number;
 
-  @Transform(toInt)
-  @IsOptional()
-  @IsInt({ message: msg('whole-number') })
-  @Min(0, { message: msg('whole-number') })
-  offset?: number;
-
-  @Transform(toInt)
-  @IsOptional()
-  @IsInt({ message: msg('whole-number') })
-  @Min(1, { message: msg('whole-number') })
-  page?: number;
-
-  @IsOptional()
-  @IsIn(['en', 'es'])
-  lang?: string;
 }
 
 export class SchoolsCsvDto {
