@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { readCsvTable } from '../common/csv-table';
 import type { Sex } from '../users/user-role.enum';
 
 export interface RosterRow {
@@ -34,23 +34,13 @@ export const MAX_ROWS = 500;
  * their problems. Nothing is written here: the caller shows the preview, then imports all or nothing.
  */
 export function parseRoster(text: string): { rows: RosterRow[]; fileProblem?: string } {
-  const clean = text.replace(/^\uFEFF/, '');
-  if (!clean.trim()) return { rows: [], fileProblem: 'csv-empty' };
-  const firstLine = clean.split(/\r?\n/, 1)[0];
-  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  let records: string[][];
-  try {
-    records = parse(clean, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }) as string[][];
-  } catch {
-    return { rows: [], fileProblem: 'csv-unreadable' };
-  }
-  if (records.length < 2) return { rows: [], fileProblem: 'csv-no-rows' };
-  if (records.length - 1 > MAX_ROWS) return { rows: [], fileProblem: 'csv-too-many' };
-  const columns = records[0].map((h) => HEADERS[h.trim().toLowerCase()]);
+  const table = readCsvTable(text, HEADERS, MAX_ROWS);
+  if ('fileProblem' in table) return { rows: [], fileProblem: table.fileProblem };
+  const { columns, records } = table;
   if (!columns.includes('name') || !columns.includes('email')) return { rows: [], fileProblem: 'csv-headers' };
   const seen = new Map<string, number>();
   return {
-    rows: records.slice(1).map((record, index) => {
+    rows: records.map((record, index) => {
       const get = (key: 'name' | 'email' | 'sex' | 'organisation' | 'municipality') =>
         (columns.indexOf(key) >= 0 ? (record[columns.indexOf(key)] ?? '') : '').trim();
       const row: RosterRow = {

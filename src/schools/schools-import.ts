@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { readCsvTable } from '../common/csv-table';
 import { SCHOOL_LEVELS, SchoolLevel } from './school.entities';
 
 export interface SchoolRow {
@@ -32,23 +32,13 @@ export const MAX_SCHOOL_ROWS = 5000;
 
 /** Parses a schools CSV (municipalities are created from their names) into rows with problems; writes nothing. */
 export function parseSchools(text: string): { rows: SchoolRow[]; fileProblem?: string } {
-  const clean = text.replace(/^\uFEFF/, '');
-  if (!clean.trim()) return { rows: [], fileProblem: 'csv-empty' };
-  const first = clean.split(/\r?\n/, 1)[0];
-  const delimiter = (first.match(/;/g)?.length ?? 0) > (first.match(/,/g)?.length ?? 0) ? ';' : ',';
-  let records: string[][];
-  try {
-    records = parse(clean, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }) as string[][];
-  } catch {
-    return { rows: [], fileProblem: 'csv-unreadable' };
-  }
-  if (records.length < 2) return { rows: [], fileProblem: 'csv-no-rows' };
-  if (records.length - 1 > MAX_SCHOOL_ROWS) return { rows: [], fileProblem: 'csv-too-many' };
-  const columns = records[0].map((h) => HEADERS[h.trim().toLowerCase()]);
+  const table = readCsvTable(text, HEADERS, MAX_SCHOOL_ROWS);
+  if ('fileProblem' in table) return { rows: [], fileProblem: table.fileProblem };
+  const { columns, records } = table;
   for (const needed of ['countryCode', 'municipality', 'name', 'code'] as const) if (!columns.includes(needed)) return { rows: [], fileProblem: 'csv-school-headers' };
   const seen = new Map<string, number>();
   return {
-    rows: records.slice(1).map((record, index) => {
+    rows: records.map((record, index) => {
       const get = (key: keyof typeof LEVELS | 'countryCode' | 'municipality' | 'name' | 'code' | 'level' | 'address') => {
         const i = columns.indexOf(key as never);
         return i >= 0 ? (record[i] ?? '').trim() : '';
