@@ -205,4 +205,30 @@ describe('logging a school session offline (Chromium)', () => {
     expect(await page.isHidden('#outbox-queue')).toBe(true);
     expect(await sessions()).toHaveLength(1);
   });
+
+  it('never sends a session that another account saved on this computer', async () => {
+    // A queued item from someone else (e.g. the previous person on a shared computer).
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('cascada-offline', 1);
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction('queue', 'readwrite');
+            tx.objectStore('queue').put({ key: 'someone-elses-key-1', user: 'another-account-id', body: 'schoolId=x', summary: '2026-05-01 · Elsewhere', createdAt: Date.now() });
+            tx.oncomplete = () => {
+              open.result.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+    );
+    const before = (await sessions()).length;
+    await page.reload();
+    await page.waitForSelector('#queue-list li');
+    expect(await page.textContent('#queue-list li')).toContain('saved while another account was signed in');
+    expect(await queuedInBrowser()).toBe(1);
+    expect(await sessions()).toHaveLength(before);
+  });
 });

@@ -27,7 +27,7 @@ export function setPageLocals(req: Request, res: Response): void {
     lang,
     otherLang: lang === 'en' ? 'es' : 'en',
     switchUrl: switchUrl(req, lang === 'en' ? 'es' : 'en'),
-    currentUser: user ? { name: user.name, role: user.role } : undefined,
+    currentUser: user ? { id: user.id, name: user.name, role: user.role } : undefined,
     nav: navFor(user, req.path),
     flash: flash ? { kind: flash.kind, text: t(lang, flash.key, flash.params) } : undefined,
     requestId: req.id,

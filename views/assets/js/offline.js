@@ -10,6 +10,9 @@
   var form = document.getElementById('session-form');
   if (!form) return;
   var msg = form.dataset;
+  // Each queued session belongs to the account that saved it: on a shared computer it is sent only
+  // when that account is signed in again, never under someone else's session.
+  var me = form.dataset.user || '';
   var statusBox = document.getElementById('offline-status');
   var queueBox = document.getElementById('outbox-queue');
   var queueList = document.getElementById('queue-list');
@@ -79,7 +82,8 @@
       queueList.innerHTML = '';
       items.forEach(function (item) {
         var li = document.createElement('li');
-        li.textContent = item.summary + ' — ' + (item.error ? item.error : msg.msgWaiting);
+        var state = item.error ? item.error : item.user && item.user !== me ? msg.msgOtherUser : msg.msgWaiting;
+        li.textContent = item.summary + ' — ' + state;
         li.setAttribute('data-key', item.key);
         queueList.appendChild(li);
       });
@@ -119,7 +123,7 @@
     flushing = true;
     return allQueued().then(function (items) {
       var chain = Promise.resolve();
-      (items || []).filter(function (i) { return !i.error; }).forEach(function (item) {
+      (items || []).filter(function (i) { return !i.error && (!i.user || i.user === me); }).forEach(function (item) {
         chain = chain.then(function () {
           return send(item).then(function (r) {
             if (r.ok) return remove(item.key).then(function () { say(msg.msgSent); });
@@ -143,7 +147,7 @@
     event.preventDefault();
     var data = new FormData(form);
     data.set('idempotencyKey', newKey());
-    var item = { key: data.get('idempotencyKey'), body: new URLSearchParams(data).toString(), summary: summary(data), createdAt: Date.now() };
+    var item = { key: data.get('idempotencyKey'), user: me, body: new URLSearchParams(data).toString(), summary: summary(data), createdAt: Date.now() };
     var queueIt = function () {
       return put(item).then(function () {
         say(msg.msgQueued);

@@ -1,6 +1,6 @@
 /* Cascada service worker: keeps the session-logging page and its assets so the form opens without
    a connection. Only GET requests are handled; submissions are queued by offline.js. */
-var CACHE = 'cascada-offline-v1';
+var CACHE = 'cascada-offline-v2';
 var PAGES = ['/cascade-sessions/new'];
 var ASSETS = ['/assets/css/app.css', '/assets/js/offline.js', '/assets/img/favicon.svg'];
 
