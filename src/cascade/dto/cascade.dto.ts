@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
@@ -6,30 +7,27 @@ import { PageQuery } from '../../common/page-query';
 
 export const MAX_COUNT = 2000;
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value === '' ? 0 : value);
-const count = () => [
-  Transform(toInt),
-  IsInt({ message: msg('whole-number') }),
-  Min(0, { message: msg('range', { min: 0, max: MAX_COUNT }) }),
-  Max(MAX_COUNT, { message: msg('range', { min: 0, max: MAX_COUNT }) }),
-];
-const apply = (target: object, key: string) => {
-  for (const decorator of count().reverse()) (decorator as PropertyDecorator)(target, key);
-};
+/** A head count: a whole number from 0 to MAX_COUNT (form fields arrive as strings). */
+const Count = () =>
+  applyDecorators(
+    Transform(toInt),
+    IsInt({ message: msg('whole-number') }),
+    Min(0, { message: msg('range', { min: 0, max: MAX_COUNT }) }),
+    Max(MAX_COUNT, { message: msg('range', { min: 0, max: MAX_COUNT }) }),
+  );
 
 export class ParticipantsBySex {
-  @ApiProperty() female: number;
-  @ApiProperty() male: number;
-  @ApiProperty() unspecified: number;
+  @ApiProperty() @Count() female: number;
+  @ApiProperty() @Count() male: number;
+  @ApiProperty() @Count() unspecified: number;
 }
-for (const key of ['female', 'male', 'unspecified']) apply(ParticipantsBySex.prototype, key);
 
 export class ParticipantsByAge {
-  @ApiProperty() under_10: number;
-  @ApiProperty() '10_14': number;
-  @ApiProperty() '15_17': number;
-  @ApiProperty() '18_plus': number;
+  @ApiProperty() @Count() under_10: number;
+  @ApiProperty() @Count() '10_14': number;
+  @ApiProperty() @Count() '15_17': number;
+  @ApiProperty() @Count() '18_plus': number;
 }
-for (const key of ['under_10', '10_14', '15_17', '18_plus']) apply(ParticipantsByAge.prototype, key);
 
 export class LogSessionDto {
   @ApiProperty()
@@ -80,18 +78,12 @@ export class LogSessionDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(toInt)
-  @IsInt({ message: msg('whole-number') })
-  @Min(0, { message: msg('range', { min: 0, max: MAX_COUNT }) })
-  @Max(MAX_COUNT, { message: msg('range', { min: 0, max: MAX_COUNT }) })
+  @Count()
   teachers?: number;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(toInt)
-  @IsInt({ message: msg('whole-number') })
-  @Min(0, { message: msg('range', { min: 0, max: MAX_COUNT }) })
-  @Max(MAX_COUNT, { message: msg('range', { min: 0, max: MAX_COUNT }) })
+  @Count()
   parents?: number;
 
   @ApiPropertyOptional()
