@@ -17,6 +17,7 @@ import { CascadeError } from './cascade.errors';
 import { CascadeRepository, SessionFilter } from './cascade.repository';
 import { ListSessionsQuery, LogSessionDto } from './dto/cascade.dto';
 import { moduleKey, sessionProblems } from './session-rules';
+import { moveInRollups } from './reach-rollups';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -70,6 +71,7 @@ export class CascadeService {
         updatedAt: now,
       });
       await this.insertOrConflict(tx, created);
+      await moveInRollups(tx, this.db.kind, null, created);
       await this.audit.record(tx, actor.id, 'session.log', { type: 'cascade-session', id: created.id }, null, { schoolId: school.id, trainerId: dto.trainerId, date: dto.date, students: created.female + created.male + created.unspecified });
       await this.notify(tx, created, school, outline, trainer, 'session-to-confirm');
       return created;
@@ -95,6 +97,7 @@ export class CascadeService {
       // Only while still submitted: a decision committed since the read above must not be overwritten.
       const updated = await tx.update(CascadeSession, { id, status: 'submitted' }, changes);
       if (updated.affected === 0) throw new CascadeError('conflict', 'not-editable');
+      await moveInRollups(tx, this.db.kind, before, session);
       await this.audit.record(tx, actor.id, 'session.edit', { type: 'cascade-session', id }, this.auditView(before), this.auditView(session));
       return session;
     });
@@ -157,10 +160,12 @@ export class CascadeService {
     return this.db.transaction(async (tx) => {
       const fresh = await this.sessions.findById(id, tx);
       if (!fresh || fresh.status !== 'submitted') throw new CascadeError('conflict', 'already-decided', { status: fresh?.status ?? '' });
+      const before = { ...fresh };
       Object.assign(fresh, { status, decidedBy: actor.id, decidedAt: this.clock.now(), rejectionReason: reason, updatedAt: this.clock.now() });
       const updated = await tx.update(CascadeSession, { id, status: 'submitted' }, { status, decidedBy: actor.id, decidedAt: fresh.decidedAt, rejectionReason: reason, updatedAt: fresh.updatedAt });
       // A concurrent decision committed between the read and this update (PostgreSQL): decide once.
       if (updated.affected === 0) throw new CascadeError('conflict', 'already-decided', { status: '' });
+      await moveInRollups(tx, this.db.kind, before, fresh);
       await this.audit.record(tx, actor.id, `session.${status === 'confirmed' ? 'confirm' : 'reject'}`, { type: 'cascade-session', id }, { status: 'submitted' }, { status, reason });
       const school = (await this.sessions.schoolOf(fresh.schoolId, tx)) as School;
       const outline = (await this.catalogue.currentOutlines()).find((o) => o.courseId === fresh.courseId);

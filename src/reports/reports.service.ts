@@ -7,6 +7,7 @@ import { ReportReader } from './report-reader';
 import { addDays } from '../certification/validity';
 import type { Language } from '../users/user-role.enum';
 import { GroupBy, ReportFilters, ReportQuery, scopedCountry } from './report-filters';
+import { reachSource } from './reach-source';
 import { rows, Where } from './sql';
 
 export interface CompletionRow {
@@ -234,27 +235,38 @@ export class ReportsService {
     });
   }
 
-  /** 4. Cascade reach grouped by country, municipality, school, month or trainer; confirmed sessions unless `all`. */
+  /**
+   * 4. Cascade reach grouped by country, municipality, school, month or trainer; confirmed sessions
+   * unless `all`. Whole years and months are read from the rollups kept with every session
+   * write (reach-source.ts), so a year of a million-session program is a few thousand rows.
+   */
   async cascade(f: ReportFilters, groupBy: GroupBy, includeSubmitted: boolean, lang: Language) {
-    const w = this.sessionWhere(f, includeSubmitted);
     const keyExpr: Record<GroupBy, string> = {
       country: 'c.country_code',
       municipality: 'c.municipality_id',
       school: 'c.school_id',
-      month: 'SUBSTR(c.date, 1, 7)',
+      month: 'c.month',
       trainer: 'c.trainer_id',
     };
-    const result = await rows<Record<string, unknown> & { group_key: string }>(
-      this.db,
-      `SELECT ${keyExpr[groupBy]} AS group_key, COUNT(*) AS sessions, COUNT(DISTINCT c.school_id) AS schools,
+    const sums = `SUM(c.sessions) AS sessions, COUNT(DISTINCT c.school_id) AS schools,
         SUM(c.female) AS female, SUM(c.male) AS male, SUM(c.unspecified) AS unspecified,
         SUM(c.age_under10) AS under_10, SUM(c.age10_to14) AS "10_14", SUM(c.age15_to17) AS "15_17", SUM(c.age18_plus) AS "18_plus",
-        SUM(c.teachers) AS teachers, SUM(c.parents) AS parents
-       FROM cascade_sessions c ${w}
-       GROUP BY ${keyExpr[groupBy]} ORDER BY ${keyExpr[groupBy]}`,
-      w.params,
-      ['sessions', 'schools', ...REACH_SUMS],
-    );
+        SUM(c.teachers) AS teachers, SUM(c.parents) AS parents`;
+    const schools = reachSource(f, includeSubmitted, 'schools', { sessionsOnly: groupBy === 'trainer', monthly: groupBy === 'month' });
+    const whole = groupBy === 'month' ? reachSource(f, includeSubmitted, 'schools') : schools;
+    const trainers = reachSource(f, includeSubmitted, 'trainers');
+    const [result, [total], delivering, certified] = await Promise.all([
+      rows<Record<string, unknown> & { group_key: string }>(
+        this.db,
+        `SELECT ${keyExpr[groupBy]} AS group_key, ${sums} FROM ${schools.sql} GROUP BY ${keyExpr[groupBy]} ORDER BY ${keyExpr[groupBy]}`,
+        schools.params,
+        ['sessions', 'schools', ...REACH_SUMS],
+      ),
+      // Totals: schools are distinct over the whole filter (a school in two months counts once).
+      rows<Record<string, number>>(this.db, `SELECT ${sums} FROM ${whole.sql}`, whole.params, ['sessions', 'schools', ...REACH_SUMS]),
+      rows<{ trainer_id: string }>(this.db, `SELECT DISTINCT c.trainer_id FROM ${trainers.sql}`, trainers.params, []),
+      this.certifiedTrainers(f),
+    ]);
     const labels = await this.labelsFor(groupBy, result.map((r) => String(r.group_key)), lang);
     const reachRows: ReachRow[] = result.map((r) => ({
       // API.md: a municipality row's key is its name (the value the `municipality` filter takes), not its id.
@@ -273,23 +285,9 @@ export class ReportsService {
       teachers: r.teachers as number,
       parents: r.parents as number,
     }));
-    // Totals: schools are distinct over the whole filter (a school in two months counts once).
-    const [total] = await rows<Record<string, number>>(
-      this.db,
-      `SELECT COUNT(*) AS sessions, COUNT(DISTINCT c.school_id) AS schools, COUNT(DISTINCT c.trainer_id) AS trainers,
-        SUM(c.female) AS female, SUM(c.male) AS male, SUM(c.unspecified) AS unspecified,
-        SUM(c.age_under10) AS under_10, SUM(c.age10_to14) AS "10_14", SUM(c.age15_to17) AS "15_17", SUM(c.age18_plus) AS "18_plus",
-        SUM(c.teachers) AS teachers, SUM(c.parents) AS parents
-       FROM cascade_sessions c ${w}`,
-      w.params,
-      ['sessions', 'schools', 'trainers', ...REACH_SUMS],
-    );
-    const totals: Record<string, number> = { ...total, students: total.female + total.male + total.unspecified };
-    const certified = await this.certifiedTrainers(f);
-    const delivering = new Set(
-      (await rows<{ trainer_id: string }>(this.db, `SELECT DISTINCT c.trainer_id FROM cascade_sessions c ${w}`, w.params, [])).map((r) => r.trainer_id),
-    );
-    const notDelivering = certified.filter((t) => !delivering.has(t.id));
+    const deliveringIds = new Set(delivering.map((r) => r.trainer_id));
+    const totals: Record<string, number> = { ...total, trainers: deliveringIds.size, students: total.female + total.male + total.unspecified };
+    const notDelivering = certified.filter((t) => !deliveringIds.has(t.id));
     return {
       rows: reachRows,
       totals,
@@ -327,19 +325,6 @@ export class ReportsService {
     );
     const reach = await this.cascade(f, 'country', false, lang);
     return { trained, certified, reach: reach.totals, byCountry: reach.rows, certifiedTrainers: reach.certifiedTrainers, multiplier: reach.studentsPerCertifiedTrainer };
-  }
-
-  private sessionWhere(f: ReportFilters, includeSubmitted: boolean): Where {
-    const w = new Where();
-    w.add(includeSubmitted ? "c.status IN ('confirmed', 'submitted')" : "c.status = 'confirmed'");
-    if (f.from) w.add('c.date >= ?', f.from);
-    if (f.to) w.add('c.date <= ?', f.to);
-    if (f.countryCode) w.add('c.country_code = ?', f.countryCode);
-    if (f.municipality) w.add('c.municipality_id IN (SELECT m.id FROM municipalities m WHERE LOWER(m.name) = ?)', f.municipality.toLowerCase());
-    if (f.courseId) w.add('c.course_id = ?', f.courseId);
-    // A cohort filter keeps the sessions of the trainers certified from that cohort (the cascade it started).
-    if (f.cohortId) w.add('c.trainer_id IN (SELECT x.user_id FROM certifications x WHERE x.cohort_id = ?)', f.cohortId);
-    return w;
   }
 
   /** Trainers certified (valid today) within the filters, with names. */

@@ -23,6 +23,7 @@ import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { ReportReader } from '../../src/reports/report-reader';
 import { CascadeSession, SessionStatus } from '../../src/cascade/cascade-session.entity';
+import { rebuildRollups } from '../../src/cascade/reach-rollups';
 import { Certification } from '../../src/certification/certification.entity';
 import { Attendance, CohortDay, CohortParticipant } from '../../src/cohorts/cohort-member.entities';
 import { Cohort } from '../../src/cohorts/cohort.entity';
@@ -283,6 +284,8 @@ describe('reports', () => {
         rejectionReason: s.status === 'rejected' ? 'Wrong school' : null, createdAt: NOW, updatedAt: NOW,
       }));
     }
+    // Inserted around the session service (like the demo seed): bring the reach rollups level with them.
+    await rebuildRollups(m);
   });
   afterAll(() => t?.close());
 
@@ -766,6 +769,7 @@ describe('reports', () => {
           }
         }
       }
+      await rebuildRollups(m);
       const large = await countQueries();
       expect(large.rows).toBe(24);
       expect(large.queries).toBe(small.queries);

@@ -1,6 +1,7 @@
 import { EntityManager, ObjectLiteral, EntityTarget } from 'typeorm';
 import { hashPassword } from '../../auth/password';
 import { CascadeSession } from '../../cascade/cascade-session.entity';
+import { rebuildRollups } from '../../cascade/reach-rollups';
 import { Certification } from '../../certification/certification.entity';
 import { addDays, addMonths } from '../../certification/validity';
 import { Attendance, CohortDay, CohortFacilitator, CohortParticipant, PracticumResult } from '../../cohorts/cohort-member.entities';
@@ -183,5 +184,7 @@ export async function seedHistory(tx: EntityManager, outlines: CourseOutline[], 
   ] as Array<[EntityTarget<ObjectLiteral>, ObjectLiteral[]]>) {
     await insertChunks(tx, entity, list);
   }
+  // Bulk-inserted sessions bypass the session service: bring the reach rollups level with them.
+  await rebuildRollups(tx);
   return { cohorts: rows.cohorts.length, trainers: rows.users.length, sessions: rows.sessions.length };
 }
