@@ -142,7 +142,7 @@ export class CohortsService {
     const { cohort, access } = await this.get(actor, id);
     const [outline] = await this.catalogue.outlines([await this.versionOf(cohort)]);
     const [facilitators, days] = await Promise.all([this.cohorts.facilitators(id), this.cohorts.days(id)]);
-    const standings = access === 'participate' ? [] : await this.standings(cohort, outline);
+    const standings = access === 'participate' ? [] : await this.standings(cohort, outline, days);
     const participants = access === 'participate' ? await this.cohorts.participants(id) : standings;
     return { cohort, access, outline, facilitators, days, participants, standings };
   }
@@ -258,11 +258,11 @@ export class CohortsService {
   }
 
   /** Every participant's attendance, progress, practicum and eligibility (a fixed number of queries). */
-  async standings(cohort: Cohort, outline?: CourseOutline): Promise<ParticipantStanding[]> {
+  async standings(cohort: Cohort, outline?: CourseOutline, knownDays?: CohortDay[]): Promise<ParticipantStanding[]> {
     const course = outline ?? (await this.outlineOf(cohort));
     const [participants, days, attendance, practicum] = await Promise.all([
       this.cohorts.participants(cohort.id),
-      this.cohorts.days(cohort.id),
+      knownDays ?? this.cohorts.days(cohort.id),
       this.cohorts.attendanceOf(cohort.id),
       this.cohorts.practicumOf(cohort.id),
     ]);
