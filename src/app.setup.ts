@@ -1,4 +1,4 @@
-import { ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
@@ -85,16 +85,19 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
     }),
   );
 
-  app.useGlobalPipes(
-    new RawInputPipe(),
+  // Bodies with unknown fields are refused (mass assignment); unknown query parameters are dropped, so
+  // a shared link that picked up tracking parameters (utm_source, fbclid…) still opens its page.
+  const validation = (forbidUnknown: boolean) =>
     new ValidationPipe({
       whitelist: true,
-      forbidNonWhitelisted: true,
+      forbidNonWhitelisted: forbidUnknown,
       transform: true,
       validationError: { target: false, value: false },
       exceptionFactory: (errors) => toInputError(errors),
-    }),
-  );
+    });
+  const strict = validation(true);
+  const lenient = validation(false);
+  app.useGlobalPipes(new RawInputPipe(), { transform: (value: unknown, metadata: ArgumentMetadata) => (metadata.type === 'query' ? lenient : strict).transform(value, metadata) });
 
   await prepareHandlebars();
   app.setBaseViewsDir(VIEWS_DIR);

@@ -23,4 +23,22 @@ describe('smoke', () => {
     const home = await agent.get('/').expect(200);
     expect(home.text).toContain(admin.name);
   });
+
+  it('ignores unknown query parameters (a shared link with utm_source or fbclid still opens) but still validates known ones', async () => {
+    const manager = await t.createUser('manager');
+    const agent = await pageAgent(t, manager.email);
+    const page = await agent.get('/reports/cascade?groupBy=month&utm_source=whatsapp&fbclid=abc123').expect(200);
+    expect(page.text).toContain('<h1');
+    const token = await apiToken(t, manager.email);
+    await request(t.http).get('/api/v1/reports/cascade?groupBy=country&utm_campaign=x').set('Authorization', `Bearer ${token}`).expect(200);
+    const bad = await request(t.http).get('/api/v1/reports/cascade?groupBy=planet&utm_campaign=x').set('Authorization', `Bearer ${token}`).expect(400);
+    expect(Object.keys(bad.body.fields)).toEqual(['groupBy']);
+  });
+
+  it('still refuses unknown fields in a JSON body', async () => {
+    const admin = await t.createUser('admin');
+    const token = await apiToken(t, admin.email);
+    const res = await request(t.http).post('/api/v1/users').set('Authorization', `Bearer ${token}`).send({ email: 'new.person@example.org', name: 'New Person', role: 'trainer', isAdmin: true }).expect(400);
+    expect(Object.keys(res.body.fields)).toEqual(['isAdmin']);
+  });
 });
