@@ -65,7 +65,9 @@ export class CertificationService {
     const eligible = (await this.cohorts.standings(cohort, outline)).filter((s) => s.eligibility.eligible);
     return this.db.transaction(async (tx) => {
       const holders = await tx.find(Certification, { where: { courseId: cohort.courseId, status: 'active', userId: In(eligible.map((s) => s.userId).concat('-')) } });
-      const already = new Set(holders.map((c) => c.userId));
+      // The same rule as issuing one by one: a certification past its expiry date no longer counts,
+      // even before the daily job has marked it expired.
+      const already = new Set(holders.filter((c) => statusOn(c, this.clock.today()) === 'active').map((c) => c.userId));
       const issued: Certification[] = [];
       for (const standing of eligible.filter((s) => !already.has(s.userId))) issued.push(await this.issueInTx(tx, actor, cohort, outline, standing, issuedOn));
       return issued;

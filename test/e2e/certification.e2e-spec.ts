@@ -354,6 +354,20 @@ describe('certification', () => {
       const trainerCsrf = await csrfOf(trainerAgent, `/cohorts/${cohort.id}`);
       await trainerAgent.post(`/cohorts/${cohort.id}/certify`).type('form').send({ _csrf: trainerCsrf }).expect(403);
     }, 180_000);
+
+    it('certifies a participant whose earlier certification has run out, even before the daily job marks it expired', async () => {
+      const cohort = await workshop('TOT segunda vuelta', 3);
+      const [returning] = await trainers(cohort, ['Returning Trainer'], 5);
+      // An older certification of the same course, past its expiry date but still 'active' in the table.
+      const old = await certOf((await issue(cohort.id, returning.user.id).expect(201)).body.code);
+      await t.db.manager.update(Certification, { code: old.code }, { issuedOn: '2023-02-01', expiresOn: '2025-02-01' });
+
+      const agent = await pageAgent(t, manager.email);
+      const csrf = await csrfOf(agent, `/cohorts/${cohort.id}`);
+      await agent.post(`/cohorts/${cohort.id}/certify`).type('form').send({ _csrf: csrf }).expect(303);
+      const certs = await t.db.manager.find(Certification, { where: { userId: returning.user.id }, order: { issuedOn: 'ASC' } });
+      expect(certs.map((c) => [c.issuedOn, c.expiresOn])).toEqual([['2023-02-01', '2025-02-01'], ['2026-03-02', '2028-03-02']]);
+    });
   });
 
   describe('revoking, renewing and expiry', () => {
