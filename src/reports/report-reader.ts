@@ -13,7 +13,8 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true, timeout: 5000 });
-db.pragma('cache_size = -32000');
+// Reports read rollups and short edge ranges (reach-source.ts): a small page cache does, and keeps RSS down.
+db.pragma('cache_size = -8000');
 const statements = new Map();
 parentPort.on('message', ({ id, sql, params }) => {
   try {
@@ -58,7 +59,12 @@ export class ReportReader implements OnModuleDestroy {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.config.sqlitePath, driver: require.resolve('better-sqlite3') } });
+    // Aggregated report rows are small: a modest heap for the worker keeps the server's memory predictable.
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { file: this.config.sqlitePath, driver: require.resolve('better-sqlite3') },
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 },
+    });
     worker.unref();
     worker.on('message', (message: { id: number; rows?: Array<Record<string, unknown>>; error?: string }) => {
       const waiting = this.pending.get(message.id);
