@@ -85,6 +85,9 @@ export class UsersService {
     if (existing) {
       if (existing.role !== 'trainer') throw conflict('users.not-a-trainer', { email: existing.email }, 'email');
       if (existing.status === 'disabled') throw conflict('users.account-disabled', { email: existing.email }, 'email');
+      // A scoped manager may not pull another country's trainer into their workshops.
+      const scope = countryScopeOf(actor);
+      if (scope && existing.countryCode && existing.countryCode !== scope) throw forbidden('out-of-scope');
       return { user: existing, created: false };
     }
     this.requireManageable(actor, 'trainer');
