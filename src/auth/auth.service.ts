@@ -48,13 +48,13 @@ export class AuthService {
    */
   async login(email: string, password: string, address: string): Promise<SignedIn> {
     const normalised = email.trim().toLowerCase();
-    if ((await this.limiter.isBlocked(LOGIN_FAILURES_PER_EMAIL, normalised)) || (await this.limiter.isBlocked(LOGIN_FAILURES_PER_ADDRESS, address))) {
-      throw tooMany();
-    }
+    if (await this.limiter.isBlocked(LOGIN_FAILURES_PER_ADDRESS, address)) throw tooMany();
+    // The attempt is counted before the password is checked (a success resets the count): checking
+    // first let guesses arriving at once, at one or several instances, all pass the limit.
+    if ((await this.limiter.hit(LOGIN_FAILURES_PER_EMAIL, normalised)) > LOGIN_FAILURES_PER_EMAIL.max) throw tooMany();
     const user = await this.users.findByEmail(normalised);
     const ok = await verifyPassword(user?.status === 'active' ? user.passwordHash : null, password);
     if (!user || !ok || user.status !== 'active') {
-      await this.limiter.hit(LOGIN_FAILURES_PER_EMAIL, normalised);
       await this.limiter.hit(LOGIN_FAILURES_PER_ADDRESS, address);
       throw new DomainError('unauthenticated', 'auth.bad-credentials');
     }

@@ -269,7 +269,7 @@ export class CascadeService {
 
   /** Mails the side that must act (on logging) or both sides (on a decision). */
   private async notify(tx: EntityManager, session: CascadeSession, school: School, outline: CourseOutline, trainer: User, template: string, bothSides = false): Promise<void> {
-    const coordinatorRows = await this.schools.coordinatorsOf([school.id]);
+    const coordinatorRows = await this.schools.coordinatorsOf([school.id], tx);
     const coordinators = coordinatorRows.map((r) => r.user).filter((u) => u.status === 'active');
     let recipients: User[];
     if (bothSides) recipients = [trainer, ...coordinators];

@@ -24,6 +24,15 @@ export class CertificationRepository {
     return this.m(tx).findOne(Certification, { where: { code } });
   }
 
+  /**
+   * PostgreSQL: holds the holder's user row until the transaction ends, so two issues for one
+   * trainer (a double submission, two instances) run one after the other and the second sees the
+   * first. SQLite transactions already run one at a time.
+   */
+  async lockHolder(tx: EntityManager, userId: string): Promise<void> {
+    if (this.db.kind === 'postgres') await tx.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [userId]);
+  }
+
   findActiveFor(userId: string, courseId: string, tx?: EntityManager): Promise<Certification[]> {
     return this.m(tx).find(Certification, { where: { userId, courseId, status: 'active' } });
   }

@@ -206,6 +206,7 @@ export class CertificationService {
   }
 
   private async issueInTx(tx: EntityManager, actor: AuthUser, cohort: Cohort, outline: CourseOutline, standing: ParticipantStanding, issuedOn: string): Promise<Certification> {
+    await this.repo.lockHolder(tx, standing.userId); // concurrent issues for one trainer: one certification
     const active = (await this.repo.findActiveFor(standing.userId, cohort.courseId, tx)).filter((c) => statusOn(c, this.clock.today()) === 'active');
     if (active.length) throw new CertificationError('conflict', 'already-certified', { code: active[0].code });
     const facilitators = await this.cohortFacilitatorIds(tx, cohort.id);

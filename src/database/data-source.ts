@@ -50,20 +50,28 @@ export function databaseKind(dataSource: DataSource): DatabaseKind {
   return dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
 }
 
-/** Runs pending migrations once, under a database lock, whichever instance starts first. */
-export async function runMigrationsLocked(dataSource: DataSource): Promise<void> {
-  if (databaseKind(dataSource) !== 'postgres') {
-    await dataSource.runMigrations({ transaction: 'each' });
-    return;
-  }
+/** Advisory-lock keys (arbitrary constants): "Cascada migrations", "Cascada start-up data". */
+export const MIGRATIONS_LOCK = 724_311_001;
+export const STARTUP_DATA_LOCK = 724_311_002;
+
+/**
+ * Runs `work` while holding a PostgreSQL advisory lock, so instances starting at the same time take
+ * turns; on SQLite (one process) it just runs.
+ */
+export async function withDatabaseLock<T>(dataSource: DataSource, key: number, work: () => Promise<T>): Promise<T> {
+  if (databaseKind(dataSource) !== 'postgres') return work();
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    // Arbitrary constant key: "Cascada migrations".
-    await runner.query('SELECT pg_advisory_lock($1)', [724_311_001]);
-    await dataSource.runMigrations({ transaction: 'each' });
+    await runner.query('SELECT pg_advisory_lock($1)', [key]);
+    return await work();
   } finally {
-    await runner.query('SELECT pg_advisory_unlock($1)', [724_311_001]).catch(() => undefined);
+    await runner.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
     await runner.release();
   }
+}
+
+/** Runs pending migrations once, under a database lock, whichever instance starts first. */
+export async function runMigrationsLocked(dataSource: DataSource): Promise<void> {
+  await withDatabaseLock(dataSource, MIGRATIONS_LOCK, () => dataSource.runMigrations({ transaction: 'each' }));
 }

@@ -44,6 +44,11 @@ export class SchoolsRepository {
       .getOne();
   }
 
+  /** Inserts the municipality unless one with its country and name exists (a concurrent request may have just created it). */
+  async insertMunicipalityIfAbsent(tx: EntityManager, municipality: Municipality): Promise<void> {
+    await tx.createQueryBuilder().insert().into(Municipality).values(municipality).orIgnore().execute();
+  }
+
   findMunicipalityById(id: string, tx?: EntityManager): Promise<Municipality | null> {
     return this.m(tx).findOne(Municipality, { where: { id } });
   }
@@ -85,9 +90,9 @@ export class SchoolsRepository {
     return rows.map((r) => r.schoolId);
   }
 
-  coordinatorsOf(schoolIds: string[]): Promise<Array<{ schoolId: string; user: User }>> {
+  coordinatorsOf(schoolIds: string[], tx?: EntityManager): Promise<Array<{ schoolId: string; user: User }>> {
     if (!schoolIds.length) return Promise.resolve([]);
-    return this.db.manager
+    return this.m(tx)
       .createQueryBuilder(SchoolCoordinator, 'sc')
       .innerJoinAndMapOne('sc.user', User, 'u', 'u.id = sc.user_id')
       .where('sc.school_id IN (:...ids)', { ids: schoolIds })

@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { countryScopeOf } from '../common/access/scope';
 import { AuditService } from '../common/audit/audit.service';
 import { Clock } from '../common/clock';
-import { InputError } from '../common/errors/app-errors';
+import { forbidden, InputError } from '../common/errors/app-errors';
 import { Database } from '../database/database.service';
 import { CreateSchoolDto, ListSchoolsQuery } from './dto/school.dto';
 import { Municipality, School, SchoolCoordinator } from './school.entities';
@@ -77,7 +77,10 @@ export class SchoolsService {
       if (users.length !== unique.length || users.some((u) => u.role !== 'coordinator' || u.status === 'disabled')) {
         throw new InputError({ userIds: [{ key: 'coordinators-only', params: {} }] });
       }
-      const before = (await this.schools.coordinatorsOf([id])).map((c) => c.user.id);
+      // A scoped manager may not hand their schools to another country's coordinator.
+      const scope = countryScopeOf(actor);
+      if (scope && users.some((u) => u.countryCode && u.countryCode !== scope)) throw forbidden('out-of-scope');
+      const before = (await this.schools.coordinatorsOf([id], tx)).map((c) => c.user.id);
       await this.schools.setCoordinators(tx, id, unique);
       await this.audit.record(tx, actor.id, 'school.coordinators', { type: 'school', id }, { userIds: before }, { userIds: unique });
     });
@@ -130,8 +133,12 @@ export class SchoolsService {
     return this.schools.schoolIdsOfCoordinator(userId);
   }
 
-  coordinatorsOf(schoolIds: string[]) {
-    return this.schools.coordinatorsOf(schoolIds);
+  /**
+   * The schools' coordinators. Inside a transaction, pass it: on PostgreSQL a read on another pooled
+   * connection while holding one can exhaust the pool and hang every writer.
+   */
+  coordinatorsOf(schoolIds: string[], tx?: EntityManager) {
+    return this.schools.coordinatorsOf(schoolIds, tx);
   }
 
   schoolsByIds(ids: string[]) {
@@ -190,9 +197,10 @@ export class SchoolsService {
   private async municipalityFor(tx: EntityManager, countryCode: string, name: string): Promise<Municipality> {
     const existing = await this.schools.findMunicipality(countryCode, name, tx);
     if (existing) return existing;
-    const municipality = tx.create(Municipality, { countryCode, name: name.trim() });
-    await tx.insert(Municipality, municipality);
-    return municipality;
+    // Two requests may add the first school of a new municipality at once (PostgreSQL, several
+    // instances): the later insert is ignored and both use the row that won, instead of a 500.
+    await this.schools.insertMunicipalityIfAbsent(tx, tx.create(Municipality, { countryCode, name: name.trim() }));
+    return (await this.schools.findMunicipality(countryCode, name, tx)) as Municipality;
   }
 
   private async find(id: string): Promise<School> {

@@ -11,6 +11,7 @@ import { ContentImporter } from '../../courses/content/content-importer';
 import { LearningService } from '../../courses/learning.service';
 import { UsersRepository } from '../../users/users.repository';
 import { UsersService } from '../../users/users.service';
+import { STARTUP_DATA_LOCK, withDatabaseLock } from '../data-source';
 import { Database } from '../database.service';
 import { seedDemo } from './demo.seed';
 
@@ -34,6 +35,12 @@ export class BootstrapService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Instances starting together on one PostgreSQL take turns: otherwise both import the same
+    // course version or create the same first admin, and one of them fails to start.
+    await withDatabaseLock(this.db.dataSource, STARTUP_DATA_LOCK, () => this.loadStartupData());
+  }
+
+  private async loadStartupData(): Promise<void> {
     // Every start validates content/ and imports new course versions (DESIGN.md "Content packages").
     await this.importer.importAll(this.config.contentDir);
     if ((await this.usersRepository.countAll()) > 0) return;
