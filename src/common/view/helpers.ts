@@ -39,7 +39,8 @@ export const viewHelpers: Record<string, HelperDelegate> = {
   eq: (a: unknown, b: unknown) => a === b,
   not: (a: unknown) => !a,
   and: (a: unknown, b: unknown) => Boolean(a && b),
-  or: (a: unknown, b: unknown) => Boolean(a || b),
+  // The first truthy value, like `||`: `value=(or values.language @root.lang)` must pass the language, not `true`.
+  or: (a: unknown, b: unknown) => a || b,
   /** First message of a field in the form's `errors` map (already translated). */
   fieldError(errors: Record<string, string[]> | undefined, field: string) {
     return errors?.[field]?.[0] ?? '';
