@@ -3,6 +3,8 @@
  * and certification writes, `SIGKILL` in the middle of it, a restart on the same data. Every write
  * that was acknowledged must be there exactly as acknowledged; no use case may be half-written; and
  * re-sending the unacknowledged requests (same key, same body) must create each at most once.
+ * A key the kill left claimed without a response is taken over by a retry once the claim is stale
+ * (STALE_CLAIM_MS, 10 s, in src/cascade/idempotency.service.ts): that wait is most of this file's time.
  * SQLite by default; PostgreSQL (a fresh schema) when DATABASE_URL is set.
  */
 import { rmSync } from 'node:fs';
