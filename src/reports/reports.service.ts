@@ -287,7 +287,8 @@ export class ReportsService {
     }));
     const deliveringIds = new Set(delivering.map((r) => r.trainer_id));
     const totals: Record<string, number> = { ...total, trainers: deliveringIds.size, students: total.female + total.male + total.unspecified };
-    const notDelivering = certified.filter((t) => !deliveringIds.has(t.id));
+    // Names only for those not delivering (usually few): loading every certified trainer's name cost more than the report.
+    const notDelivering = await this.namesOf(certified.filter((id) => !deliveringIds.has(id)));
     return {
       rows: reachRows,
       totals,
@@ -327,12 +328,22 @@ export class ReportsService {
     return { trained, certified, reach: reach.totals, byCountry: reach.rows, certifiedTrainers: reach.certifiedTrainers, multiplier: reach.studentsPerCertifiedTrainer };
   }
 
-  /** Trainers certified (valid today) within the filters, with names. */
-  private async certifiedTrainers(f: ReportFilters): Promise<Array<{ id: string; name: string }>> {
+  /** Ids of the trainers certified (valid today) within the filters. */
+  private async certifiedTrainers(f: ReportFilters): Promise<string[]> {
     const today = this.clock.today();
     const w = this.cohortWhere({ ...f, from: undefined, to: undefined });
     w.add('c.issued_on <= ?', today).add('c.expires_on >= ?', today).add('(c.revoked_on IS NULL OR c.revoked_on > ?)', today);
-    return rows<{ id: string; name: string }>(this.db, `SELECT DISTINCT u.id, u.name FROM certifications c JOIN cohorts h ON h.id = c.cohort_id JOIN users u ON u.id = c.user_id ${w} ORDER BY u.name`, w.params, []);
+    return (await rows<{ id: string }>(this.db, `SELECT DISTINCT c.user_id AS id FROM certifications c JOIN cohorts h ON h.id = c.cohort_id ${w}`, w.params, [])).map((r) => r.id);
+  }
+
+  /** Names of the given users, sorted by name (in chunks: a database takes a bounded number of parameters). */
+  private async namesOf(ids: string[]): Promise<Array<{ id: string; name: string }>> {
+    const out: Array<{ id: string; name: string }> = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      out.push(...(await rows<{ id: string; name: string }>(this.db, `SELECT id, name FROM users WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk, [])));
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   private async countryNames(lang: Language): Promise<Map<string, string>> {
