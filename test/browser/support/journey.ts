@@ -92,7 +92,9 @@ export class Journey {
    */
   async audit(): Promise<PageAudit> {
     await this.page.waitForLoadState('load');
-    const result = await new AxeBuilder({ page: this.page }).analyze();
+    // Legacy mode runs axe in the page itself instead of opening a helper page per audit (about 3× faster;
+    // our pages have no cross-origin frames, which is all it gives up).
+    const result = await new AxeBuilder({ page: this.page }).setLegacyMode(true).analyze();
     const violations = result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
