@@ -16,7 +16,7 @@ export interface DonorFacts {
   reach: Record<string, number>;
   multiplier: number | null;
   period: { from: string; to: string };
-  countryCode?: string;
+  countryName?: string;
 }
 
 /** The donor summary as a one-page A4 PDF, in the reader's language. */
@@ -31,7 +31,7 @@ export function renderDonorPdf(facts: DonorFacts, lang: Language): Promise<Buffe
   const n = (value: number | undefined) => formatNumber(lang, value ?? 0);
   doc.fillColor('#0b6e4f').font('Helvetica-Bold').fontSize(12).text('CASCADA');
   doc.moveDown(0.5).fillColor('#1b2a26').fontSize(20).text(t(lang, 'reports.donor.title'));
-  doc.font('Helvetica').fontSize(11).text(`${t(lang, 'reports.donor.period', facts.period)}${facts.countryCode ? ` · ${facts.countryCode}` : ''}`);
+  doc.font('Helvetica').fontSize(11).text(`${t(lang, 'reports.donor.period', facts.period)}${facts.countryName ? ` · ${facts.countryName}` : ''}`);
   doc.moveDown();
   const columns = [t(lang, 'reports.donor.indicator'), t(lang, 'reports.col.total'), t(lang, 'reports.col.female'), t(lang, 'reports.col.male'), t(lang, 'reports.col.unspecified')];
   const widths = [215, 70, 70, 70, 70];

@@ -5,7 +5,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles } from '../common/decorators/access.decorators';
 import { DomainError } from '../common/errors/app-errors';
 import { isApiRequest } from '../common/http/request-kind';
-import { t } from '../i18n/i18n';
+import { formatDate, t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
 import type { Language } from '../users/user-role.enum';
 import { toCsv, toXlsx } from './export';
@@ -69,8 +69,8 @@ export class ReportsController {
       return res.end(book);
     }
     if (format === 'pdf') {
-      const donor = (result.extra as { donor: Omit<DonorFacts, 'period' | 'countryCode'> }).donor;
-      const pdf = await renderDonorPdf({ ...donor, period: { from: query.from ?? '—', to: query.to ?? '—' }, countryCode: filters?.countryCode ?? query.countryCode }, lang);
+      const donor = (result.extra as { donor: Omit<DonorFacts, 'period' | 'countryName'> }).donor;
+      const pdf = await renderDonorPdf({ ...donor, period: this.period(query, lang), countryName: await this.reports.countryName(filters?.countryCode ?? query.countryCode, lang) }, lang);
       res.setHeader('Content-Type', 'application/pdf');
       res.setHeader('Content-Disposition', `attachment; filename="${fileBase}.pdf"`);
       return res.end(pdf);
@@ -96,9 +96,9 @@ export class ReportsController {
     res.render(parsed.name === 'donor' ? 'reports/donor' : 'reports/show', {
       title: t(lang, `reports.${parsed.name}.title`),
       layout: parsed.name === 'donor' && req.query.print === '1' ? 'layouts/print' : undefined,
-      period: { from: query.from ?? '—', to: query.to ?? '—' },
+      period: this.period(query, lang),
       /** The country the figures cover: the asked one or the manager's scope (a printed summary must say so). */
-      countryCode: filters?.countryCode ?? query.countryCode,
+      countryName: await this.reports.countryName(filters?.countryCode ?? query.countryCode, lang),
       name: parsed.name,
       introKey: `reports.${parsed.name}.intro`,
       query,
@@ -121,5 +121,10 @@ export class ReportsController {
   private filterList(query: ReportQuery, lang: Language): Array<[string, string]> {
     const keys = ['from', 'to', 'countryCode', 'municipality', 'courseSlug', 'cohortId', 'groupBy', 'status'] as const;
     return keys.map((k) => [t(lang, `reports.filter.${k}`), query[k] ?? t(lang, 'reports.filter.all')] as [string, string]);
+  }
+
+  /** The period a summary covers, in the user's language; a dash for an open end. */
+  private period(query: ReportQuery, lang: Language): { from: string; to: string } {
+    return { from: query.from ? formatDate(lang, query.from, 'long') : '—', to: query.to ? formatDate(lang, query.to, 'long') : '—' };
   }
 }

@@ -346,6 +346,11 @@ export class ReportsService {
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
+  /** The name of a country in the user's language (the code when unknown), for printed summaries. */
+  async countryName(code: string | undefined, lang: Language): Promise<string | undefined> {
+    return code ? (await this.countryNames(lang)).get(code) ?? code : undefined;
+  }
+
   private async countryNames(lang: Language): Promise<Map<string, string>> {
     const list = await rows<{ code: string; name_en: string; name_es: string }>(this.db, 'SELECT code, name_en, name_es FROM countries', [], []);
     return new Map(list.map((c) => [c.code, lang === 'es' ? c.name_es : c.name_en]));

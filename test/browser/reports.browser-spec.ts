@@ -38,6 +38,8 @@ const STEP_TIMEOUT = 120_000;
 /** The filter window: the second and third sessions' days (the first is on 2026-02-27). */
 const FROM = '2026-02-28';
 const TO = '2026-03-02';
+/** A date as the pages print it (Intl, long style, UTC). */
+const longDate = (lang: 'es' | 'en', date: string) => new Intl.DateTimeFormat(lang === 'es' ? 'es-419' : 'en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
 
 /** The columns of each report's table and exports, in order (src/reports/report-definitions.ts). */
 const REACH_COLUMNS = ['sessions', 'schools', 'students', 'female', 'male', 'unspecified', 'under_10', '10_14', '15_17', '18_plus', 'teachers', 'parents'];
@@ -196,7 +198,7 @@ describe('the manager reports journey (Chromium)', () => {
       await ui.go(ui.page.getByRole('button', { name: say(lang, 'forms.filter') }));
       const query = new URL(ui.page.url()).searchParams;
       expect([query.get('from'), query.get('to'), query.get('countryCode')]).toEqual(['2026-02-27', TO, variant.countryCode]);
-      await expect(ui.page.locator('main .lead').textContent()).resolves.toBe(`${say(lang, 'reports.donor.period', { from: '2026-02-27', to: TO })} · ${variant.countryCode}`);
+      await expect(ui.page.locator('main .lead').textContent()).resolves.toBe(`${say(lang, 'reports.donor.period', { from: longDate(lang, '2026-02-27'), to: longDate(lang, TO) })} · ${countryName}`);
 
       // Students reached: both confirmed sessions (37: 18 girls, 18 boys, 1 not specified); one person certified.
       const indicator = (key: string) => ui.page.getByRole('row', { name: new RegExp(`^${literally(say(lang, key)).source} `) }).getByRole('cell');
