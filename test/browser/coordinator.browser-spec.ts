@@ -118,7 +118,7 @@ describe('the coordinator journey (Chromium)', () => {
 
       // Back online: the queue is sent by itself, and says so once the server has answered.
       await journey.context.setOffline(false);
-      await status.filter({ hasText: say(lang, 'cascade.offline.sent') }).waitFor({ timeout: 20_000 });
+      await status.filter({ hasText: say(lang, 'cascade.offline.sent') }).waitFor({ timeout: 30_000 });
       await queue.waitFor({ state: 'hidden' });
       const rows = await loggedByCoordinator();
       expect(rows).toHaveLength(1);

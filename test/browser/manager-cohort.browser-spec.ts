@@ -1,7 +1,8 @@
 /**
  * A program manager runs a TOT workshop in a real browser, in Spanish and English on a phone and a
  * desktop: creates the cohort, imports its roster from a CSV file (English headers with commas, or
- * Spanish headers with semicolons), takes attendance on each workshop day, records the practicum,
+ * Spanish headers with semicolons; the import form takes the file's text pasted, it has no file
+ * upload), takes attendance on each workshop day, records the practicum,
  * certifies every eligible participant and downloads the ZIP of certificates. The participants'
  * own learning (accepting the invitation, lessons, post-test) happens through the JSON API; every
  * step of the manager goes through the pages, each audited (axe-core, HTML weight) by the kit.
@@ -91,7 +92,7 @@ describe('manager journey: a workshop from roster to certificates (Chromium)', (
           createdBy: manager.id,
         });
 
-        // The roster from the CSV file: a preview first, then all rows at once.
+        // The roster from the CSV file, its text pasted as the form asks: a preview first, then all rows at once.
         await follow(journey, page.getByRole('link', { name: text(lang, 'cohorts.import.link'), exact: true }));
         expect(await h1()).toBe(text(lang, 'cohorts.import.title'));
         await field(journey, text(lang, 'cohorts.import.paste')).fill(csv);
