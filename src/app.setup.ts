@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { csrfMiddleware } from './common/http/csrf';
 import { renderErrorPage, sendApiError } from './common/filters/errors.filter';
 import { requestContext } from './common/http/request-context';
+import { staticAssets } from './common/http/static-assets';
 import { isApiRequest } from './common/http/request-kind';
 import { VIEWS_DIR } from './common/paths';
 import { RawInputPipe, toInputError } from './common/validation';
@@ -62,7 +63,7 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
       crossOriginEmbedderPolicy: false,
     }),
   );
-  app.useStaticAssets(join(VIEWS_DIR, 'assets'), { prefix: '/assets', maxAge: config.nodeEnv === 'development' ? 0 : '7d' });
+  app.use('/assets', staticAssets(join(VIEWS_DIR, 'assets'), config.nodeEnv === 'development' ? 0 : 7 * 24 * 3600));
 
   // Body parsers here (not Nest's defaults) so that a malformed body gets our translated error.
   const json = express.json({ limit: '256kb' });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { In } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -21,9 +21,11 @@ const JOB = 'certification-expiry';
  * instance gets there first.
  */
 @Injectable()
-export class CertificationExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CertificationExpiryJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('CertificationExpiry');
   private timer: NodeJS.Timeout | undefined;
+  private first: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
 
   constructor(
     private readonly db: Database,
@@ -36,13 +38,21 @@ export class CertificationExpiryJob implements OnApplicationBootstrap, OnApplica
 
   onApplicationBootstrap(): void {
     if (!this.config.runWorkers) return;
-    const tick = () => void this.runIfDue().catch((error) => this.logger.error({ msg: 'expiry job failed', error: String(error) }));
+    const tick = () => {
+      if (this.running) return;
+      this.running = this.runIfDue()
+        .catch((error) => this.logger.error({ msg: 'expiry job failed', error: String(error) }))
+        .finally(() => (this.running = undefined));
+    };
     this.timer = setInterval(tick, 60 * 60 * 1000);
-    setTimeout(tick, 2_000).unref();
+    this.first = setTimeout(tick, 2_000).unref();
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  /** Stops before the database closes (`onApplicationShutdown`), and lets a run in progress finish. */
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    clearTimeout(this.first);
+    await this.running;
   }
 
   /** Runs today's pass unless another instance (or an earlier run) already took today's lease. */

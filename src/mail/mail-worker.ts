@@ -1,12 +1,15 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app.config';
 import { OutboxService } from './outbox.service';
 
 const POLL_MS = 5_000;
 
-/** Polls the outbox while the app runs; stops cleanly on shutdown (tests drive `deliverDue()` directly). */
+/**
+ * Polls the outbox while the app runs; stops cleanly on shutdown (tests drive `deliverDue()` directly).
+ * It stops before any `onApplicationShutdown` hook, so a run never meets a closed database.
+ */
 @Injectable()
-export class MailWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MailWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MailWorker.name);
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
@@ -30,7 +33,7 @@ export class MailWorker implements OnApplicationBootstrap, OnApplicationShutdown
     this.timer = setTimeout(tick, 500);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;

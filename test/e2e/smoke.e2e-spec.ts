@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
+import { VIEWS_DIR } from '../../src/common/paths';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { apiToken, pageAgent } from '../support/login';
 
@@ -12,6 +15,24 @@ describe('smoke', () => {
   it('answers health with the database kind', async () => {
     const res = await request(t.http).get('/healthz').expect(200);
     expect(res.body.status).toBe('ok');
+  });
+
+  it('serves our assets from memory with a content type, a long cache and an ETag that answers 304', async () => {
+    const css = await request(t.http).get('/assets/css/app.css').expect(200);
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(css.headers['cache-control']).toBe('public, max-age=604800');
+    expect(css.text).toBe(readFileSync(join(VIEWS_DIR, 'assets', 'css', 'app.css'), 'utf8'));
+    const etag = css.headers.etag;
+    expect(etag).toMatch(/^"[\w-]{22}"$/);
+    const again = await request(t.http).get('/assets/css/app.css').set('If-None-Match', etag).expect(304);
+    expect(again.text).toBe('');
+    const head = await request(t.http).head('/assets/js/offline.js').expect(200);
+    expect(head.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(Number(head.headers['content-length'])).toBe(readFileSync(join(VIEWS_DIR, 'assets', 'js', 'offline.js')).length);
+    expect((await request(t.http).get('/assets/img/favicon.svg').expect(200)).headers['content-type']).toBe('image/svg+xml');
+    await request(t.http).get('/assets/css/missing.css').expect(404);
+    await request(t.http).get('/assets/%2e%2e/%2e%2e/package.json').expect(404);
+    await request(t.http).post('/assets/css/app.css').expect((res) => expect(res.status).not.toBe(200));
   });
 
   it('signs in through the API and the login form', async () => {
