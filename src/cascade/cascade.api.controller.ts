@@ -6,6 +6,7 @@ import { Authenticated, CurrentUser, Roles } from '../common/decorators/access.d
 import { CascadeService } from './cascade.service';
 import { toSessionJson } from './cascade.view';
 import { ListSessionsQuery, LogSessionDto, RejectSessionDto } from './dto/cascade.dto';
+import type { CascadeSession } from './cascade-session.entity';
 import { IdempotencyService } from './idempotency.service';
 
 @ApiTags('cascade sessions')
@@ -21,10 +22,10 @@ export class CascadeApiController {
   @Roles('coordinator', 'trainer')
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key and body return the first response' })
   async log(@CurrentUser() actor: AuthUser, @Body() dto: LogSessionDto, @Headers('idempotency-key') key: string | undefined, @Res() res: Response) {
-    const response = await this.idempotency.run(actor.id, key, dto, async () => {
-      const session = await this.cascade.log(actor, dto);
-      return { status: 201, body: toSessionJson(session, dto.courseSlug) };
-    });
+    const answer = (session: CascadeSession) => ({ status: 201, body: toSessionJson(session, dto.courseSlug) });
+    const response = await this.idempotency.run(actor.id, key, dto, async (guard) =>
+      answer(await this.cascade.log(actor, dto, { before: (tx) => guard.claim(tx), after: (tx, session) => guard.store(tx, answer(session)) })),
+    );
     res.status(response.status).json(response.body);
   }
 

@@ -18,6 +18,7 @@ import { SchoolsService } from '../schools/schools.service';
 import type { Language } from '../users/user-role.enum';
 import { CascadeService } from './cascade.service';
 import { ListSessionsQuery, LogSessionDto, RejectSessionDto } from './dto/cascade.dto';
+import type { CascadeSession } from './cascade-session.entity';
 import { IdempotencyService } from './idempotency.service';
 import { neutralise } from '../reports/export';
 
@@ -110,7 +111,10 @@ export class CascadePagesController {
     try {
       const dto = await validateDto(LogSessionDto, formToBody(body, actor));
       const key = typeof body.idempotencyKey === 'string' ? body.idempotencyKey : undefined;
-      const response = await this.idempotency.run(actor.id, key ? `form:${key}` : undefined, dto, async () => ({ status: 201, body: { id: (await this.cascade.log(actor, dto)).id } }));
+      const answer = (session: CascadeSession) => ({ status: 201, body: { id: session.id } });
+      const response = await this.idempotency.run(actor.id, key ? `form:${key}` : undefined, dto, async (guard) =>
+        answer(await this.cascade.log(actor, dto, { before: (tx) => guard.claim(tx), after: (tx, session) => guard.store(tx, answer(session)) })),
+      );
       const id = (response.body as { id: string }).id;
       if (wantsJson) return res.status(201).json({ id, url: `/cascade-sessions/${id}` });
       redirectWithFlash(res, `/cascade-sessions/${id}`, 'cascade.logged');

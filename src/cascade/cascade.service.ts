@@ -43,9 +43,10 @@ export class CascadeService {
   /**
    * Logs a session: a coordinator for their schools, a trainer for themselves. Refusals: 422 for an
    * uncertified trainer on that date, a module that is not deliverable, a future date or totals that
-   * differ; 409 for an exact duplicate (with the existing session's id).
+   * differ; 409 for an exact duplicate (with the existing session's id). `within` runs first and
+   * last inside the write transaction (the Idempotency-Key claim and its stored answer).
    */
-  async log(actor: AuthUser, dto: LogSessionDto): Promise<CascadeSession> {
+  async log(actor: AuthUser, dto: LogSessionDto, within?: { before(tx: EntityManager): Promise<void>; after(tx: EntityManager, session: CascadeSession): Promise<void> }): Promise<CascadeSession> {
     const role = this.loggerRole(actor);
     const school = await this.schools.get(actor, dto.schoolId);
     if (role === 'coordinator') await this.requireOwnSchool(actor, school.id);
@@ -53,6 +54,7 @@ export class CascadeService {
     const { outline, trainer } = await this.checkSession(dto, school);
     const row = this.toRow(dto, outline);
     const session = await this.db.transaction(async (tx) => {
+      await within?.before(tx);
       await this.refuseDuplicate(tx, { ...row, schoolId: school.id, trainerId: dto.trainerId });
       const now = this.clock.now();
       const created = tx.create(CascadeSession, {
@@ -74,6 +76,7 @@ export class CascadeService {
       await moveInRollups(tx, this.db.kind, null, created);
       await this.audit.record(tx, actor.id, 'session.log', { type: 'cascade-session', id: created.id }, null, { schoolId: school.id, trainerId: dto.trainerId, date: dto.date, students: created.female + created.male + created.unspecified });
       await this.notify(tx, created, school, outline, trainer, 'session-to-confirm');
+      await within?.after(tx, created);
       return created;
     });
     return session;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { IsNull, LessThanOrEqual } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError, InputError } from '../common/errors/app-errors';
-import { Database } from '../database/database.service';
+import { Database, toDialect } from '../database/database.service';
 import { IdempotencyKey } from './cascade-session.entity';
 
 export interface StoredResponse {
@@ -12,13 +12,16 @@ export interface StoredResponse {
 }
 
 const KEY = /^[A-Za-z0-9._:-]{8,100}$/;
-/**
- * A claim this old without a stored response belongs to a request that died with its instance
- * (crash, SIGKILL): a retry with the same key and body takes it over and runs the request. Even if
- * the first were still running, the session's unique index keeps it to one row.
- */
-export const STALE_CLAIM_MS = 10_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** What `run` hands the work: two calls it makes inside its own write transaction. */
+export interface IdempotencyGuard {
+  /** First statement of the transaction: claims the key (waits for a concurrent holder on PostgreSQL). */
+  claim(tx: EntityManager): Promise<void>;
+  /** Last statement: stores the answer, so it commits (or not) together with what the work wrote. */
+  store(tx: EntityManager, response: StoredResponse): Promise<void>;
+}
+
+/** Thrown inside the work's transaction when another request with the key committed first. */
+class KeyTaken extends Error {}
 
 /** Canonical JSON (sorted keys) so that the same body in another key order is the same request. */
 export function canonical(value: unknown): string {
@@ -31,8 +34,13 @@ export function canonical(value: unknown): string {
 
 /**
  * `Idempotency-Key`, scoped to the user: the first request with a key runs; the same key with the
- * same body returns the first response (status and body), also while the first is still running;
- * a different body → 422. The key row is claimed before the work, so concurrent retries run it once.
+ * same body returns the first response (status and body); a different body → 422.
+ *
+ * The key is claimed and its response stored inside the work's own write transaction, so the key,
+ * the session and the answer commit together or not at all: one commit per request, and a crash at
+ * any point leaves either nothing (a retry runs the request) or everything (a retry gets the first
+ * answer) — never a claim without an answer. A concurrent duplicate finds the key taken when it
+ * claims (on PostgreSQL it waits there for the first transaction), rolls back and replays.
  */
 @Injectable()
 export class IdempotencyService {
@@ -41,65 +49,52 @@ export class IdempotencyService {
     private readonly clock: Clock,
   ) {}
 
-  async run(userId: string, key: string | undefined, body: unknown, work: () => Promise<StoredResponse>): Promise<StoredResponse> {
-    if (key === undefined) return work();
+  async run(userId: string, key: string | undefined, body: unknown, work: (guard: IdempotencyGuard) => Promise<StoredResponse>): Promise<StoredResponse> {
+    if (key === undefined) return work({ claim: async () => undefined, store: async () => undefined });
     if (!KEY.test(key)) throw new InputError({ 'Idempotency-Key': [{ key: 'idempotency-key', params: {} }] });
     const requestHash = createHash('sha256').update(canonical(body)).digest('hex');
-    const claimed = await this.claim(userId, key, requestHash);
-    if (!claimed) return this.replay(userId, key, requestHash, work);
-    return this.runClaimed(userId, key, work);
-  }
-
-  private async runClaimed(userId: string, key: string, work: () => Promise<StoredResponse>): Promise<StoredResponse> {
-    let response: StoredResponse;
+    const earlier = await this.answered(userId, key, requestHash);
+    if (earlier) return earlier;
     try {
-      response = await work();
+      return await work({
+        claim: (tx) => this.claim(tx, userId, key, requestHash),
+        store: (tx, response) => this.store(tx, userId, key, response),
+      });
     } catch (error) {
-      // A refused or failed request frees its key: nothing was created, so the client may retry.
-      await this.release(userId, key);
-      throw error;
+      if (!(error instanceof KeyTaken)) throw error;
+      const first = await this.answered(userId, key, requestHash);
+      if (!first) throw new DomainError('conflict', 'cascade.idempotency-retry');
+      return first;
     }
-    await this.db.transaction((tx) =>
-      tx.update(IdempotencyKey, { userId, key }, { responseStatus: response.status, responseBody: JSON.stringify(response.body) }),
+  }
+
+  /** The stored answer for this key, or null; 422 when the key came with another body. */
+  private async answered(userId: string, key: string, requestHash: string): Promise<StoredResponse | null> {
+    const row = await this.db.manager.findOne(IdempotencyKey, { where: { userId, key } });
+    if (!row || row.responseStatus === null) return null;
+    if (row.requestHash !== requestHash) throw new DomainError('unprocessable', 'cascade.idempotency-mismatch');
+    return { status: row.responseStatus, body: JSON.parse(row.responseBody ?? 'null') };
+  }
+
+  /**
+   * Inserts the key, or takes over a row without an answer (left by a version that claimed in a
+   * transaction of its own); a row with an answer means another request won: KeyTaken.
+   */
+  private async claim(tx: EntityManager, userId: string, key: string, requestHash: string): Promise<void> {
+    const rows: unknown[] = await tx.query(
+      toDialect(
+        this.db.kind,
+        `INSERT INTO idempotency_keys (user_id, "key", request_hash, response_status, response_body, created_at) VALUES (?, ?, ?, NULL, NULL, ?)
+         ON CONFLICT (user_id, "key") DO UPDATE SET request_hash = excluded.request_hash, created_at = excluded.created_at
+         WHERE idempotency_keys.response_status IS NULL
+         RETURNING user_id`,
+      ),
+      [userId, key, requestHash, this.clock.now().toISOString()],
     );
-    return response;
+    if (!rows.length) throw new KeyTaken();
   }
 
-  private async claim(userId: string, key: string, requestHash: string): Promise<boolean> {
-    try {
-      await this.db.transaction((tx) => tx.insert(IdempotencyKey, { userId, key, requestHash, responseStatus: null, responseBody: null, createdAt: this.clock.now() }));
-      return true;
-    } catch (error) {
-      if (/unique|duplicate|primary key/i.test(String((error as Error).message))) return false;
-      throw error;
-    }
-  }
-
-  private async replay(userId: string, key: string, requestHash: string, work: () => Promise<StoredResponse>): Promise<StoredResponse> {
-    for (let i = 0; i < 100; i++) {
-      const row = await this.db.manager.findOne(IdempotencyKey, { where: { userId, key } });
-      if (!row) throw new DomainError('conflict', 'cascade.idempotency-retry');
-      if (row.requestHash !== requestHash) throw new DomainError('unprocessable', 'cascade.idempotency-mismatch');
-      if (row.responseStatus !== null) return { status: row.responseStatus, body: JSON.parse(row.responseBody ?? 'null') };
-      // Without this, a key claimed by a request that died would answer "still running" forever.
-      const isStale = row.createdAt.getTime() <= this.clock.now().getTime() - STALE_CLAIM_MS;
-      if (isStale && (await this.takeOverStale(userId, key))) return this.runClaimed(userId, key, work);
-      await sleep(50); // the first request is still running
-    }
-    throw new DomainError('conflict', 'cascade.idempotency-retry');
-  }
-
-  /** Re-claims a stale claim; of several concurrent retries exactly one wins (the claim is fresh again). */
-  private async takeOverStale(userId: string, key: string): Promise<boolean> {
-    const now = this.clock.now();
-    const staleBefore = new Date(now.getTime() - STALE_CLAIM_MS);
-    const result = await this.db.transaction((tx) =>
-      tx.update(IdempotencyKey, { userId, key, responseStatus: IsNull(), createdAt: LessThanOrEqual(staleBefore) }, { createdAt: now }),
-    );
-    return result.affected === 1;
-  }
-
-  private async release(userId: string, key: string): Promise<void> {
-    await this.db.transaction((tx) => tx.delete(IdempotencyKey, { userId, key, responseStatus: IsNull() }));
+  private async store(tx: EntityManager, userId: string, key: string, response: StoredResponse): Promise<void> {
+    await tx.update(IdempotencyKey, { userId, key }, { responseStatus: response.status, responseBody: JSON.stringify(response.body) });
   }
 }

@@ -464,6 +464,26 @@ describe('schools and cascade sessions', () => {
       expect(await t.db.manager.count(IdempotencyKey, { where: { userId: coordA.id, key: 'parallel-2026-03-12' } })).toBe(1);
     });
 
+    it('keeps no key when the request is refused inside its transaction (an exact duplicate), so the key may be used again', async () => {
+      const dup = { 'Idempotency-Key': 'ana-2026-03-11-duplicate' };
+      const refused = await log(ana, { date: '2026-03-11' }, dup).expect(409);
+      expect(refused.body.code).toBe('cascade.duplicate');
+      expect(await t.db.manager.count(IdempotencyKey, { where: { userId: ana.id, key: 'ana-2026-03-11-duplicate' } })).toBe(0);
+      const fixed = await log(ana, { date: '2026-03-25' }, dup).expect(201);
+      expect((await t.db.manager.findOneByOrFail(IdempotencyKey, { userId: ana.id, key: 'ana-2026-03-11-duplicate' })).responseStatus).toBe(201);
+      expect(await sessionRows({ trainerId: ana.id, date: '2026-03-25' })).toEqual([expect.objectContaining({ id: fixed.body.id })]);
+    });
+
+    it('takes over at once a key left claimed without an answer (by a version that claimed in its own transaction)', async () => {
+      const key = 'ana-2026-03-26-orphan';
+      await t.db.manager.insert(IdempotencyKey, { userId: ana.id, key, requestHash: 'left-by-a-crash', responseStatus: null, responseBody: null, createdAt: new Date() });
+      const res = await log(ana, { date: '2026-03-26' }, { 'Idempotency-Key': key }).expect(201);
+      const row = await t.db.manager.findOneByOrFail(IdempotencyKey, { userId: ana.id, key });
+      expect([row.responseStatus, JSON.parse(row.responseBody ?? 'null')]).toEqual([201, res.body]);
+      expect((await log(ana, { date: '2026-03-26' }, { 'Idempotency-Key': key }).expect(201)).body).toEqual(res.body);
+      expect(await sessionRows({ trainerId: ana.id, date: '2026-03-26' })).toHaveLength(1);
+    });
+
     it('scopes keys to the user: another user may use the same key string', async () => {
       const key = { 'Idempotency-Key': 'ana-2026-03-11-first' };
       const mine = await t.db.manager.findOneByOrFail(CascadeSession, { trainerId: ana.id, date: '2026-03-11' });

@@ -2,9 +2,9 @@
  * Crash safety of the real server process: a burst of cascade-session logging (with Idempotency-Key)
  * and certification writes, `SIGKILL` in the middle of it, a restart on the same data. Every write
  * that was acknowledged must be there exactly as acknowledged; no use case may be half-written; and
- * re-sending the unacknowledged requests (same key, same body) must create each at most once.
- * A key the kill left claimed without a response is taken over by a retry once the claim is stale
- * (STALE_CLAIM_MS, 10 s, in src/cascade/idempotency.service.ts): that wait is most of this file's time.
+ * re-sending the unacknowledged requests (same key, same body) must create each exactly once and
+ * answer 201: the key, the session and the stored answer commit in one transaction
+ * (src/cascade/idempotency.service.ts), so a kill leaves all of them or none.
  * SQLite by default; PostgreSQL (a fresh schema) when DATABASE_URL is set.
  */
 import { rmSync } from 'node:fs';
@@ -17,14 +17,8 @@ const CONTENT = join(__dirname, '..', 'fixtures', 'content');
 const SESSIONS = 160;
 /** Requests in flight at once during the burst. */
 const IN_FLIGHT = 16;
-/**
- * The kill is timed for the worst moment: once this many requests were answered, as soon as a
- * request has claimed its Idempotency-Key but not yet stored its response…
- */
-const KILL_FROM = 30;
-/** …or at the latest once this many were answered. */
-const KILL_AT_LATEST = 80;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The kill comes once this many requests were answered, with IN_FLIGHT more on their way. */
+const KILL_AT = 40;
 
 interface Job {
   kind: 'session' | 'certification';
@@ -103,7 +97,7 @@ describe(`resilience: SIGKILL in the middle of a burst of writes (${PG ? 'Postgr
         job.dispatched = true;
         try {
           job.response = await call(server.base, 'POST', job.path, { token: job.token, body: job.body, headers: job.headers, timeoutMs: 15_000 });
-          if (++answered >= KILL_AT_LATEST) kill();
+          if (++answered >= KILL_AT) kill();
         } catch (error) {
           job.failure = String((error as Error).cause ?? error);
           // Before the kill, a request without an answer means the server hangs: stop the burst.
@@ -111,17 +105,7 @@ describe(`resilience: SIGKILL in the middle of a burst of writes (${PG ? 'Postgr
         }
       }
     };
-    const watch = await openDatabase(dataDir, scratch?.url);
-    const watcher = async () => {
-      while (!killed && !stalled && next < jobs.length) {
-        if (answered >= KILL_FROM) {
-          const [claims] = await watch.query<{ n: number }>('SELECT COUNT(*) AS n FROM idempotency_keys WHERE response_status IS NULL');
-          if (claims.n > 0) kill();
-        }
-        await sleep(2);
-      }
-    };
-    await Promise.all([watcher(), ...Array.from({ length: IN_FLIGHT }, worker)]).finally(() => watch.close());
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     if (stalled) {
       const output = server.output();
       kill();
@@ -202,28 +186,13 @@ describe(`resilience: SIGKILL in the middle of a burst of writes (${PG ? 'Postgr
     const sql = db as Sql;
     const cutOff = unacknowledged(sessionJobs());
     expect(cutOff.length).toBeGreaterThan(0);
-    // Usually the kill leaves a key claimed without a response (the case a retry must get past); on a
-    // fast machine the burst can be answered before the watcher sees one, so it is not required here.
-    // Either way, every key ends answered below.
-
-    // A client re-sends what was not answered, and again while told the first is "still running".
-    const resend = async (job: Job): Promise<ApiResponse> => {
-      for (let attempt = 0; ; attempt++) {
-        const res = await call(server.base, 'POST', job.path, { token: job.token, body: job.body, headers: job.headers });
-        if (!(res.status === 409 && res.body?.code === 'cascade.idempotency-retry') || attempt === 4) return res;
-      }
-    };
+    // A client re-sends what was not answered.
+    const resend = (job: Job) => call(server.base, 'POST', job.path, { token: job.token, body: job.body, headers: job.headers });
     const first = await Promise.all(cutOff.map(resend));
     const rows = new Map((await sql.query<{ id: string; notes: string }>('SELECT id, notes FROM cascade_sessions')).map((r) => [r.id, r.notes]));
-    // Each ends with its own session: created now (the first attempt never committed), or, when the
-    // first committed but died before storing its response, refused as an exact duplicate naming it.
-    const outcomes = first.map((res, i) =>
-      res.status === 201 && rows.get(res.body.id) === cutOff[i].body.notes
-        ? 'its session'
-        : res.status === 409 && res.body.code === 'cascade.duplicate' && rows.get(res.body.existingId) === cutOff[i].body.notes
-          ? 'its session'
-          : `${res.status} ${JSON.stringify(res.body)}`,
-    );
+    // Each gets 201 with its own session: created now (the first attempt never committed) or the
+    // first attempt's stored answer (it committed, but its answer died with the server).
+    const outcomes = first.map((res, i) => (res.status === 201 && rows.get(res.body.id) === cutOff[i].body.notes ? 'its session' : `${res.status} ${JSON.stringify(res.body)}`));
     expect(outcomes).toEqual(cutOff.map(() => 'its session'));
     // Sent once more, each gets the same answer and creates nothing.
     const second = await Promise.all(cutOff.map(resend));
