@@ -73,9 +73,10 @@ export class CascadeService {
         updatedAt: now,
       });
       await this.insertOrConflict(tx, created);
-      await moveInRollups(tx, this.db.kind, null, created);
       await this.audit.record(tx, actor.id, 'session.log', { type: 'cascade-session', id: created.id }, null, { schoolId: school.id, trainerId: dto.trainerId, date: dto.date, students: created.female + created.male + created.unspecified });
       await this.notify(tx, created, school, outline, trainer, 'session-to-confirm');
+      // Shared rollup rows last: on PostgreSQL their row locks are then held for the shortest time.
+      await moveInRollups(tx, this.db.kind, null, created);
       await within?.after(tx, created);
       return created;
     });
@@ -100,8 +101,8 @@ export class CascadeService {
       // Only while still submitted: a decision committed since the read above must not be overwritten.
       const updated = await tx.update(CascadeSession, { id, status: 'submitted' }, changes);
       if (updated.affected === 0) throw new CascadeError('conflict', 'not-editable');
-      await moveInRollups(tx, this.db.kind, before, session);
       await this.audit.record(tx, actor.id, 'session.edit', { type: 'cascade-session', id }, this.auditView(before), this.auditView(session));
+      await moveInRollups(tx, this.db.kind, before, session); // last: shortest rollup row locks
       return session;
     });
   }
@@ -168,12 +169,12 @@ export class CascadeService {
       const updated = await tx.update(CascadeSession, { id, status: 'submitted' }, { status, decidedBy: actor.id, decidedAt: fresh.decidedAt, rejectionReason: reason, updatedAt: fresh.updatedAt });
       // A concurrent decision committed between the read and this update (PostgreSQL): decide once.
       if (updated.affected === 0) throw new CascadeError('conflict', 'already-decided', { status: '' });
-      await moveInRollups(tx, this.db.kind, before, fresh);
       await this.audit.record(tx, actor.id, `session.${status === 'confirmed' ? 'confirm' : 'reject'}`, { type: 'cascade-session', id }, { status: 'submitted' }, { status, reason });
       const school = (await this.sessions.schoolOf(fresh.schoolId, tx)) as School;
       const outline = (await this.catalogue.currentOutlines()).find((o) => o.courseId === fresh.courseId);
       const trainer = await tx.findOne(User, { where: { id: fresh.trainerId } });
       if (outline && trainer) await this.notify(tx, fresh, school, outline, trainer, status === 'confirmed' ? 'session-confirmed' : 'session-rejected', true);
+      await moveInRollups(tx, this.db.kind, before, fresh); // last: shortest rollup row locks
       return fresh;
     });
   }
