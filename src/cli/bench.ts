@@ -40,8 +40,13 @@ const dayString = (start: number, offset: number) => new Date(start + offset * 8
 function startApp(dataDir: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist/src/main.js')], {
     env: { ...process.env, NODE_ENV: 'production', PORT: String(PORT), DATA_DIR: dataDir, JWT_SECRET: 'bench-secret-0123456789-0123456789-abcdef', SEED_DEMO: 'false', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn', APP_URL: BASE },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Kept so that a start-up failure says why (the server logs to stdout).
+  let output = '';
+  const keep = (chunk: Buffer) => void (output = (output + chunk.toString()).slice(-4000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + 120_000;
     const poll = async () => {
@@ -51,7 +56,7 @@ function startApp(dataDir: string): Promise<ChildProcess> {
       } catch {
         /* not up yet */
       }
-      if (Date.now() > deadline || child.exitCode !== null) return reject(new Error('the app did not start'));
+      if (Date.now() > deadline || child.exitCode !== null) return reject(new Error(`the app did not start (exit code ${child.exitCode}); its last output:\n${output}`));
       setTimeout(poll, 300);
     };
     void poll();
