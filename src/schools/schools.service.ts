@@ -77,9 +77,10 @@ export class SchoolsService {
       if (users.length !== unique.length || users.some((u) => u.role !== 'coordinator' || u.status === 'disabled')) {
         throw new InputError({ userIds: [{ key: 'coordinators-only', params: {} }] });
       }
-      // A scoped manager may not hand their schools to another country's coordinator.
+      // A scoped manager may not hand their schools to another country's coordinator (nor to one
+      // without a country: outside every country scope, as in users.service).
       const scope = countryScopeOf(actor);
-      if (scope && users.some((u) => u.countryCode && u.countryCode !== scope)) throw forbidden('out-of-scope');
+      if (scope && users.some((u) => u.countryCode !== scope)) throw forbidden('out-of-scope');
       const before = (await this.schools.coordinatorsOf([id], tx)).map((c) => c.user.id);
       await this.schools.setCoordinators(tx, id, unique);
       await this.audit.record(tx, actor.id, 'school.coordinators', { type: 'school', id }, { userIds: before }, { userIds: unique });

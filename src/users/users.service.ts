@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isEmail } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
 import { LinkTokensService } from '../auth/link-tokens.service';
@@ -85,15 +86,21 @@ export class UsersService {
     if (existing) {
       if (existing.role !== 'trainer') throw conflict('users.not-a-trainer', { email: existing.email }, 'email');
       if (existing.status === 'disabled') throw conflict('users.account-disabled', { email: existing.email }, 'email');
-      // A scoped manager may not pull another country's trainer into their workshops.
+      // A scoped manager may not pull another country's trainer into their workshops. One rule for every
+      // scope check: an account without a country is outside every country scope (as in lists and
+      // /admin/users/:id) until an admin or an unscoped manager gives it one.
       const scope = countryScopeOf(actor);
-      if (scope && existing.countryCode && existing.countryCode !== scope) throw forbidden('out-of-scope');
+      if (scope && existing.countryCode !== scope) throw forbidden('out-of-scope');
       return { user: existing, created: false };
     }
     this.requireManageable(actor, 'trainer');
+    // Callers other than the API (the roster CSV import) may pass text their own checks let through:
+    // an account, and its invitation mail, only ever goes to a valid address (as CreateUserDto requires).
+    const email = data.email.trim().toLowerCase();
+    if (!isEmail(email) || email.length > 254) throw new InputError({ email: [{ key: 'email', params: {} }] });
     const now = this.clock.now();
     const user = tx.create(User, {
-      email: data.email.trim().toLowerCase(),
+      email,
       name: data.name,
       role: 'trainer',
       sex: data.sex ?? 'unspecified',

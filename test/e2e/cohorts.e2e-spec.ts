@@ -169,6 +169,27 @@ describe('cohorts (TOT workshops)', () => {
     });
   });
 
+  describe('accounts without a country', () => {
+    it('are outside a scoped manager\'s country: not added to their workshop, not made coordinator of their school; an unscoped manager may', async () => {
+      const nowhere = await t.createUser('trainer', { countryCode: null, name: 'Nadia Nowhere' });
+      const cohort = await createCohort(managerToken, { name: 'TOT Sonsonate' });
+      const refused = await api(managerToken).post(`/cohorts/${cohort.id}/participants`, { email: nowhere.email, name: nowhere.name }).expect(403);
+      expect(refused.body.message).toBe('This is outside the countries or schools you are responsible for.');
+      expect(await participantCount(cohort.id)).toBe(0);
+      // The same rule as the people pages: the manager cannot open that account either.
+      await api(managerToken).get(`/users/${nowhere.id}`).expect(404);
+
+      const school = (await api(managerToken).post('/schools', { name: 'Escuela Sin País', code: 'SV-NOWHERE-1', countryCode: 'SV', municipality: 'Sonsonate', level: 'primary' }).expect(201)).body;
+      const loose = await t.createUser('coordinator', { countryCode: null });
+      await api(managerToken).put(`/schools/${school.id}/coordinators`, { userIds: [loose.id] }).expect(403);
+      expect((await api(managerToken).get(`/schools/${school.id}`).expect(200)).body.coordinators ?? []).toEqual([]);
+
+      const { token: unscoped } = await signedIn('manager', { countryCode: null });
+      await api(unscoped).post(`/cohorts/${cohort.id}/participants`, { email: nowhere.email, name: nowhere.name }).expect(201);
+      expect(await participantCount(cohort.id)).toBe(1);
+    });
+  });
+
   describe('status', () => {
     it('moves planned → open → in_progress → completed one step at a time, never back from completed', async () => {
       const cohort = await createCohort(managerToken);
