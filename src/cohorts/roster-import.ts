@@ -1,3 +1,4 @@
+import { isEmail } from 'class-validator';
 import { readCsvTable } from '../common/csv-table';
 import type { Sex } from '../users/user-role.enum';
 
@@ -26,7 +27,6 @@ const SEX_VALUES: Record<string, Sex> = {
   '': 'unspecified', unspecified: 'unspecified', 'no especificado': 'unspecified', 'prefers not to say': 'unspecified', 'prefiere no decir': 'unspecified',
 };
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const MAX_ROWS = 500;
 
 /**
@@ -54,7 +54,8 @@ export function parseRoster(text: string): { rows: RosterRow[]; fileProblem?: st
       };
       if (!row.name) row.problems.push({ key: 'required-name' });
       else if (row.name.length > 120) row.problems.push({ key: 'length', params: { min: 1, max: 120 } });
-      if (!EMAIL.test(row.email) || row.email.length > 254) row.problems.push({ key: 'email' });
+      // The same check as the API's and the account's (users.service): the preview never promises a row the import refuses.
+      if (!isEmail(row.email) || row.email.length > 254) row.problems.push({ key: 'email' });
       const sex = SEX_VALUES[get('sex').toLowerCase()];
       if (sex) row.sex = sex;
       else row.problems.push({ key: 'sex-value', params: { value: get('sex').slice(0, 30) } });

@@ -37,7 +37,9 @@ export class MailTransport {
   async send(mail: OutgoingMail): Promise<void> {
     const info = await this.transporter.sendMail({
       from: MAIL_FROM,
-      to: mail.to,
+      // An address object, not a string: nodemailer parses a string as an address list, so a stored
+      // "a@x.org,b@y.org" or "<b@y.org>…" would add or swap recipients. One message, one stored address.
+      to: { name: '', address: mail.to },
       subject: mail.subject,
       text: mail.text,
       html: mail.html,

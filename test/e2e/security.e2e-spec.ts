@@ -8,7 +8,6 @@
  * - security headers on every page, and no stack trace in any JSON error.
  * Access per role and scope is the access matrix's job, CSRF the CSRF suite's, sign-in the auth suite's.
  */
-import Handlebars from 'handlebars';
 import { randomUUID } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +25,9 @@ import { School } from '../../src/schools/school.entities';
 import { SchoolsService } from '../../src/schools/schools.service';
 import { User } from '../../src/users/user.entity';
 import { createTestApp, TestApp, TEST_PASSWORD } from '../support/create-test-app';
+import { injectedMarkup, parseHtml } from '../support/html';
 import { apiToken, csrfOf, pageAgent } from '../support/login';
+import { escaped, PAYLOADS, refused } from '../support/payloads';
 
 type Agent = ReturnType<typeof request.agent>;
 type Json = Record<string, unknown>;
@@ -42,33 +43,9 @@ const NOW = '2026-06-01T10:00:00.000Z';
 /** A 1×1 PNG, the course's one asset. */
 const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
-const LONG = 'A'.repeat(10_000);
-const NUL = 'Ana\u0000Null';
-/** Hostile and unusual text. Every field below has a limit far below 10,000 characters. */
-const PAYLOADS: ReadonlyArray<readonly [label: string, value: string]> = [
-  ['script tag', '<script>alert(1)</script>'],
-  ['attribute break-out', '"><img src=x onerror=alert(1)>'],
-  ['javascript: URL', 'javascript:alert(1)'],
-  ['SQL tautology', "' OR 1=1 --"],
-  ['SQL drop table', "'; DROP TABLE users; --"],
-  ['template expression', '{{7*7}}'],
-  ['JS template literal', '${7*7}'],
-  ['NUL character', NUL],
-  ['right-to-left override', 'Ana \u202Etxt.exe'],
-  ['emoji', '👩🏽‍🏫'],
-  ['Spanish accents', 'ñáéíóú¿¡'],
-  ['10,000 characters', LONG],
-  ['percent-encoded NUL', '%00'],
-  ['path traversal', '../../etc/passwd'],
-];
-/** What the app must answer for a payload: too long or containing a NUL character is bad input (400); the rest is data. */
-const refused = (value: string) => value === LONG || value.includes('\u0000');
-
-/** The text as the pages must show it (Handlebars' escaping). */
-const escaped = (value: string) => Handlebars.Utils.escapeExpression(value);
-
-/** A page shows `value` only escaped: never live markup, never an evaluated template. */
+/** A page shows `value` only escaped: never live markup (read with an HTML parser too), never an evaluated template. */
 function expectShownEscaped(html: string, value: string, where: string) {
+  expect({ where, injected: injectedMarkup(parseHtml(html)) }).toEqual({ where, injected: [] });
   expect({ where, rawScript: html.includes('<script>alert(1)</script>') }).toEqual({ where, rawScript: false });
   expect({ where, rawImg: /<img[^>]*onerror/i.test(html) }).toEqual({ where, rawImg: false });
   expect({ where, javascriptHref: /(href|src|action)\s*=\s*["']?\s*javascript:/i.test(html) }).toEqual({ where, javascriptHref: false });
