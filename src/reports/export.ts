@@ -35,6 +35,6 @@ export async function toXlsx(sheetName: string, columns: Column[], data: Array<o
   }
   const filterSheet = book.addWorksheet(filtersTitle.slice(0, 31));
   filterSheet.columns = [{ width: 24 }, { width: 40 }];
-  for (const [name, value] of filters) filterSheet.addRow([name, value]);
+  for (const [name, value] of filters) filterSheet.addRow([name, neutralise(value)]); // a filter is typed text too
   return Buffer.from(await book.xlsx.writeBuffer());
 }
