@@ -73,27 +73,25 @@ export class AuthService {
 
   /** The invited user behind a token (to greet them on the page); 400 when unknown, used or expired. */
   async peekToken(token: string, purpose: AuthTokenPurpose, address: string): Promise<User> {
-    if (await this.limiter.isBlocked(TOKEN_FAILURES_PER_ADDRESS, address)) throw tooMany();
+    // Counted before the token is looked up, as login does: checking first let guesses arriving at
+    // once all pass the limit. A good token gives its count back, so only failures use the budget.
+    if ((await this.limiter.hit(TOKEN_FAILURES_PER_ADDRESS, address)) > TOKEN_FAILURES_PER_ADDRESS.max) throw tooMany();
     const row = await this.tokens.find(this.db.manager, token, purpose);
     const user = row ? await this.users.findById(row.userId) : null;
-    if (!row || !user || user.status === 'disabled') {
-      await this.limiter.hit(TOKEN_FAILURES_PER_ADDRESS, address);
-      throw invalid(`auth.${purpose}-invalid`);
-    }
+    if (!row || !user || user.status === 'disabled') throw invalid(`auth.${purpose}-invalid`);
+    await this.limiter.release(TOKEN_FAILURES_PER_ADDRESS, address);
     return user;
   }
 
   /** Sets the password from an invitation or reset link, uses the token up and signs the user in. */
   async completeWithToken(token: string, purpose: AuthTokenPurpose, password: string, address: string): Promise<SignedIn> {
     const user = await this.peekToken(token, purpose, address);
-    if (await this.limiter.isBlocked(TOKEN_FAILURES_PER_ACCOUNT, user.id)) throw tooMany();
+    // Counted before the password is checked, like login (a success resets the count).
+    if ((await this.limiter.hit(TOKEN_FAILURES_PER_ACCOUNT, user.id)) > TOKEN_FAILURES_PER_ACCOUNT.max) throw tooMany();
     const problem = passwordProblem(password);
-    if (problem) {
-      await this.limiter.hit(TOKEN_FAILURES_PER_ACCOUNT, user.id);
-      throw new InputError({ password: [{ key: problem, params: { min: 8, max: 128 } }] });
-    }
+    if (problem) throw new InputError({ password: [{ key: problem, params: { min: 8, max: 128 } }] });
     const passwordHash = await hashPassword(password);
-    return this.db.transaction(async (tx) => {
+    const signedIn = await this.db.transaction(async (tx) => {
       const row = await this.tokens.find(tx, token, purpose);
       if (!row || !(await this.tokens.consume(tx, row))) throw invalid(`auth.${purpose}-invalid`);
       await this.sessions.closeAllFor(tx, user.id);
@@ -104,12 +102,14 @@ export class AuthService {
       const session = await this.sessions.open(tx, fresh);
       return { ...session, user: fresh };
     });
+    await this.limiter.reset(TOKEN_FAILURES_PER_ACCOUNT, user.id);
+    return signedIn;
   }
 
   /** Mails a reset link when the account exists; answers the same either way. */
   async requestPasswordReset(email: string, address: string): Promise<void> {
-    if (await this.limiter.isBlocked(RESET_REQUESTS_PER_ADDRESS, address)) throw tooMany();
-    await this.limiter.hit(RESET_REQUESTS_PER_ADDRESS, address);
+    // Counted before the limit is checked, as login does, so requests arriving at once cannot all pass it.
+    if ((await this.limiter.hit(RESET_REQUESTS_PER_ADDRESS, address)) > RESET_REQUESTS_PER_ADDRESS.max) throw tooMany();
     const normalised = email.trim().toLowerCase();
     const count = await this.limiter.hit(RESET_REQUESTS_PER_EMAIL, normalised);
     if (count > RESET_REQUESTS_PER_EMAIL.max) return; // no mail bombing; the caller still sees 202

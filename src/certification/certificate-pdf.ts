@@ -3,6 +3,7 @@ import QRCode from 'qrcode';
 import yazl from 'yazl';
 import { formatDate, t } from '../i18n/i18n';
 import type { Language } from '../users/user-role.enum';
+import { validityOf } from './certification.view';
 
 export interface CertificateFacts {
   code: string;
@@ -10,6 +11,7 @@ export interface CertificateFacts {
   courseTitle: string;
   issuedOn: string;
   expiresOn: string;
+  revokedOn: string | null;
   cohortName: string;
   facilitatorName: string | null;
   status: 'active' | 'expired' | 'revoked';
@@ -44,7 +46,9 @@ export async function renderCertificate(facts: CertificateFacts): Promise<Buffer
     doc.font('Helvetica-Bold').text(`${label}: `, 70, y + dy, { continued: true }).font('Helvetica').text(value);
   };
   line(t(lang, 'certification.pdf.issued'), formatDate(lang, facts.issuedOn, 'long'), 0);
-  line(t(lang, 'certification.pdf.expires'), formatDate(lang, facts.expiresOn, 'long'), 20);
+  // "Valid until" only while valid: a revoked or expired certificate says since when it is not.
+  const validity = validityOf(facts.status, facts);
+  line(t(lang, `certification.pdf.${validity.kind}`), formatDate(lang, validity.on, 'long'), 20);
   line(t(lang, 'certification.pdf.workshop'), facts.cohortName, 40);
   if (facts.facilitatorName) line(t(lang, 'certification.pdf.facilitator'), facts.facilitatorName, 60);
   line(t(lang, 'certification.pdf.code'), facts.code, 80);

@@ -12,7 +12,7 @@ import { OutboxService } from '../mail/outbox.service';
 import { fileSafe, renderCertificate, zipFiles } from './certificate-pdf';
 import { NotEligibleError } from './certification.errors';
 import { CertificationService, CertificationView } from './certification.service';
-import { toVerificationJson } from './certification.view';
+import { toVerificationJson, validityOf } from './certification.view';
 import { normaliseCode } from './code-generator';
 import { IssueAllDto, ListCertificationsQuery, RevokeDto } from './dto/certification.dto';
 
@@ -128,7 +128,18 @@ export class CertificationPagesController {
       return;
     }
     const v = toVerificationJson(view, lang);
-    res.render('certifications/verify', { title: t(lang, 'certification.verify.title'), result: v, code: view.certification.code, statusKey: `certification.status.${v.status}`, valid: v.valid });
+    const validity = validityOf(v.status, v);
+    res.render('certifications/verify', {
+      title: t(lang, 'certification.verify.title'),
+      result: v,
+      code: view.certification.code,
+      statusKey: `certification.status.${v.status}`,
+      valid: v.valid,
+      validityKey: `certification.${validity.kind}`,
+      validityOn: validity.on,
+      // Once it is not valid, a sentence says so and since when, not only the status word.
+      noticeKey: v.status === 'active' ? null : `certification.verify.${v.status}-notice`,
+    });
   }
 
   async showModel(req: Request) {
@@ -149,6 +160,7 @@ export class CertificationPagesController {
 
   private row(view: CertificationView, lang: Language) {
     const c = view.certification;
+    const validity = validityOf(view.status, c);
     return {
       code: c.code,
       holderName: view.holder?.name ?? '',
@@ -163,6 +175,8 @@ export class CertificationPagesController {
       revokedReason: c.revokedReason,
       status: view.status,
       statusKey: `certification.status.${view.status}`,
+      validityKey: `certification.${validity.kind}`,
+      validityOn: validity.on,
     };
   }
 
@@ -174,6 +188,7 @@ export class CertificationPagesController {
       courseTitle: view.courseTitle[lang] || view.courseTitle.en,
       issuedOn: view.certification.issuedOn,
       expiresOn: view.certification.expiresOn,
+      revokedOn: view.certification.revokedOn,
       cohortName: view.cohort?.name ?? '',
       facilitatorName: view.facilitatorName,
       status: view.status,

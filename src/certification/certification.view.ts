@@ -31,3 +31,19 @@ export function toVerificationJson(view: CertificationView, lang: Language) {
     revokedOn: view.certification.revokedOn,
   };
 }
+
+export type ValidityKind = 'valid-until' | 'expired-on' | 'revoked-on';
+
+/**
+ * The date a certificate shows beside its status: "valid until" only while it is valid; after that
+ * the day it expired or was revoked (a revoked certificate's old expiry date would read as still
+ * valid). `kind` names the label: `certification.<kind>` on pages, `certification.pdf.<kind>` on the PDF.
+ */
+export function validityOf(
+  status: CertificationView['status'],
+  cert: { expiresOn: string; revokedOn: string | null },
+): { kind: ValidityKind; on: string } {
+  if (status === 'revoked' && cert.revokedOn) return { kind: 'revoked-on', on: cert.revokedOn };
+  if (status === 'expired') return { kind: 'expired-on', on: cert.expiresOn };
+  return { kind: 'valid-until', on: cert.expiresOn };
+}

@@ -93,6 +93,7 @@ export class CohortsApiController {
 /** Practicum state words are translated before they fill the detail text. */
 export function conditionParams(lang: 'en' | 'es', params: Record<string, string | number>) {
   const out = { ...params };
+  if (typeof params.total === 'number') out.count = params.total; // "1 of 1 lesson": the form follows the total
   if (typeof params.state === 'string') out.state = t(lang, `certification.practicum-state.${params.state}`);
   // The best post-test score reads as a percentage, or "not taken yet".
   if ('best' in params) out.best = typeof params.best === 'number' ? `${formatNumber(lang, params.best)}${lang === 'es' ? ' %' : '%'}` : t(lang, 'certification.not-taken');

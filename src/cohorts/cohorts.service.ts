@@ -309,7 +309,7 @@ export class CohortsService {
   private async addInTx(tx: EntityManager, actor: AuthUser, cohort: Cohort, outline: CourseOutline, dto: AddParticipantDto) {
     if (cohort.status === 'completed') throw new CohortsError('unprocessable', 'cohort-completed');
     const count = await this.cohorts.countParticipants(cohort.id, tx);
-    if (count >= cohort.capacity) throw new CohortsError('conflict', 'full', { capacity: cohort.capacity }, 'email');
+    if (count >= cohort.capacity) throw new CohortsError('conflict', 'full', { capacity: cohort.capacity, count: cohort.capacity }, 'email');
     const { user, created } = await this.users.findOrInviteTrainer(tx, actor, { ...dto, countryCode: cohort.countryCode });
     if (await this.cohorts.isParticipant(cohort.id, user.id, tx)) throw new CohortsError('conflict', 'already-in', { email: user.email }, 'email');
     const { enrolment } = await this.learning.enrolUser(tx, user.id, outline.slug);

@@ -7,7 +7,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, FormView, Roles } from '../common/decorators/access.decorators';
 import { redirectWithFlash } from '../common/http/flash';
 import { msg } from '../common/validation';
-import { t } from '../i18n/i18n';
+import { counted, t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
 import { CatalogueService } from './catalogue.service';
 import { ContentImporter } from './content/content-importer';
@@ -51,7 +51,10 @@ export class ContentAdminPagesController {
     const results = await this.importer.importAll();
     const refused = results.filter((r) => r.outcome === 'refused').length;
     const imported = results.filter((r) => r.outcome === 'imported').length;
-    redirectWithFlash(res, '/admin/content', refused ? 'content.import-refused' : 'content.import-done', refused ? 'error' : 'success', { imported, refused });
+    redirectWithFlash(res, '/admin/content', refused ? 'content.import-refused' : 'content.import-done', refused ? 'error' : 'success', {
+      imported: counted('content.new-versions', imported),
+      refused: counted('content.packages-refused', refused),
+    });
   }
 
   @Post('contacts')

@@ -6,7 +6,7 @@ import { Authenticated, CurrentUser, Roles } from '../common/decorators/access.d
 import { DomainError } from '../common/errors/app-errors';
 import { redirectWithFlash } from '../common/http/flash';
 import { APP_CONFIG, type AppConfig } from '../config/app.config';
-import { t } from '../i18n/i18n';
+import { t, tn } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
 import type { Language } from '../users/user-role.enum';
 import { CatalogueService, CourseOutline } from './catalogue.service';
@@ -24,7 +24,7 @@ function ruleLines(outline: CourseOutline, lang: Language): string[] {
   if (outline.quizzes.some((q) => q.kind === 'post')) lines.push(t(lang, 'courses.rule.post-test', { mark: rule.postTestPassMark }));
   if (rule.attendancePercent > 0) lines.push(t(lang, 'courses.rule.attendance', { percent: rule.attendancePercent }));
   if (rule.practicumRequired) lines.push(t(lang, 'courses.rule.practicum'));
-  lines.push(t(lang, 'courses.rule.validity', { months: rule.validityMonths }));
+  lines.push(tn(lang, 'courses.rule.validity', rule.validityMonths));
   return lines;
 }
 

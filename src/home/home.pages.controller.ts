@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import type { AuthUser } from '../auth/auth-user';
 import { CascadeService } from '../cascade/cascade.service';
 import { CertificationService } from '../certification/certification.service';
+import { validityOf } from '../certification/certification.view';
 import { CohortsService } from '../cohorts/cohorts.service';
 import { Authenticated, CurrentUser } from '../common/decorators/access.decorators';
 import { Clock } from '../common/clock';
@@ -48,7 +49,17 @@ export class HomePagesController {
       const mine = await this.learning.enrolmentsOf(actor.id);
       model.enrolments = mine.map((p) => ({ id: p.enrolment.id, title: pick(p.outline.manifest.title, lang), percent: p.percent }));
       const certs = await this.certifications.list(actor, { limit: 10 });
-      model.certifications = certs.items.map((v) => ({ code: v.certification.code, title: v.courseTitle[lang] || v.courseTitle.en, expiresOn: v.certification.expiresOn, statusKey: `certification.status.${v.status}`, status: v.status }));
+      model.certifications = certs.items.map((v) => {
+        const validity = validityOf(v.status, v.certification);
+        return {
+          code: v.certification.code,
+          title: v.courseTitle[lang] || v.courseTitle.en,
+          statusKey: `certification.status.${v.status}`,
+          status: v.status,
+          validityKey: `certification.${validity.kind}`,
+          validityOn: validity.on,
+        };
+      });
       const reach = await this.reports.trainerReach(actor.id);
       model.reach = reach;
     }

@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { formatNumber, t } from '../i18n/i18n';
+import { formatNumber, t, tn } from '../i18n/i18n';
 import type { Language } from '../users/user-role.enum';
 
 interface Breakdown {
@@ -56,9 +56,11 @@ export function renderDonorPdf(facts: DonorFacts, lang: Language): Promise<Buffe
   const ages = ['under_10', '10_14', '15_17', '18_plus'];
   doc.font('Helvetica').fontSize(10).text(ages.map((a) => `${t(lang, `reports.col.${a}`)}: ${n(facts.reach[a])}`).join('   ·   '));
   doc.moveDown();
-  doc.text(`${n(facts.reach.schools)} ${t(lang, 'reports.donor.schools')}   ·   ${n(facts.reach.sessions)} ${t(lang, 'reports.donor.sessions')}`);
-  doc.text(`${n(facts.reach.teachers)} ${t(lang, 'reports.col.teachers')}   ·   ${n(facts.reach.parents)} ${t(lang, 'reports.col.parents')}`);
-  if (facts.multiplier !== null) doc.text(`${n(facts.multiplier)} ${t(lang, 'reports.cascade.multiplier')}`);
+  // A number, then its label in the plural form for that number ("1 school reached", "2 schools reached").
+  const counted = (value: number, key: string) => `${n(value)} ${tn(lang, key, value)}`;
+  doc.text(`${counted(facts.reach.schools, 'reports.donor.schools')}   ·   ${counted(facts.reach.sessions, 'reports.donor.sessions')}`);
+  doc.text(`${counted(facts.reach.teachers, 'reports.donor.teachers')}   ·   ${counted(facts.reach.parents, 'reports.donor.parents')}`);
+  if (facts.multiplier !== null) doc.text(counted(facts.multiplier, 'reports.cascade.multiplier'));
   doc.moveDown();
   doc.fontSize(8).fillColor('#4a5a55').text(t(lang, 'reports.donor.note'));
   doc.end();

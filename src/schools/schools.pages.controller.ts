@@ -8,7 +8,7 @@ import { Authenticated, CurrentUser, FormView, Roles } from '../common/decorator
 import { InputError } from '../common/errors/app-errors';
 import { redirectWithFlash } from '../common/http/flash';
 import { Database } from '../database/database.service';
-import { t } from '../i18n/i18n';
+import { counted, t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
 import { User } from '../users/user.entity';
 import { CoordinatorsDto, CreateSchoolDto, ListSchoolsQuery, SchoolsCsvDto } from './dto/school.dto';
@@ -84,7 +84,10 @@ export class SchoolsPagesController {
     const model = await this.preview(actor, dto.csv, req);
     if (!model.canImport) return res.status(400).render('schools/import', model);
     const result = await this.schools.importRows(actor, model.parsed);
-    redirectWithFlash(res, '/schools', 'schools.import.done', 'success', result);
+    redirectWithFlash(res, '/schools', 'schools.import.done', 'success', {
+      schools: counted('schools.count', result.schools),
+      municipalities: counted('schools.import.new-municipalities', result.municipalities),
+    });
   }
 
   @Get(':id')

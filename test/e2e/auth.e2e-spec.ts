@@ -1,6 +1,9 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { LinkTokensService } from '../../src/auth/link-tokens.service';
 import { hashPassword } from '../../src/auth/password';
+import { RESET_REQUESTS_PER_ADDRESS, RESET_REQUESTS_PER_EMAIL, TOKEN_FAILURES_PER_ACCOUNT, TOKEN_FAILURES_PER_ADDRESS } from '../../src/common/http/rate-limiter';
+import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import { User } from '../../src/users/user.entity';
 import { createTestApp, TestApp, TEST_PASSWORD } from '../support/create-test-app';
 import { apiToken, csrfFrom, csrfOf, pageAgent } from '../support/login';
@@ -237,6 +240,74 @@ describe('authentication', () => {
       const results = await Promise.all(room.map((person) => login(person.email, TEST_PASSWORD)));
       expect(results.map((r) => r.status)).toEqual(room.map(() => 200));
     }, 20_000);
+  });
+
+  // Requests fired at once: a limit that checks before it counts lets them all pass the check.
+  describe('limits under concurrent requests', () => {
+    const EXTRA = 8;
+    const burst = <T>(n: number, make: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => make(i)));
+    const statusCounts = (answers: request.Response[]) =>
+      answers.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+    const invitationFor = async (userId: string) => t.db.transaction((tx) => t.app.get(LinkTokensService).issue(tx, userId, 'invitation'));
+    // Every request here comes from 127.0.0.1: start and end each test with fresh counters.
+    const clearCounters = () => t.db.manager.query('DELETE FROM rate_limit_buckets');
+    beforeEach(clearCounters);
+    afterEach(clearCounters);
+
+    it('lets no more than the per-address limit of bad invitation tokens be checked when they arrive at once', async () => {
+      const answers = await burst(TOKEN_FAILURES_PER_ADDRESS.max + EXTRA, (i) =>
+        request(t.http).post('/api/v1/auth/accept-invitation').send({ token: `not-a-real-token-${i}-${randomUUID()}`, password: TEST_PASSWORD }),
+      );
+      const counts = statusCounts(answers);
+      expect(Object.keys(counts).sort()).toEqual(['400', '429']);
+      expect(counts[400]).toBeLessThanOrEqual(TOKEN_FAILURES_PER_ADDRESS.max);
+      expect(counts[400] + counts[429]).toBe(TOKEN_FAILURES_PER_ADDRESS.max + EXTRA);
+    });
+
+    it('lets no more than the per-account limit of refused passwords through for one invitation at once, and keeps the token usable after the window', async () => {
+      const invited = await t.createUser('trainer');
+      const token = await invitationFor(invited.id);
+      const start = t.clock.now();
+      try {
+        const answers = await burst(TOKEN_FAILURES_PER_ACCOUNT.max + EXTRA, () => request(t.http).post('/api/v1/auth/accept-invitation').send({ token, password: 'short' }));
+        const counts = statusCounts(answers);
+        expect(Object.keys(counts).sort()).toEqual(['400', '429']);
+        expect(counts[400]).toBeLessThanOrEqual(TOKEN_FAILURES_PER_ACCOUNT.max);
+        // A good token is not a failure of the address: the burst above did not use up its budget.
+        await request(t.http).get(`/invite/${token}`).expect(200);
+        t.clock.advance(TOKEN_FAILURES_PER_ACCOUNT.windowMs);
+        await request(t.http).post('/api/v1/auth/accept-invitation').send({ token, password: TEST_PASSWORD }).expect(200);
+      } finally {
+        t.clock.set(start);
+      }
+    });
+
+    it('does not count good invitation tokens against the address: a room of 40 can open theirs', async () => {
+      const room = await burst(TOKEN_FAILURES_PER_ADDRESS.max + 10, () => t.createUser('trainer'));
+      const tokens = await Promise.all(room.map((person) => invitationFor(person.id)));
+      for (const token of tokens) await request(t.http).get(`/invite/${token}`).expect(200);
+      // The address still has its whole budget for bad tokens.
+      for (let i = 0; i < TOKEN_FAILURES_PER_ADDRESS.max; i++) await request(t.http).get(`/invite/not-a-real-token-${i}-${randomUUID()}`).expect(400);
+      await request(t.http).get(`/invite/not-a-real-token-${randomUUID()}`).expect(429);
+    }, 20_000);
+
+    it('lets no more than the per-address limit of reset requests through when they arrive at once', async () => {
+      const answers = await burst(RESET_REQUESTS_PER_ADDRESS.max + EXTRA, (i) =>
+        request(t.http).post('/api/v1/auth/password-reset').send({ email: `nobody.${i}@example.org` }),
+      );
+      const counts = statusCounts(answers);
+      expect(Object.keys(counts).sort()).toEqual(['202', '429']);
+      expect(counts[202]).toBeLessThanOrEqual(RESET_REQUESTS_PER_ADDRESS.max);
+    }, 20_000);
+
+    it('mails no more than the per-email limit of reset links when requests for one account arrive at once', async () => {
+      const user = await t.createUser('trainer');
+      const answers = await burst(RESET_REQUESTS_PER_EMAIL.max + EXTRA, () => request(t.http).post('/api/v1/auth/password-reset').send({ email: user.email }));
+      expect(answers.map((r) => r.status)).toEqual(answers.map(() => 202));
+      const mails = await t.db.manager.count(OutboxMessage, { where: { toAddress: user.email, template: 'password-reset' } });
+      expect(mails).toBeGreaterThan(0);
+      expect(mails).toBeLessThanOrEqual(RESET_REQUESTS_PER_EMAIL.max);
+    });
   });
 
   describe('page login', () => {

@@ -159,8 +159,8 @@ describe('schools and cascade sessions', () => {
     manager = await t.createUser('manager', { countryCode: 'SV', name: 'Marta Manager' });
     managerAll = await t.createUser('manager', { name: 'Regional Manager' });
     managerPanama = await t.createUser('manager', { countryCode: 'PA', name: 'Pedro Panama' });
-    coordA = await t.createUser('coordinator', { name: 'Carmen Coordinator' });
-    coordB = await t.createUser('coordinator', { name: 'Bruno Coordinator' });
+    coordA = await t.createUser('coordinator', { countryCode: 'SV', name: 'Carmen Coordinator' });
+    coordB = await t.createUser('coordinator', { countryCode: 'SV', name: 'Bruno Coordinator' });
     dani = await t.createUser('trainer', { countryCode: 'SV', name: 'Dani Uncertified' });
     await signIn(admin, manager, managerAll, managerPanama, coordA, coordB, dani);
 
@@ -236,7 +236,7 @@ describe('schools and cascade sessions', () => {
         const before = await totals();
         const csv = 'country,municipality,name,code\nSV,Apopa,Centro Escolar Apopa,SV-I-001\nXX,Nowhere,Escuela Fantasma,SV-I-002\n';
         const page = await check(csv);
-        expect(page.text).toContain('1 rows ready, 1 with problems.');
+        expect(page.text).toContain('1 row ready, 1 with problems.');
         expect(page.text).toContain('This country is not in the list.');
         expect(page.text).toContain('Correct the rows with problems and check again: nothing has been imported.');
         expect(page.text).not.toContain('action="/schools/import/confirm"');
@@ -250,7 +250,7 @@ describe('schools and cascade sessions', () => {
         expect(existing.text).toContain('A school with this code already exists.');
         const twice = 'country,municipality,name,code\nSV,Apopa,Centro Escolar Apopa,SV-I-003\nSV,Apopa,Centro Escolar Apopa II,sv-i-003\n';
         const page = await check(twice);
-        expect(page.text).toContain('1 rows ready, 1 with problems.');
+        expect(page.text).toContain('1 row ready, 1 with problems.');
         expect(page.text).toMatch(/<tr class="row-error"><td>3<\/td>/);
         expect(page.text).toContain('line 2');
         await confirm(twice, 400);
@@ -270,7 +270,7 @@ describe('schools and cascade sessions', () => {
         expect(page.text).toContain('Import 3 schools');
         const res = await confirm(csv, 303);
         expect(res.headers.location).toBe('/schools');
-        expect((await agent.get('/schools').expect(200)).text).toContain('3 schools and 2 new municipalities imported.');
+        expect((await agent.get('/schools').expect(200)).text).toContain('Import finished: 3 schools and 2 new municipalities.');
         expect(await totals()).toEqual([schools + 3, municipalities + 2]);
         const palmas = await t.db.manager.findOneByOrFail(School, { countryCode: 'SV', code: 'SV-I-012' });
         expect(palmas.municipalityId).toBe(schoolA.municipalityId); // the existing municipality, whatever the case

@@ -1,3 +1,4 @@
+import { DomUtils, parseDocument } from 'htmlparser2';
 import { join } from 'node:path';
 import request from 'supertest';
 import { Certification } from '../../src/certification/certification.entity';
@@ -33,6 +34,37 @@ function pdfTitle(pdf: Buffer): string | undefined {
   if (direct) return direct[1];
   const ref = /\/Title (\d+) 0 R/.exec(text);
   return ref ? /^\((.*)\)$/m.exec(text.split(`\n${ref[1]} 0 obj\n`)[1] ?? '')?.[1] : undefined;
+}
+
+type HtmlElement = ReturnType<typeof DomUtils.findAll>[number];
+
+/**
+ * The public verification page as a reader gets it (parsed, not string-searched): the status line
+ * as assistive technology reads it (marks hidden with aria-hidden left out), any other text of the
+ * result, the facts of its <dl> and the whole text of <main>.
+ */
+function readVerifyPage(html: string) {
+  const doc = parseDocument(html);
+  const spoken = (node: HtmlElement): string =>
+    node.children
+      .map((child) => (DomUtils.isTag(child) ? (child.attribs['aria-hidden'] === 'true' ? '' : spoken(child)) : DomUtils.isText(child) ? child.data : ''))
+      .join('');
+  const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+  const main = DomUtils.findOne((el) => el.name === 'main', doc.children);
+  const result = DomUtils.findOne((el) => el.attribs.role === 'status', doc.children);
+  if (!main || !result) throw new Error('no <main> or no role="status" result on the page');
+  const paragraphs = DomUtils.findAll((el) => el.name === 'p', result.children);
+  const facts: Record<string, string> = {};
+  for (const dt of DomUtils.findAll((el) => el.name === 'dt', result.children)) {
+    const dd = DomUtils.nextElementSibling(dt);
+    if (dd?.name === 'dd') facts[squash(DomUtils.textContent(dt))] = squash(DomUtils.textContent(dd));
+  }
+  return {
+    status: squash(spoken(paragraphs[0])),
+    notices: paragraphs.slice(1).map((p) => squash(DomUtils.textContent(p))),
+    facts,
+    text: squash(DomUtils.textContent(main)),
+  };
 }
 
 interface Participant {
@@ -236,7 +268,10 @@ describe('certification', () => {
 
       it('shows a valid certification in words on the /verify/:code page', async () => {
         const page = await request(t.http).get(`/verify/${anaCode}`).expect(200);
-        expect(page.text).toContain('✓ Valid certification');
+        const read = readVerifyPage(page.text);
+        expect(read.status).toBe('Valid certification');
+        expect(read.notices).toEqual([]);
+        expect(read.facts['Valid until']).toBe('March 2, 2028');
         expect(page.text).toContain('Ana Eligible');
         expect(page.text).toContain('Tiny course');
         expect(page.text).toContain('March 2, 2028');
@@ -406,8 +441,8 @@ describe('certification', () => {
 
       const verify = await request(t.http).get(`/api/v1/verify/${code}`).expect(200);
       expect(verify.body).toMatchObject({ valid: false, status: 'revoked', revokedOn: '2026-03-02' });
-      const page = await request(t.http).get(`/verify/${code}`).expect(200);
-      expect(page.text).toContain('✗ Revoked');
+      const page = readVerifyPage((await request(t.http).get(`/verify/${code}`).expect(200)).text);
+      expect(page.status).toBe('Revoked');
       expect(page.text).not.toContain('Valid certification');
 
       const audit = await t.db.manager.findOneByOrFail(AuditEntry, { action: 'certification.revoke', entityId: code });
@@ -422,6 +457,47 @@ describe('certification', () => {
 
       const again = await api(managerToken).post(`/certifications/${code}/revoke`, { reason: 'Twice' }).expect(409);
       expect(again.body.message).toBe('This certification is already revoked.');
+    });
+
+    it.each([
+      {
+        lang: 'en',
+        status: 'Revoked',
+        notice: 'This certificate was revoked on March 2, 2026. It is no longer valid.',
+        revokedOn: ['Revoked on', 'March 2, 2026'],
+        validUntil: /valid until/i,
+        expiry: 'March 2, 2028',
+      },
+      {
+        lang: 'es',
+        status: 'Revocada',
+        notice: 'Este certificado fue revocado el 2 de marzo de 2026. Ya no es válido.',
+        revokedOn: ['Revocada el', '2 de marzo de 2026'],
+        validUntil: /válid[ao] hasta/i,
+        expiry: '2 de marzo de 2028',
+      },
+    ])('shows the public page of a revoked certificate as revoked since its date, never "valid until" ($lang)', async ({ lang, status, notice, revokedOn, validUntil, expiry }) => {
+      const { code } = await t.db.manager.findOneByOrFail(Certification, { userId: dora.user.id });
+      const page = readVerifyPage((await request(t.http).get(`/verify/${code}?lang=${lang}`).expect(200)).text);
+      // The status is in words (not only a red border or a ✗), with the day it took effect.
+      expect(page.status).toBe(status);
+      expect(page.notices).toEqual([notice]);
+      expect(page.facts[revokedOn[0]]).toBe(revokedOn[1]);
+      expect(page.text).not.toMatch(validUntil);
+      // The old expiry date is not shown at all: it would read as "valid until then".
+      expect(page.text).not.toContain(expiry);
+      expect(Object.keys(page.facts)).toHaveLength(5); // code, holder, course, issued on, revoked on
+    });
+
+    it('says revoked on the holder’s certificate page and in the list, not "valid until"', async () => {
+      const { code } = await t.db.manager.findOneByOrFail(Certification, { userId: dora.user.id });
+      const holder = await pageAgent(t, dora.user.email);
+      const show = (await holder.get(`/certifications/${code}`).expect(200)).text;
+      expect(show).toContain('Revoked on');
+      expect(show).not.toContain('Valid until');
+      const list = (await holder.get('/certifications').expect(200)).text;
+      expect(list).toContain('Revoked on Mar 2, 2026');
+      expect(list).not.toContain('Valid until');
     });
 
     it('refuses to renew a revoked certification (422)', async () => {
@@ -495,8 +571,14 @@ describe('certification', () => {
         expect((await certOf(fitoCode)).status).toBe('expired');
         expect(await mails(fito.user.email, 'certification-expiring')).toHaveLength(1);
         expect((await request(t.http).get(`/api/v1/verify/${fitoCode}`).expect(200)).body).toMatchObject({ valid: false, status: 'expired' });
-        const page = await request(t.http).get(`/verify/${fitoCode}`).expect(200);
-        expect(page.text).toContain('✗ Expired');
+        for (const [lang, status, notice, term, date] of [
+          ['en', 'Expired', 'This certificate expired on February 20, 2028. It is no longer valid.', 'Expired on', 'February 20, 2028'],
+          ['es', 'Vencida', 'Este certificado venció el 20 de febrero de 2028. Ya no es válido.', 'Vencida el', '20 de febrero de 2028'],
+        ]) {
+          const page = readVerifyPage((await request(t.http).get(`/verify/${fitoCode}?lang=${lang}`).expect(200)).text);
+          expect({ lang, status: page.status, notices: page.notices, date: page.facts[term] }).toEqual({ lang, status, notices: [notice], date });
+          expect(page.text).not.toMatch(/valid until|válid[ao] hasta/i);
+        }
       });
 
       it('renews an expired certification as a new one from today', async () => {

@@ -623,7 +623,7 @@ describe('cohorts (TOT workshops)', () => {
         const csv = ['name,email', 'Gina Cap,gina.cap@example.org', 'Hugo Cap,hugo.cap@example.org'].join('\n');
         const before = await counts(cohort.id);
         const shown = await preview(cohort.id, csv, 200);
-        expect(shown.text).toContain('1 rows ready, 1 with problems; 1 places left in the workshop.');
+        expect(shown.text).toContain('1 row ready, 1 with problems; 1 place left in the workshop.');
         expect(shown.text).toContain('Over the workshop&#x27;s capacity (2).');
         expect(shown.text).not.toContain('/import/confirm');
         await confirm(cohort.id, csv, 400);

@@ -185,7 +185,7 @@ describe('content import (CONTENT_DIR with a good and a broken package)', () => 
     const res = await agent.post('/admin/content/import').type('form').send({ _csrf: csrf }).expect(303);
     expect(res.headers.location).toBe('/admin/content');
     const page = await agent.get('/admin/content').expect(200);
-    expect(page.text).toContain('Import finished: 0 new versions; 1 packages refused (see the problems below).');
+    expect(page.text).toContain('Import finished: 0 new versions; 1 package refused (see the problems below).');
     // It imported the configured folder (CONTENT_DIR), not the repository's content/.
     expect(await courseSlugs()).toEqual(['tiny-course v2']);
   });

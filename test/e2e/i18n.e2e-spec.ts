@@ -144,6 +144,20 @@ describe('language', () => {
       expect(en.text).toContain('Access denied');
     });
 
+    it('counts in the singular and the plural in both languages ("1 school", "2 escuelas")', async () => {
+      const admin = await t.createUser('admin', { language: 'en' });
+      const token = await apiToken(t, admin.email);
+      const agent = await pageAgent(t, admin.email);
+      const addSchool = (code: string) =>
+        request(t.http).post('/api/v1/schools').set('Authorization', `Bearer ${token}`).send({ name: `School ${code}`, code, countryCode: 'BZ', municipality: 'Belmopan' }).expect(201);
+      // The count line under the search form.
+      const countLine = async (lang: string) => /role="search">[\s\S]*?<\/form>\s*<p>([^<]*)<\/p>/.exec((await agent.get(`/schools?countryCode=BZ&lang=${lang}`).expect(200)).text)?.[1];
+      await addSchool('BZ-PLURAL-1');
+      expect([await countLine('en'), await countLine('es')]).toEqual(['1 school', '1 escuela']);
+      await addSchool('BZ-PLURAL-2');
+      expect([await countLine('en'), await countLine('es')]).toEqual(['2 schools', '2 escuelas']);
+    });
+
     it('re-renders a refused form with the message beside the field and the typed values kept (400)', async () => {
       const admin = await t.createUser('admin', { language: 'en' });
       const agent = await pageAgent(t, admin.email);

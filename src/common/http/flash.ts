@@ -1,11 +1,13 @@
 import type { Request, Response } from 'express';
+import type { CountedParam } from '../../i18n/i18n';
 
 const FLASH_COOKIE = 'cascada_flash';
 
 export interface Flash {
   kind: 'success' | 'error' | 'info';
   key: string;
-  params?: Record<string, string | number>;
+  /** Filled into the message by `t`; `counted(key, n)` for a second count in one sentence. */
+  params?: Record<string, string | number | CountedParam>;
 }
 
 /** Post/redirect/get: the message travels in a short-lived signed cookie to the next page. */

@@ -47,6 +47,20 @@ export class RateLimiter {
     return Number(rows[0]?.count ?? 1);
   }
 
+  /**
+   * Gives back one event counted by `hit`: for limits on failures, where the attempt is counted
+   * up front (so concurrent attempts cannot all pass the check) and turned out not to be one.
+   */
+  async release(limit: Limit, subject: string): Promise<void> {
+    const since = new Date(this.clock.now().getTime() - limit.windowMs).toISOString();
+    await this.db.transaction((tx) =>
+      tx.query(toDialect(this.db.kind, 'UPDATE rate_limit_buckets SET count = count - 1 WHERE key = ? AND window_started_at > ? AND count > 0'), [
+        this.key(limit, subject),
+        since,
+      ]),
+    );
+  }
+
   async reset(limit: Limit, subject: string): Promise<void> {
     await this.db.transaction((tx) =>
       tx.query(toDialect(this.db.kind, 'DELETE FROM rate_limit_buckets WHERE key = ?'), [this.key(limit, subject)]),

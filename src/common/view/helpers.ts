@@ -1,5 +1,5 @@
 import type { HelperDelegate, HelperOptions } from 'handlebars';
-import { formatDate, formatDateTime, formatNumber, isLanguage, t } from '../../i18n/i18n';
+import { formatDate, formatDateTime, formatNumber, isLanguage, t, tn } from '../../i18n/i18n';
 import type { Language } from '../../users/user-role.enum';
 
 const langOf = (options: HelperOptions): Language => {
@@ -17,6 +17,16 @@ export const viewHelpers: Record<string, HelperDelegate> = {
     const options = rest.pop() as HelperOptions;
     const params = { ...((rest[0] as Record<string, unknown>) ?? {}), ...(options.hash ?? {}) };
     return t(langOf(options), String(key), params);
+  },
+  /**
+   * A counted message: `{{tn "cascade.count" total}}` or `{{tn "key" count name=value}}` gives the
+   * plural form for the count ("1 session", "2 sessions"), the count formatted like `{{number}}`.
+   */
+  tn(key: string, count: unknown, ...rest: unknown[]) {
+    const options = rest.pop() as HelperOptions;
+    const n = typeof count === 'number' ? count : typeof count === 'string' && count.trim() !== '' ? Number(count) : NaN;
+    const params = { ...(options.hash ?? {}) };
+    return Number.isFinite(n) ? tn(langOf(options), String(key), n, params) : t(langOf(options), String(key), params);
   },
   date(value: Date | string | null | undefined, ...rest: unknown[]) {
     const options = rest.pop() as HelperOptions;
