@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { csrfMiddleware } from './common/http/csrf';
+import { csvUploads } from './common/http/csv-upload';
 import { renderErrorPage, sendApiError } from './common/filters/errors.filter';
 import { requestContext } from './common/http/request-context';
 import { staticAssets } from './common/http/static-assets';
@@ -78,6 +79,8 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
     });
   app.use(parse(json));
   app.use(parse(form));
+  // The CSV import forms may carry a file (multipart): read before the CSRF check needs `_csrf`.
+  app.use(csvUploads([/^\/cohorts\/[^/]+\/import$/, /^\/schools\/import$/]));
   app.use(cookieParser(cookieSecret));
   app.use(
     csrfMiddleware(config.jwtSecret, https, (req, res) => {

@@ -20,6 +20,7 @@ import { ATTENDANCE_STATUSES, COHORT_STATUSES, NEXT_STATUSES } from './cohort-st
 import { CohortsService } from './cohorts.service';
 import { AddDayDto, AddParticipantDto, CreateCohortDto, ListCohortsQuery, PracticumDto, UpdateCohortDto } from './dto/cohort.dto';
 import { parseRoster, RosterRow } from './roster-import';
+import { refuseFailedUpload } from '../common/http/csv-upload';
 
 export class RosterCsvDto {
   @IsString({ message: msg('required') })
@@ -132,6 +133,7 @@ export class CohortsPagesController {
   @HttpCode(200) // the preview writes nothing: a page, not "201 Created"
   @FormView('cohorts/import', 'importModel')
   async importPreview(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Body() dto: RosterCsvDto, @Req() req: Request, @Res() res: Response) {
+    refuseFailedUpload(res);
     res.render('cohorts/import', await this.preview(actor, id, dto.csv, resolveLanguage(req)));
   }
 

@@ -12,6 +12,7 @@ import { counted, t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
 import { User } from '../users/user.entity';
 import { CoordinatorsDto, CreateSchoolDto, ListSchoolsQuery, SchoolsCsvDto } from './dto/school.dto';
+import { refuseFailedUpload } from '../common/http/csv-upload';
 import { SCHOOL_LEVELS } from './school.entities';
 import { parseSchools } from './schools-import';
 import { SchoolsService } from './schools.service';
@@ -74,6 +75,7 @@ export class SchoolsPagesController {
   @Roles('admin', 'manager')
   @FormView('schools/import')
   async importPreview(@CurrentUser() actor: AuthUser, @Body() dto: SchoolsCsvDto, @Req() req: Request, @Res() res: Response) {
+    refuseFailedUpload(res);
     res.render('schools/import', await this.preview(actor, dto.csv, req));
   }
 

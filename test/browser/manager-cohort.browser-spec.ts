@@ -92,10 +92,10 @@ describe('manager journey: a workshop from roster to certificates (Chromium)', (
           createdBy: manager.id,
         });
 
-        // The roster from the CSV file, its text pasted as the form asks: a preview first, then all rows at once.
+        // The roster from the CSV file, chosen in the form's file field: a preview first, then all rows at once.
         await follow(journey, page.getByRole('link', { name: text(lang, 'cohorts.import.link'), exact: true }));
         expect(await h1()).toBe(text(lang, 'cohorts.import.title'));
-        await field(journey, text(lang, 'cohorts.import.paste')).fill(csv);
+        await field(journey, text(lang, 'cohorts.import.file')).setInputFiles({ name: `roster.${lang}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
         await follow(journey, button('cohorts.import.check'));
         expect(await page.getByText(text(lang, 'cohorts.import.summary', { count: 3, bad: 0, places: counted('cohorts.import.places-left', 25) }), { exact: true }).count()).toBe(1);
         for (const person of Object.values(PEOPLE)) {

@@ -68,7 +68,7 @@ describe('logging a school session offline (Chromium)', () => {
       post: (path: string, body?: object) => request(t.http).post(`/api/v1${path}`).set(bearer(token)).send(body),
       put: (path: string, body?: object) => request(t.http).put(`/api/v1${path}`).set(bearer(token)).send(body),
     });
-    coordinator = await t.createUser('coordinator', { name: 'Carmen Coordinator' });
+    coordinator = await t.createUser('coordinator', { countryCode: 'SV', name: 'Carmen Coordinator' });
     schoolId = (await api(managerToken).post('/schools', { name: 'Centro Escolar Las Flores', code: '10423', countryCode: 'SV', municipality: 'Santa Tecla' }).expect(201)).body.id;
     await api(managerToken).put(`/schools/${schoolId}/coordinators`, { userIds: [coordinator.id] }).expect(200);
 

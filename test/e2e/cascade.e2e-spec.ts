@@ -232,6 +232,19 @@ describe('schools and cascade sessions', () => {
         agent = await pageAgent(t, manager.email);
       });
 
+      it('previews a chosen CSV file (multipart) as it does pasted text, and a workbook is explained', async () => {
+        const before = await totals();
+        const form = await agent.get('/schools/import').expect(200);
+        expect(form.text).toContain('enctype="multipart/form-data"');
+        const file = Buffer.from('país;municipio;nombre;código\r\nSV;Santa Ana;Escuela Peñas Blancas;SV-UP-001\r\n', 'latin1');
+        const shown = await agent.post('/schools/import').field('_csrf', await csrfOf(agent, '/schools/import')).attach('file', file, 'escuelas.csv').expect(200);
+        expect(shown.text).toContain('Escuela Peñas Blancas');
+        expect(shown.text).toContain('action="/schools/import/confirm"');
+        const workbook = await agent.post('/schools/import').field('_csrf', await csrfOf(agent, '/schools/import')).attach('file', Buffer.from('PK\u0003\u0004xlsx'), 'escuelas.xlsx').expect(400);
+        expect(workbook.text).toContain('This is an Excel workbook, not a CSV file.');
+        expect(await totals()).toEqual(before);
+      });
+
       it('shows a row with an unknown country and writes nothing', async () => {
         const before = await totals();
         const csv = 'country,municipality,name,code\nSV,Apopa,Centro Escolar Apopa,SV-I-001\nXX,Nowhere,Escuela Fantasma,SV-I-002\n';

@@ -646,6 +646,63 @@ describe('cohorts (TOT workshops)', () => {
         const res = await preview(cohort.id, 'foo,bar\n1,2', 400);
         expect(res.text).toContain('The first line must name the columns, with at least name and email.');
       });
+
+      describe('from a chosen file (multipart, as the form sends it)', () => {
+        const upload = async (id: string, status: number, file: Buffer | null, fields: Record<string, string> = {}, name = 'roster.csv') => {
+          const req = agent.post(importPath(id)).field('_csrf', await csrfOf(agent, importPath(id)));
+          for (const [k, v] of Object.entries(fields)) req.field(k, v);
+          return (file ? req.attach('file', file, name) : req).expect(status);
+        };
+
+        it('previews a UTF-8 file with a BOM, and a Windows-1252 file saved by a Spanish Excel (semicolons), with the accents intact', async () => {
+          const cohort = await createCohort(managerToken, { name: 'TOT upload' });
+          const form = await agent.get(importPath(cohort.id)).expect(200);
+          expect(form.text).toContain('enctype="multipart/form-data"');
+          expect(form.text).toMatch(/<label for="f-file">CSV file<\/label>[\s\S]*<input type="file" id="f-file" name="file"/);
+
+          const utf8 = Buffer.from('\uFEFFname,email,sex\nZoë Núñez,zoe.upload@example.org,female\n', 'utf8');
+          const shown = await upload(cohort.id, 200, utf8, { csv: '' });
+          expect(shown.text).toContain('<td>Zoë Núñez</td>');
+          expect(shown.text).toContain('1 row ready, 0 with problems');
+
+          const latin1 = Buffer.from('nombre;correo;sexo\r\nJosé Peña;jose.upload@example.org;hombre\r\n', 'latin1');
+          expect(() => new TextDecoder('utf-8', { fatal: true }).decode(latin1)).toThrow();
+          const windows = await upload(cohort.id, 200, latin1);
+          expect(windows.text).toContain('<td>José Peña</td>');
+          // The preview carries the file's text to the confirm step, which imports it.
+          const carried = /<textarea name="csv" hidden aria-hidden="true">([\s\S]*?)<\/textarea>/.exec(windows.text)?.[1] ?? '';
+          expect(carried).toContain('José Peña');
+          await confirm(cohort.id, carried.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&'), 303);
+          expect(await t.db.manager.findOneByOrFail(User, { email: 'jose.upload@example.org' })).toMatchObject({ name: 'José Peña', sex: 'male' });
+        });
+
+        it('takes the file over pasted text, and the pasted text without a file', async () => {
+          const cohort = await createCohort(managerToken, { name: 'TOT upload or paste' });
+          const file = await upload(cohort.id, 200, Buffer.from('name,email\nFile Person,file.person@example.org\n'), { csv: 'name,email\nPasted Person,pasted.person@example.org' });
+          expect(file.text).toContain('<td>File Person</td>');
+          expect(file.text).not.toContain('Pasted Person');
+          const pasted = await upload(cohort.id, 200, null, { csv: 'name,email\nPasted Person,pasted.person@example.org' });
+          expect(pasted.text).toContain('<td>Pasted Person</td>');
+        });
+
+        it('explains an Excel workbook, an empty form and a file over 1 MB, and writes nothing', async () => {
+          const cohort = await createCohort(managerToken, { name: 'TOT upload problems' });
+          const before = await counts(cohort.id);
+          const workbook = await upload(cohort.id, 400, Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(200)]), {}, 'roster.xlsx');
+          expect(workbook.text).toContain('This is an Excel workbook, not a CSV file.');
+          const empty = await upload(cohort.id, 400, null, { csv: '' });
+          expect(empty.text).toContain('Choose the CSV file, or paste its text, first.');
+          const big = await upload(cohort.id, 400, Buffer.alloc(1024 * 1024 + 1, 'a'));
+          expect(big.text).toContain('The file is larger than 1 MB.');
+          expect(await counts(cohort.id)).toEqual(before);
+        });
+
+        it('still requires the CSRF token in a multipart form', async () => {
+          const cohort = await createCohort(managerToken, { name: 'TOT upload csrf' });
+          await agent.post(importPath(cohort.id)).attach('file', Buffer.from('name,email\nNo Token,no.token@example.org\n'), 'roster.csv').expect(403);
+          await agent.post(importPath(cohort.id)).field('_csrf', 'forged-token-forged-token-forged-token-xx').attach('file', Buffer.from('name,email\nA,a@example.org\n'), 'r.csv').expect(403);
+        });
+      });
     });
   });
 });
