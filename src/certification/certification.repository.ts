@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
+import { Between, EntityManager, In, IsNull, LessThan } from 'typeorm';
 import { Database } from '../database/database.service';
 import { Certification } from './certification.entity';
 
@@ -62,8 +62,9 @@ export class CertificationRepository {
   }
 
   /** Active certifications expiring on or before `limitDay` that have not had their reminder. */
-  dueForReminder(limitDay: string, tx: EntityManager): Promise<Certification[]> {
-    return tx.find(Certification, { where: { status: 'active', expiresOn: LessThanOrEqual(limitDay), reminderSentAt: IsNull() } });
+  /** Active certifications expiring from `today` to `limitDay` whose reminder has not gone out, oldest expiry first. */
+  dueForReminder(today: string, limitDay: string, tx: EntityManager, take: number): Promise<Certification[]> {
+    return tx.find(Certification, { where: { status: 'active', expiresOn: Between(today, limitDay), reminderSentAt: IsNull() }, order: { expiresOn: 'ASC', id: 'ASC' }, take });
   }
 
   byIds(ids: string[]): Promise<Certification[]> {

@@ -15,6 +15,8 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true, timeout: 5000 });
 // Reports read rollups and short edge ranges (reach-source.ts): a small page cache does, and keeps RSS down.
 db.pragma('cache_size = -8000');
+// Grouping and DISTINCT build temporary b-trees; in memory they never wait on a disk busy with writes.
+db.pragma('temp_store = MEMORY');
 const statements = new Map();
 parentPort.on('message', ({ id, sql, params }) => {
   try {
@@ -24,18 +26,22 @@ parentPort.on('message', ({ id, sql, params }) => {
       if (statements.size > 200) statements.clear();
       statements.set(sql, statement);
     }
-    parentPort.postMessage({ id, rows: statement.all(...params) });
+    const started = performance.now();
+    const rows = statement.all(...params);
+    parentPort.postMessage({ id, rows, ms: performance.now() - started });
   } catch (error) {
     parentPort.postMessage({ id, error: String(error && error.message || error) });
   }
 });
 `;
 
+const SLOW_QUERY_MS = Number(process.env.SLOW_QUERY_MS ?? 500);
+
 @Injectable()
 export class ReportReader implements OnModuleDestroy {
   private readonly logger = new Logger(ReportReader.name);
   private worker: Worker | undefined;
-  private readonly pending = new Map<number, { resolve: (rows: Array<Record<string, unknown>>) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { sql: string; resolve: (rows: Array<Record<string, unknown>>) => void; reject: (e: Error) => void }>();
   private next = 0;
 
   constructor(
@@ -52,7 +58,7 @@ export class ReportReader implements OnModuleDestroy {
     const worker = this.start();
     const id = ++this.next;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { sql, resolve, reject });
       worker.postMessage({ id, sql, params });
     });
   }
@@ -66,10 +72,12 @@ export class ReportReader implements OnModuleDestroy {
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 },
     });
     worker.unref();
-    worker.on('message', (message: { id: number; rows?: Array<Record<string, unknown>>; error?: string }) => {
+    worker.on('message', (message: { id: number; rows?: Array<Record<string, unknown>>; error?: string; ms?: number }) => {
       const waiting = this.pending.get(message.id);
       if (!waiting) return;
       this.pending.delete(message.id);
+      // Slow report queries are logged with their SQL, as the main connection's are (SLOW_QUERY_MS).
+      if ((message.ms ?? 0) > SLOW_QUERY_MS) this.logger.warn({ msg: 'slow report query', ms: Math.round(message.ms ?? 0), sql: waiting.sql.replace(/\s+/g, ' ').slice(0, 2000) });
       if (message.error) waiting.reject(new Error(message.error));
       else waiting.resolve(message.rows ?? []);
     });

@@ -1,11 +1,12 @@
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { join } from 'node:path';
 import request from 'supertest';
+import { IsNull, Like } from 'typeorm';
 import { Certification } from '../../src/certification/certification.entity';
-import { CertificationExpiryJob } from '../../src/certification/expiry.job';
+import { CertificationExpiryJob, REMINDER_BATCH } from '../../src/certification/expiry.job';
 import { AuditEntry } from '../../src/common/audit/audit-entry.entity';
 import { OutboxMessage } from '../../src/mail/outbox-message.entity';
-import type { User } from '../../src/users/user.entity';
+import { User } from '../../src/users/user.entity';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { apiToken, csrfOf, pageAgent } from '../support/login';
 
@@ -558,6 +559,29 @@ describe('certification', () => {
         expect(await job().runIfDue()).toMatchObject({ ran: true, reminded: 0 });
         expect(await expiring()).toHaveLength(before);
         expect(await mails(fito.user.email, 'certification-expiring')).toHaveLength(1);
+      });
+
+      it('mails a large workshop\'s reminders in batches, each certification once, and none again the next day', async () => {
+        // 2.3 batches of certifications expiring together (as after a big TOT), written directly.
+        const n = REMINDER_BATCH * 2 + 30;
+        const model = await certOf(fitoCode);
+        const holder = await t.db.manager.findOneByOrFail(User, { id: fito.user.id });
+        const holders = Array.from({ length: n }, (_, i) => ({ ...holder, id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, email: `batch-${i}@example.org`, name: `Batch Holder ${i}` }));
+        await t.db.manager.insert(User, holders);
+        await t.db.manager.insert(
+          Certification,
+          holders.map((h, i) => ({ ...model, id: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`, code: `CSC-BTCH-${String(i).padStart(4, '0')}`, userId: h.id, issuedBy: null, expiresOn: '2028-01-31', reminderSentAt: null })),
+        );
+        t.clock.set('2027-12-25T06:00:00.000Z');
+        const before = (await expiring()).length;
+        expect(await job().runIfDue()).toEqual({ ran: true, expired: 0, reminded: n });
+        const sent = (await expiring()).slice(before).map((m) => m.toAddress).sort();
+        expect(sent).toEqual(holders.map((h) => h.email).sort());
+        expect(await t.db.manager.countBy(Certification, { expiresOn: '2028-01-31', reminderSentAt: IsNull() })).toBe(0);
+        t.clock.set('2027-12-26T06:00:00.000Z');
+        expect(await job().runIfDue()).toEqual({ ran: true, expired: 0, reminded: 0 });
+        expect(await expiring()).toHaveLength(before + n);
+        await t.db.manager.delete(Certification, { code: Like('CSC-BTCH-%') });
       });
 
       it('keeps the certification valid on its expiry day and marks it expired the day after', async () => {
