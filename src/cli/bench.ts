@@ -225,6 +225,7 @@ async function main(): Promise<void> {
     }
     const cookie = { Cookie: `cascada_session=${token}` };
     const roster = `${BASE}/cohorts/${gen.cohortId}`;
+    await cannon(roster, cookie, 3); // warm-up (JIT, caches), not counted
     const page = await cannon(roster, cookie);
     const bare = await cannon(`${BASE}/assets/css/app.css`, {});
     lines.push(['roster page (10 connections, 10 s)', `${page.requests.average.toFixed(0)} req/s, p99 ${page.latency.p99} ms, errors ${page.errors + page.non2xx}`]);
