@@ -13,7 +13,7 @@ import { pick } from '../courses/course.view';
 import { CatalogueService } from '../courses/catalogue.service';
 import { t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
-import { SEXES } from '../users/user-role.enum';
+import { LANGUAGES, SEXES } from '../users/user-role.enum';
 import type { Language } from '../users/user-role.enum';
 import { conditionParams } from './cohorts.api.controller';
 import { ATTENDANCE_STATUSES, COHORT_STATUSES, NEXT_STATUSES } from './cohort-status.enum';
@@ -257,6 +257,7 @@ export class CohortsPagesController {
       eligibleUncertified,
       certifiedCount: certOf.size,
       sexes: SEXES,
+      languages: LANGUAGES,
       today: d.cohort.endsOn,
       values: {},
     };

@@ -80,7 +80,7 @@ export class UsersService {
   async findOrInviteTrainer(
     tx: EntityManager,
     actor: AuthUser,
-    data: { email: string; name: string; sex?: User['sex']; organisation?: string | null; countryCode: string | null },
+    data: { email: string; name: string; sex?: User['sex']; organisation?: string | null; countryCode: string | null; language?: User['language'] },
   ): Promise<{ user: User; created: boolean }> {
     const existing = await this.users.findByEmail(data.email, tx);
     if (existing) {
@@ -104,7 +104,8 @@ export class UsersService {
       name: data.name,
       role: 'trainer',
       sex: data.sex ?? 'unspecified',
-      language: actor.language,
+      // The invitation goes out in this language: the participant's when given, else the inviter's.
+      language: data.language ?? actor.language,
       countryCode: data.countryCode,
       organisation: data.organisation ?? null,
       status: 'invited',

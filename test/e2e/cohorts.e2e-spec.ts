@@ -229,6 +229,22 @@ describe('cohorts (TOT workshops)', () => {
       expect(detail.body.participants).toEqual([expect.objectContaining({ userId: user.id, name: 'Nueva Formadora', status: 'invited', enrolmentId: enrolment.id })]);
     });
 
+    it('invites a new participant in the language chosen for them, not the manager\'s; refuses an unknown language', async () => {
+      const cohort = await createCohort(managerToken, { name: 'TOT Idiomas' });
+      expect(manager.language).toBe('en');
+      await api(managerToken).post(`/cohorts/${cohort.id}/participants`, { email: 'rosa.es@example.org', name: 'Rosa Español', language: 'es' }).expect(201);
+      expect((await t.db.manager.findOneByOrFail(User, { email: 'rosa.es@example.org' })).language).toBe('es');
+      const sent = await mails('rosa.es@example.org');
+      expect(sent.map((m) => [m.template, m.language]).sort()).toEqual([['cohort-welcome', 'es'], ['invitation', 'es']]);
+      expect(sent.find((m) => m.template === 'cohort-welcome')?.subject).not.toBe('You are registered for the workshop TOT Idiomas');
+      // Without a choice, the manager's language, as before.
+      await api(managerToken).post(`/cohorts/${cohort.id}/participants`, { email: 'sam.en@example.org', name: 'Sam English' }).expect(201);
+      expect((await t.db.manager.findOneByOrFail(User, { email: 'sam.en@example.org' })).language).toBe('en');
+      const bad = await api(managerToken).post(`/cohorts/${cohort.id}/participants`, { email: 'nadie.fr@example.org', name: 'Nadie', language: 'fr' }).expect(400);
+      expect(Object.keys(bad.body.fields)).toEqual(['language']);
+      expect(await t.db.manager.findOneBy(User, { email: 'nadie.fr@example.org' })).toBeNull();
+    });
+
     it('adds an existing trainer with their account and enrols them (visible in GET /me)', async () => {
       const cohort = await createCohort(managerToken);
       const { user, token } = await signedIn('trainer', { countryCode: 'SV' });
@@ -545,6 +561,9 @@ describe('cohorts (TOT workshops)', () => {
         expect(darioRow).toMatch(/<td class="num">50%<\/td>/);
         expect(darioRow).toContain('Not recorded');
         expect(darioRow).toContain('All lessons completed, Post-test passed, Workshop attendance, Practicum passed');
+        // The add-participant form asks the language of the invitation, the page's language first.
+        expect(page.text).toMatch(/<label for="f-language">Language of the invitation \(new people\)<\/label>[\s\S]*?<select id="f-language" name="language"/);
+        expect(page.text).toMatch(/<option value="en" selected>/);
       });
 
       it('prints the sign-in sheet with the print layout and no site navigation', async () => {

@@ -16,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Length, MaxLength, msg } from '../../common/validation';
-import { SEXES, type Sex } from '../../users/user-role.enum';
+import { LANGUAGES, type Language, SEXES, type Sex } from '../../users/user-role.enum';
 import { ATTENDANCE_STATUSES, type AttendanceStatus, COHORT_STATUSES, type CohortStatus } from '../cohort-status.enum';
 import { PageQuery } from '../../common/page-query';
 
@@ -114,6 +114,13 @@ export class AddParticipantDto {
   @IsString({ message: msg('text') })
   @MaxLength(160, { message: msg('max-length', { max: 160 }) })
   organisation?: string;
+
+  /** The language of a new participant's invitation and account; the inviting manager's when absent. Ignored for an existing account. */
+  @ApiPropertyOptional({ enum: LANGUAGES })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(LANGUAGES, { message: msg('one-of', { values: LANGUAGES.join(', ') }) })
+  language?: Language;
 }
 
 export class AddDayDto {
