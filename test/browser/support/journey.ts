@@ -103,7 +103,32 @@ export class Journey {
     audits.push(entry);
     expect({ url: entry.url, violations }).toEqual({ url: entry.url, violations: [] });
     expect(htmlBytes).toBeLessThan(MAX_HTML_BYTES);
+    const width = this.variant.viewport.width;
+    expect({ url: entry.url, width, overflow: await this.overflow() }).toEqual({ url: entry.url, width, overflow: [] });
     return entry;
+  }
+
+  /**
+   * What makes the whole page scroll sideways (at 360 px on a phone): the innermost elements wider
+   * than the viewport that do not scroll inside a box of their own (wide tables sit in .table-wrap).
+   */
+  private overflow(): Promise<string[]> {
+    return this.page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      if (document.documentElement.scrollWidth <= width) return [];
+      const scrollsInside = (el: Element) => {
+        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) return true;
+        return false;
+      };
+      // An element ends where its box ends, or where its content spills out if it lets it (a long line in a <pre>).
+      const end = (el: Element) => {
+        const box = el.getBoundingClientRect();
+        return getComputedStyle(el).overflowX === 'visible' ? Math.max(box.right, box.left + el.scrollWidth) : box.right;
+      };
+      const wide = [...document.body.querySelectorAll('*')].filter((el) => end(el) > width + 1 && !scrollsInside(el));
+      const named = wide.filter((el) => !wide.some((other) => other !== el && el.contains(other))).slice(0, 5).map((el) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''} "${(el.textContent ?? '').trim().slice(0, 40)}" ends at ${Math.round(end(el))} px`);
+      return named.length ? named : [`the page is ${document.documentElement.scrollWidth} px wide`];
+    });
   }
 
   /** Keeps a screenshot of the last page and closes the context. */

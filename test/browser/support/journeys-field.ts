@@ -325,25 +325,11 @@ export class Driver {
   }
 
   /**
-   * What every page must do besides journey.audit(): declare the variant's language (screen
-   * readers pronounce by it) and fit the viewport's width (360 px on a phone) — nothing makes the
-   * whole page scroll sideways; wide tables scroll inside their own box (.table-wrap).
+   * What every page must do besides journey.audit() (which also checks that nothing makes the page
+   * scroll sideways): declare the variant's language (screen readers pronounce by it).
    */
   async checkPage(): Promise<void> {
     expect(await this.page.locator('html').getAttribute('lang')).toBe(this.journey.variant.lang);
-    const overflow = await this.page.evaluate(() => {
-      const width = document.documentElement.clientWidth;
-      if (document.documentElement.scrollWidth <= width) return [];
-      const scrollsInside = (el: Element) => {
-        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) return true;
-        return false;
-      };
-      const wide = [...document.body.querySelectorAll('*')].filter((el) => el.getBoundingClientRect().right > width + 1 && !scrollsInside(el));
-      // The innermost ones say what is too wide.
-      return wide.filter((el) => !wide.some((other) => other !== el && el.contains(other))).slice(0, 5).map((el) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''} "${(el.textContent ?? '').trim().slice(0, 40)}" ends at ${Math.round(el.getBoundingClientRect().right)} px`);
-    });
-    const where = { url: new URL(this.page.url()).pathname, width: this.journey.variant.viewport.width };
-    expect({ ...where, overflow }).toEqual({ ...where, overflow: [] });
   }
 
   /**
