@@ -31,6 +31,11 @@ describe('smoke', () => {
     expect(Number(head.headers['content-length'])).toBe(readFileSync(join(VIEWS_DIR, 'assets', 'js', 'offline.js')).length);
     expect((await request(t.http).get('/assets/img/favicon.svg').expect(200)).headers['content-type']).toBe('image/svg+xml');
     await request(t.http).get('/assets/css/missing.css').expect(404);
+    // Pages link each asset with its content's hash, so an upgrade is never hidden by the 7-day cache.
+    const login = await request(t.http).get('/login').expect(200);
+    const href = /<link rel="stylesheet" href="(\/assets\/css\/app\.css\?[\w-]{10})">/.exec(login.text)?.[1];
+    expect(href).toBeDefined();
+    expect((await request(t.http).get(href as string).expect(200)).text).toBe(css.text);
     await request(t.http).get('/assets/%2e%2e/%2e%2e/package.json').expect(404);
     await request(t.http).post('/assets/css/app.css').expect((res) => expect(res.status).not.toBe(200));
   });

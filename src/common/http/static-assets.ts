@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 
 /** What we ship under views/assets; anything else is sent as bytes. */
@@ -57,4 +57,24 @@ export function staticAssets(dir: string, maxAgeSeconds: number) {
     res.setHeader('Content-Length', asset.body.length);
     res.status(200).end(req.method === 'HEAD' ? undefined : asset.body);
   };
+}
+
+const versions = new Map<string, { stamp: string; version: string }>();
+
+/**
+ * The address of one of our assets with its content's hash (`/assets/css/app.css?Xy1…`). Browsers keep
+ * assets for 7 days; a changed file gets a new address, so nobody is served last week's stylesheet
+ * after an upgrade. The hash is recomputed only when the file's size or time changes.
+ */
+export function assetUrl(dir: string, path: string): string {
+  const file = join(dir, path);
+  const info = statSync(file, { throwIfNoEntry: false });
+  if (!info) return `/assets/${path}`;
+  const stamp = `${info.size}:${info.mtimeMs}`;
+  let known = versions.get(file);
+  if (known?.stamp !== stamp) {
+    known = { stamp, version: createHash('sha256').update(readFileSync(file)).digest('base64url').slice(0, 10) };
+    versions.set(file, known);
+  }
+  return `/assets/${path}?${known.version}`; // no "=": Handlebars would escape it
 }

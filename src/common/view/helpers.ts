@@ -1,6 +1,9 @@
 import type { HelperDelegate, HelperOptions } from 'handlebars';
 import { formatDate, formatDateTime, formatNumber, isLanguage, t, tn } from '../../i18n/i18n';
 import type { Language } from '../../users/user-role.enum';
+import { assetUrl } from '../http/static-assets';
+import { VIEWS_DIR } from '../paths';
+import { join } from 'node:path';
 
 const langOf = (options: HelperOptions): Language => {
   const lang = options?.data?.root?.lang;
@@ -44,6 +47,8 @@ export const viewHelpers: Record<string, HelperDelegate> = {
     return typeof value === 'number' ? formatNumber(langOf(options), value / 100, { style: 'percent', maximumFractionDigits: 0 }) : '';
   },
   /** Joins strings, e.g. to build a key: `{{t (concat "roles." role)}}`. */
+  /** `{{asset "css/app.css"}}`: the asset's address with its content hash (see static-assets.ts). */
+  asset: (path: unknown) => assetUrl(join(VIEWS_DIR, 'assets'), String(path)),
   concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),
   urlencode: (value: unknown) => encodeURIComponent(String(value ?? '')),
   eq: (a: unknown, b: unknown) => a === b,

@@ -30,7 +30,8 @@ self.addEventListener('fetch', function (event) {
   if (ASSETS.indexOf(url.pathname) >= 0) {
     event.respondWith(caches.match(req).then(function (hit) {
       var network = fetch(req).then(function (res) { if (res.ok) { var copy = res.clone(); caches.open(CACHE).then(function (c) { c.put(req, copy); }); } return res; });
-      return hit || network;
+      // Addresses carry the file's version (?<hash>): a new one comes from the network; offline, any cached version does.
+      return hit || network.catch(function () { return caches.match(req, { ignoreSearch: true }); });
     }));
   }
 });
