@@ -144,7 +144,7 @@ export class CohortsPagesController {
     const model = await this.preview(actor, id, dto.csv, resolveLanguage(req));
     if (!model.canImport) return res.status(400).render('cohorts/import', model);
     const rows = model.parsed as RosterRow[];
-    const count = await this.cohorts.addMany(actor, id, rows.map((r) => ({ email: r.email, name: r.name, sex: r.sex, organisation: r.organisation || undefined })));
+    const count = await this.cohorts.addMany(actor, id, rows.map((r) => ({ email: r.email, name: r.name, sex: r.sex, organisation: r.organisation || undefined, language: r.language ?? undefined })));
     redirectWithFlash(res, `/cohorts/${id}#roster`, 'cohorts.import.done', 'success', { count });
   }
 

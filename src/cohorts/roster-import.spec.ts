@@ -19,6 +19,13 @@ describe('roster CSV', () => {
     expect(rows[3].problems[0].params).toEqual({ line: 2 });
   });
 
+  it('reads an optional language column (idioma) for the invitation, and reports an unknown one', () => {
+    const { rows } = parseRoster('nombre;correo;idioma\nAna;ana@x.org;Inglés\nBeto;beto@x.org;es\nCarla;carla@x.org;\nDan;dan@x.org;français\n');
+    expect(rows.map((r) => [r.language, r.problems.map((p) => p.key)])).toEqual([['en', []], ['es', []], [null, []], [null, ['language-value']]]);
+    expect(rows[3].problems[0].params).toEqual({ value: 'français' });
+    expect(parseRoster('name,email\nEva,eva@x.org').rows[0].language).toBeNull();
+  });
+
   it('refuses files without the name and email columns, or empty', () => {
     expect(parseRoster('who,where\nx,y').fileProblem).toBe('csv-headers');
     expect(parseRoster('').fileProblem).toBe('csv-empty');

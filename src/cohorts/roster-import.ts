@@ -1,6 +1,6 @@
 import { isEmail } from 'class-validator';
 import { readCsvTable } from '../common/csv-table';
-import type { Sex } from '../users/user-role.enum';
+import type { Language, Sex } from '../users/user-role.enum';
 
 export interface RosterRow {
   line: number;
@@ -9,6 +9,8 @@ export interface RosterRow {
   sex: Sex;
   organisation: string;
   municipality: string;
+  /** The invitation's language for a new account; null: the importing manager's. */
+  language: Language | null;
   /** Translation keys below `validation.` with parameters. */
   problems: Array<{ key: string; params?: Record<string, string | number> }>;
 }
@@ -19,6 +21,12 @@ const HEADERS: Record<string, keyof Omit<RosterRow, 'line' | 'problems'>> = {
   sex: 'sex', sexo: 'sex',
   organisation: 'organisation', organization: 'organisation', organizacion: 'organisation', 'organización': 'organisation', institucion: 'organisation', 'institución': 'organisation',
   municipality: 'municipality', municipio: 'municipality',
+  language: 'language', idioma: 'language', lengua: 'language',
+};
+
+const LANGUAGE_VALUES: Record<string, Language> = {
+  es: 'es', 'español': 'es', espanol: 'es', spanish: 'es',
+  en: 'en', english: 'en', 'inglés': 'en', ingles: 'en',
 };
 
 const SEX_VALUES: Record<string, Sex> = {
@@ -41,7 +49,7 @@ export function parseRoster(text: string): { rows: RosterRow[]; fileProblem?: st
   const seen = new Map<string, number>();
   return {
     rows: records.map((record, index) => {
-      const get = (key: 'name' | 'email' | 'sex' | 'organisation' | 'municipality') =>
+      const get = (key: 'name' | 'email' | 'sex' | 'organisation' | 'municipality' | 'language') =>
         (columns.indexOf(key) >= 0 ? (record[columns.indexOf(key)] ?? '') : '').trim();
       const row: RosterRow = {
         line: index + 2,
@@ -50,6 +58,7 @@ export function parseRoster(text: string): { rows: RosterRow[]; fileProblem?: st
         sex: 'unspecified',
         organisation: get('organisation').slice(0, 200),
         municipality: get('municipality').slice(0, 200),
+        language: null,
         problems: [],
       };
       if (!row.name) row.problems.push({ key: 'required-name' });
@@ -59,6 +68,9 @@ export function parseRoster(text: string): { rows: RosterRow[]; fileProblem?: st
       const sex = SEX_VALUES[get('sex').toLowerCase()];
       if (sex) row.sex = sex;
       else row.problems.push({ key: 'sex-value', params: { value: get('sex').slice(0, 30) } });
+      const language = get('language').toLowerCase();
+      if (language && LANGUAGE_VALUES[language]) row.language = LANGUAGE_VALUES[language];
+      else if (language) row.problems.push({ key: 'language-value', params: { value: get('language').slice(0, 30) } });
       if (row.organisation.length > 160) row.problems.push({ key: 'max-length', params: { max: 160 } });
       const earlier = seen.get(row.email);
       if (row.email && earlier) row.problems.push({ key: 'duplicate-row', params: { line: earlier } });

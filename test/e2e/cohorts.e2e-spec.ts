@@ -660,6 +660,19 @@ describe('cohorts (TOT workshops)', () => {
         expect(await participantCount(cohort.id)).toBe(2);
       });
 
+      it('invites each new person in the language of the idioma column, the manager\'s when empty, and refuses an unknown one', async () => {
+        const cohort = await createCohort(managerToken, { name: 'TOT idiomas CSV' });
+        const bad = 'nombre;correo;idioma\r\nLía Ruiz;lia.ruiz@example.org;español\r\nTom Reed;tom.reed@example.org;\r\nZoé Dupont;zoe.dupont@example.org;français\r\n';
+        const refused = await preview(cohort.id, bad, 200);
+        expect(refused.text).toContain('&quot;français&quot; is not a language (es or en, or empty for yours).');
+        await confirm(cohort.id, bad, 400);
+        expect(await t.db.manager.findOneBy(User, { email: 'lia.ruiz@example.org' })).toBeNull();
+        await confirm(cohort.id, bad.replace('français', 'inglés'), 303);
+        const languageOf = async (email: string) => (await t.db.manager.findOneByOrFail(User, { email })).language;
+        expect([await languageOf('lia.ruiz@example.org'), await languageOf('tom.reed@example.org'), await languageOf('zoe.dupont@example.org')]).toEqual(['es', 'en', 'en']);
+        expect((await mails('lia.ruiz@example.org')).map((m) => m.language)).toEqual(['es', 'es']);
+      });
+
       it('explains a CSV without the needed headers', async () => {
         const cohort = await createCohort(managerToken, { name: 'TOT headers' });
         const res = await preview(cohort.id, 'foo,bar\n1,2', 400);
