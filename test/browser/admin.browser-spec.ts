@@ -8,23 +8,14 @@ import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import type { TestApp } from '../support/create-test-app';
 import { User } from '../../src/users/user.entity';
-import { Journey, launchBrowser, startApp, VARIANTS } from './support/journey';
+import { Journey, useJourneyApp, VARIANTS } from './support/journey';
 import { field, flashText, follow, lastMail, linkIn, navLink, onBase, signIn, text } from './support/journeys-admin';
 
 describe('admin journey: first sign-in, inviting a manager, the outbox (Chromium)', () => {
   let t: TestApp;
   let base: string;
   let browser: Browser;
-
-  beforeAll(async () => {
-    ({ t, base } = await startApp());
-    browser = await launchBrowser();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  useJourneyApp({}, (started) => ({ t, base, browser } = started));
 
   // Two variants at a time, one per CI core: the phones side by side, then the desktops; each in its
   // own browser context with its own admin and invitee. The timeout only guards against a hang.

@@ -15,7 +15,7 @@ import { CascadeSession } from '../../src/cascade/cascade-session.entity';
 import { formatDate } from '../../src/i18n/i18n';
 import type { User } from '../../src/users/user.entity';
 import { TEST_PASSWORD, type TestApp } from '../support/create-test-app';
-import { Journey, launchBrowser, startApp, VARIANTS } from './support/journey';
+import { Journey, useJourneyApp, VARIANTS } from './support/journey';
 import {
   CONTENT_DIR,
   DELIVERABLE_MODULE,
@@ -41,16 +41,7 @@ describe('the coordinator journey (Chromium)', () => {
   let t: TestApp;
   let base: string;
   let browser: Browser;
-
-  beforeAll(async () => {
-    ({ t, base } = await startApp({ CONTENT_DIR }));
-    browser = await launchBrowser();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  useJourneyApp({ CONTENT_DIR }, (started) => ({ t, base, browser } = started));
 
   describe.each(VARIANTS.map((v, i) => ({ ...v, index: i })))('$name', (variant) => {
     const lang = variant.lang;

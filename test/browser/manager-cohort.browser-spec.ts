@@ -18,7 +18,7 @@ import { Cohort } from '../../src/cohorts/cohort.entity';
 import { counted, formatDate } from '../../src/i18n/i18n';
 import { User } from '../../src/users/user.entity';
 import type { TestApp } from '../support/create-test-app';
-import { Journey, launchBrowser, startApp, VARIANTS } from './support/journey';
+import { Journey, useJourneyApp, VARIANTS } from './support/journey';
 import { acceptAndStudy, field, flashText, follow, literally, navLink, signIn, text, zipEntries } from './support/journeys-admin';
 
 const CONTENT = join(__dirname, '..', 'fixtures', 'content');
@@ -37,16 +37,7 @@ describe('manager journey: a workshop from roster to certificates (Chromium)', (
   let t: TestApp;
   let base: string;
   let browser: Browser;
-
-  beforeAll(async () => {
-    ({ t, base } = await startApp({ CONTENT_DIR: CONTENT }));
-    browser = await launchBrowser();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  useJourneyApp({ CONTENT_DIR: CONTENT }, (started) => ({ t, base, browser } = started));
 
   // Two variants at a time, one per CI core: the phones side by side, then the desktops; each in its
   // own browser context with its own manager, cohort and people. The timeout only guards against a hang.

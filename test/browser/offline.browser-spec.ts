@@ -3,17 +3,16 @@
  * views/assets/js/offline.js and the server's idempotency keys, end to end. Needs Chromium at
  * /usr/bin/chromium (CI installs it); without it the test fails and says so.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { CascadeSession } from '../../src/cascade/cascade-session.entity';
 import type { User } from '../../src/users/user.entity';
-import { createTestApp, TestApp, TEST_PASSWORD } from '../support/create-test-app';
+import { TestApp, TEST_PASSWORD } from '../support/create-test-app';
 import { apiToken } from '../support/login';
+import { launchBrowser, startApp } from './support/journey';
 
-const CHROMIUM = '/usr/bin/chromium';
 const CONTENT = join(__dirname, '..', 'fixtures', 'content');
 const SCREENSHOTS = join(__dirname, 'screenshots');
 const COURSE = 'tiny-course';
@@ -53,12 +52,7 @@ describe('logging a school session offline (Chromium)', () => {
     );
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not installed at ${CHROMIUM}: the browser tests need it (CI installs it; locally: apt-get install chromium).`);
-    }
-    t = await createTestApp({ CONTENT_DIR: CONTENT });
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    ({ t, base } = await startApp({ CONTENT_DIR: CONTENT }));
 
     // A school with its coordinator, and a trainer certified on the workshop's last day (API, as in the e2e tests).
     const manager = await t.createUser('manager', { countryCode: 'SV' });
@@ -86,7 +80,7 @@ describe('logging a school session offline (Chromium)', () => {
     }
     await api(managerToken).post('/certifications', { cohortId: cohort.id, userId: trainer.id, issuedOn: DAYS[4] }).expect(201);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchBrowser();
     context = await browser.newContext({ baseURL: base, locale: 'en-US' });
     page = await context.newPage();
   }, 120_000);

@@ -10,7 +10,7 @@ import { formatDate } from '../../src/i18n/i18n';
 import type { User } from '../../src/users/user.entity';
 import type { TestApp } from '../support/create-test-app';
 import { apiToken } from '../support/login';
-import { Journey, launchBrowser, startApp, VARIANTS, type Variant } from './support/journey';
+import { Journey, useJourneyApp, VARIANTS, type Variant } from './support/journey';
 import { api, COURSE, field, follow, lastMail, linkIn, onBase, study, text } from './support/journeys-admin';
 
 const CONTENT = join(__dirname, '..', 'fixtures', 'content');
@@ -61,15 +61,7 @@ describe('public journey: verifying certificates without an account (Chromium)',
     return [issued[0], issued[1]];
   }
 
-  beforeAll(async () => {
-    ({ t, base } = await startApp({ CONTENT_DIR: CONTENT }));
-    browser = await launchBrowser();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  useJourneyApp({ CONTENT_DIR: CONTENT }, (started) => ({ t, base, browser } = started));
 
   // Two variants at a time, one per CI core: the phones side by side, then the desktops; each in its
   // own browser context with its own data. The timeout only guards against a hang.

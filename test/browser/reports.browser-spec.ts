@@ -17,7 +17,7 @@ import { REPORTS, type ReportName } from '../../src/reports/report-definitions';
 import type { Language } from '../../src/users/user-role.enum';
 import type { User } from '../../src/users/user.entity';
 import { TEST_PASSWORD, type TestApp } from '../support/create-test-app';
-import { Journey, launchBrowser, startApp, VARIANTS } from './support/journey';
+import { Journey, useJourneyApp, VARIANTS } from './support/journey';
 import {
   CONTENT_DIR,
   Driver,
@@ -56,16 +56,7 @@ describe('the manager reports journey (Chromium)', () => {
   let t: TestApp;
   let base: string;
   let browser: Browser;
-
-  beforeAll(async () => {
-    ({ t, base } = await startApp({ CONTENT_DIR }));
-    browser = await launchBrowser();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  useJourneyApp({ CONTENT_DIR }, (started) => ({ t, base, browser } = started));
 
   describe.each(VARIANTS.map((v, i) => ({ ...v, index: i, countryCode: COUNTRIES[i] })))('$name ($countryCode)', (variant) => {
     const lang = variant.lang;

@@ -15,7 +15,7 @@ import { formatDate } from '../../src/i18n/i18n';
 import { User } from '../../src/users/user.entity';
 import type { TestApp } from '../support/create-test-app';
 import { apiToken } from '../support/login';
-import { Journey, launchBrowser, startApp, VARIANTS } from './support/journey';
+import { Journey, useJourneyApp, VARIANTS } from './support/journey';
 import {
   apiAs,
   CONTENT_DIR,
@@ -44,16 +44,7 @@ describe('the trainer journey (Chromium)', () => {
   let t: TestApp;
   let base: string;
   let browser: Browser;
-
-  beforeAll(async () => {
-    ({ t, base } = await startApp({ CONTENT_DIR }));
-    browser = await launchBrowser();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  useJourneyApp({ CONTENT_DIR }, (started) => ({ t, base, browser } = started));
 
   describe.each(VARIANTS.map((v, i) => ({ ...v, index: i, mode: (KEYBOARD_ONLY.has(v.name) ? 'keyboard' : 'pointer') as InputMode })))('$name, $mode', (variant) => {
     const lang = variant.lang;

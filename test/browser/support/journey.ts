@@ -45,6 +45,25 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 }
 
+/**
+ * One app and one Chromium for a spec file: started before its tests, closed after them. `use`
+ * receives both once they run (a spec keeps them in its own variables).
+ */
+export function useJourneyApp(env: Record<string, string>, use: (started: { t: TestApp; base: string; browser: Browser }) => void): void {
+  let t: TestApp | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    const app = await startApp(env);
+    t = app.t;
+    browser = await launchBrowser();
+    use({ t: app.t, base: app.base, browser });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+}
+
 export interface PageAudit {
   journey: string;
   variant: string;
