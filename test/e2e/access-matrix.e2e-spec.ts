@@ -161,6 +161,7 @@ const ACCESS: Record<string, Entry> = {
 
   // Own account
   'GET /account': { expect: signedIn(200) },
+  'GET /account/data.json': { expect: signedIn(200) },
   'POST /account/profile': { expect: signedIn(303), body: (f, role) => ({ name: role === 'anonymous' ? 'x' : f.users[role].name, language: 'en' }) },
   'POST /account/password': { expect: signedIn(400), body: () => ({ current: 'not my password', password: 'a new good sentence', confirm: 'a new good sentence' }) },
 
@@ -176,6 +177,11 @@ const ACCESS: Record<string, Entry> = {
   },
   'POST /admin/users/:id/disable': { expect: managersPage(303), params: (f) => ({ id: f.disableTarget.id }) },
   'POST /admin/users/:id/resend-invitation': { expect: managersPage(303), params: (f) => ({ id: f.resendTarget.id }) },
+  // Privacy: admins only. The anonymise request leaves out the confirmation (400), so nobody is anonymised.
+  'GET /admin/users/:id/data.json': { expect: adminsPage, params: (f) => ({ id: f.editTarget.id }) },
+  'POST /admin/users/:id/anonymise': { expect: { ...adminsPage, admin: 400 }, params: (f) => ({ id: f.editTarget.id }), body: () => ({}) },
+  'GET /api/v1/users/:id/data': { expect: { ...adminsPage, anonymous: 401 }, params: (f) => ({ id: f.editTarget.id }) },
+  'POST /api/v1/users/:id/anonymise': { expect: { ...adminsPage, anonymous: 401, admin: 400 }, params: (f) => ({ id: f.editTarget.id }), body: () => ({}) },
   'POST /api/v1/users': { expect: managersApi(201), body: (_f, role) => ({ name: 'Matrix Person', email: `matrix.api.${role}.${++unique}@example.org`, role: 'trainer' }) },
   'GET /api/v1/users': { expect: managersApi(200) },
 

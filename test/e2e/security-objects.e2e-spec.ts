@@ -307,6 +307,10 @@ const REFUSALS: Refusal[] = [
   { name: "resends another country's invitation", actor: 'manager', request: { route: 'POST /admin/users/:id/resend-invitation', params: other.user('invited') }, expectStatus: 404 },
   { name: "opens another user's account", actor: 'trainer', request: { route: 'GET /admin/users/:id', params: other.user('trainer') }, expectStatus: 403 },
   { name: "edits another user's account", actor: 'coordinator', request: { route: 'POST /admin/users/:id', params: other.user('coordinator'), body: (x) => userForm(x.other.users.coordinator) }, expectStatus: 403 },
+  { name: "downloads another country's trainer's personal data", actor: 'manager', request: { route: 'GET /admin/users/:id/data.json', params: other.user('trainer') }, expectStatus: 403 },
+  { name: "downloads another trainer's personal data", actor: 'trainer', request: { route: 'GET /api/v1/users/:id/data', params: other.user('trainer') }, expectStatus: 403 },
+  { name: "anonymises another country's trainer", actor: 'manager', request: { route: 'POST /admin/users/:id/anonymise', params: other.user('trainer'), body: () => ({ confirm: 'yes' }) }, expectStatus: 403 },
+  { name: 'anonymises another trainer through the API', actor: 'certified', request: { route: 'POST /api/v1/users/:id/anonymise', params: other.user('trainer'), body: () => ({ confirm: 'yes' }) }, expectStatus: 403 },
 
   // ── Cascade sessions, JSON API ──
   { name: 'reads a session of a school that is not theirs', actor: 'coordinator', request: { route: 'GET /api/v1/cascade-sessions/:id', params: other.byTrainer }, expectStatus: 403 },
