@@ -64,7 +64,12 @@ export class Dhis2AdminPagesController {
     const mappedPlaces = rows.filter((r) => (ORG_UNIT_KINDS as readonly string[]).includes(r.kind) && r.uid);
     return {
       title: t(lang, 'dhis2.admin.title'),
-      mappingSettings: settings.map((r) => ({ ...r, kindKey: `dhis2.kind.${r.kind}` })),
+      mappingSettings: settings.map((r) => ({
+        ...r,
+        kindKey: `dhis2.kind.${r.kind}`,
+        // What the row is, in the page's language: the indicator or disaggregation's name, or the kind itself.
+        nameKey: r.kind === 'indicator' ? `dhis2.indicator.${r.key}` : r.kind === 'disaggregation' ? `dhis2.disaggregation.${r.key}` : `dhis2.kind.${r.kind}`,
+      })),
       places,
       // A page stays light: the first 200 mapped places; the CSV has them all.
       mappedPlaces: mappedPlaces.slice(0, 200).map((r) => ({ ...r, kindKey: `dhis2.kind.${r.kind}` })),
