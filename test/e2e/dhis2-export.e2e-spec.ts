@@ -42,7 +42,7 @@ const UID = {
 };
 // Left unmapped on purpose: the `unspecified` combo, Villa, school S2 and S5, country PA.
 
-interface SessionSpec { school: 'S1' | 'S2' | 'S3' | 'S4' | 'S5'; date: string; status: SessionStatus; sex: [number, number, number]; age: [number, number, number, number] }
+interface SessionSpec { school: 'S1' | 'S2' | 'S3' | 'S4' | 'S5'; date: string; status: SessionStatus; sex: [number, number, number]; age: [number, number, number, number]; noMunicipality?: true }
 const SESSIONS: SessionSpec[] = [
   { school: 'S1', date: '2026-01-05', status: 'confirmed', sex: [10, 12, 1], age: [3, 20, 0, 0] },
   { school: 'S1', date: '2026-01-31', status: 'confirmed', sex: [4, 4, 0], age: [0, 8, 0, 0] },
@@ -52,6 +52,7 @@ const SESSIONS: SessionSpec[] = [
   { school: 'S5', date: '2026-01-22', status: 'confirmed', sex: [3, 2, 0], age: [5, 0, 0, 0] },
   { school: 'S1', date: '2026-02-10', status: 'confirmed', sex: [5, 6, 0], age: [0, 11, 0, 0] },
   { school: 'S3', date: '2026-03-31', status: 'confirmed', sex: [2, 2, 0], age: [4, 0, 0, 0] },
+  { school: 'S3', date: '2026-02-14', status: 'confirmed', sex: [1, 3, 0], age: [0, 4, 0, 0], noMunicipality: true }, // older data: no place but the country
   { school: 'S1', date: '2026-01-25', status: 'submitted', sex: [50, 50, 0], age: [0, 100, 0, 0] }, // not confirmed: never counted
   { school: 'S2', date: '2026-01-26', status: 'rejected', sex: [40, 40, 0], age: [0, 80, 0, 0] },
   { school: 'S4', date: '2025-12-31', status: 'confirmed', sex: [1, 1, 0], age: [2, 0, 0, 0] }, // the day before January
@@ -120,7 +121,7 @@ describe('DHIS2 export', () => {
     await certify('Eva', 'female', A, '2026-02-02');
     for (const x of SESSIONS) {
       await db.save(db.create(CascadeSession, {
-        schoolId: s[x.school].id, countryCode: s[x.school].countryCode, municipalityId: s[x.school].municipalityId, trainerId: ana.id, courseId: course.id, moduleSlugs: 'practice', date: x.date, durationMinutes: 45,
+        schoolId: s[x.school].id, countryCode: s[x.school].countryCode, municipalityId: x.noMunicipality ? null : s[x.school].municipalityId, trainerId: ana.id, courseId: course.id, moduleSlugs: 'practice', date: x.date, durationMinutes: 45,
         female: x.sex[0], male: x.sex[1], unspecified: x.sex[2], ageUnder10: x.age[0], age10To14: x.age[1], age15To17: x.age[2], age18Plus: x.age[3], teachers: 0, parents: 0, notes: null,
         status: x.status, loggedByRole: 'trainer', loggedBy: ana.id, decidedBy: x.status === 'submitted' ? null : admin.id, decidedAt: x.status === 'submitted' ? null : NOW, rejectionReason: x.status === 'rejected' ? 'x' : null, createdAt: NOW, updatedAt: NOW,
       }));
@@ -207,7 +208,7 @@ describe('DHIS2 export', () => {
     const reach = (await get(user, `/api/v1/reports/cascade?groupBy=${level}&from=${from}&to=${to}${country}`).expect(200)).body;
     const donor = (await get(user, `/api/v1/reports/donor?from=${from}&to=${to}${country}`).expect(200)).body;
     const ids: Record<string, string> = level === 'municipality'
-      ? Object.fromEntries(Object.values(m).map((x) => [x.name, x.id]))
+      ? { ...Object.fromEntries(Object.values(m).map((x) => [x.name, x.id])), '': 'SV' } // a session with no municipality: its country
       : Object.fromEntries(Object.values(s).map((x) => [x.id, x.id]));
     const cells = new Map<string, number>(); // `${ourKey}|${indicator}|${disaggregation}`
     for (const row of reach.rows as Json[]) {
@@ -218,7 +219,7 @@ describe('DHIS2 export', () => {
       for (const x of SEXES) put('students_by_sex', x, row[x]);
       for (const x of AGES) put('students_by_age', x, row[x]);
     }
-    return { cells, reachTotals: reach.totals as Json, certified: donor.certified as Json };
+    return { cells, reachTotals: reach.totals as Json, certified: donor.certified as Json, rowSchools: (reach.rows as Json[]).reduce((a, r) => a + (r.schools as number), 0) };
   };
   const ourKeyOf = (uid: string) => ({ [UID.santaTecla]: m.santaTecla.id, [UID.sanSalvador]: m.sanSalvador.id, [UID.colon]: m.colon.id, [UID.S1]: s.S1.id, [UID.S3]: s.S3.id, [UID.S4]: s.S4.id, SchoolS2aaa: s.S2.id, [UID.SV]: 'SV' })[uid];
   const indicatorOf = (uid: string) => Object.entries(UID).find(([, v]) => v === uid)?.[0];
@@ -232,7 +233,7 @@ describe('DHIS2 export', () => {
         for (const v of res.body.dataValues as Json[]) expect(v.period).toBe(period);
         const unmapped = (await get(manager, `/api/v1/exports/dhis2/unmapped?period=${period}&level=${level}`).expect(200)).body;
         expect(res.headers['x-dhis2-unmapped']).toBe(String(unmapped.total));
-        const { cells, reachTotals, certified } = await expectedFromReports(manager, from, to, level);
+        const { cells, reachTotals, certified, rowSchools } = await expectedFromReports(manager, from, to, level);
         // Everything the export holds, keyed like the report cells.
         const got = new Map<string, number>();
         for (const [key, value] of valuesOf(res.body)) {
@@ -246,10 +247,12 @@ describe('DHIS2 export', () => {
         }
         const reachCells = new Map([...got].filter(([k]) => !k.includes('|people_trained|')));
         expect(Object.fromEntries(reachCells)).toEqual(Object.fromEntries(cells));
-        // Totals too (schools are distinct per org unit; the report's total is distinct overall and this fixture has no school in two places).
+        // Totals too. Schools are distinct per org unit, as in the report's rows: S3's session with no municipality puts S3 in
+        // San Salvador and in El Salvador, so the org units add up to the rows, not to the distinct total.
         const sum = (indicator: string, d?: string) => [...got].filter(([k]) => k.includes(`|${indicator}|`) && (!d || k.endsWith(`|${d}`))).reduce((a, [, v]) => a + v, 0);
         expect(sum('sessions')).toBe(reachTotals.sessions);
-        expect(sum('schools_reached')).toBe(reachTotals.schools);
+        expect(sum('schools_reached')).toBe(rowSchools);
+        expect(reachTotals.schools).toBe(level === 'municipality' && period === '2026Q1' ? rowSchools - 1 : rowSchools);
         for (const x of SEXES) expect(sum('students_by_sex', x)).toBe(reachTotals[x]);
         for (const x of AGES) expect(sum('students_by_age', x)).toBe(reachTotals[x]);
         for (const x of SEXES) expect(sum('people_trained', x)).toBe(certified[x]);
