@@ -6,6 +6,7 @@ import { CreateCohortsAndCertifications1764130300000 } from './1764130300000-Cre
 import { CreateSchoolsAndCascadeSessions1764130400000 } from './1764130400000-CreateSchoolsAndCascadeSessions';
 import { AddPlaceToCascadeSessions1764130500000 } from './1764130500000-AddPlaceToCascadeSessions';
 import { CreateCascadeReachRollups1764130600000 } from './1764130600000-CreateCascadeReachRollups';
+import { CreateDhis2Mappings1764131000000 } from './1764131000000-CreateDhis2Mappings';
 import { AddAnonymisedAtToUsers1764131200000 } from './1764131200000-AddAnonymisedAtToUsers';
 
-export const migrations = [CreateAccounts1764130000000, CreateOutbox1764130100000, CreateCourses1764130200000, CreateCohortsAndCertifications1764130300000, CreateSchoolsAndCascadeSessions1764130400000, AddPlaceToCascadeSessions1764130500000, CreateCascadeReachRollups1764130600000, AddAnonymisedAtToUsers1764131200000];
+export const migrations = [CreateAccounts1764130000000, CreateOutbox1764130100000, CreateCourses1764130200000, CreateCohortsAndCertifications1764130300000, CreateSchoolsAndCascadeSessions1764130400000, AddPlaceToCascadeSessions1764130500000, CreateCascadeReachRollups1764130600000, CreateDhis2Mappings1764131000000, AddAnonymisedAtToUsers1764131200000];

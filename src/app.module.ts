@@ -22,6 +22,7 @@ import { CertificationModule } from './certification/certification.module';
 import { SchoolsModule } from './schools/schools.module';
 import { CascadeModule } from './cascade/cascade.module';
 import { ReportsModule } from './reports/reports.module';
+import { Dhis2Module } from './dhis2/dhis2.module';
 import { UsersModule } from './users/users.module';
 import { OutboxService } from './mail/outbox.service';
 
@@ -71,6 +72,7 @@ export class AppModule {
         SchoolsModule,
         CascadeModule,
         ReportsModule,
+        Dhis2Module,
         HomeModule,
       ],
       controllers: [AdminPagesController, HealthController, ServiceWorkerController],

@@ -417,6 +417,20 @@ const SCOPED: Scoped[] = [
   { name: 'cascade report page of another country (?countryCode=)', actor: 'manager', request: { route: 'GET /reports/:name', params: () => ({ name: 'cascade' }), query: (x) => ({ countryCode: x.other.country, status: 'all', groupBy: 'trainer' }) }, expectStatus: 200 },
   { name: 'donor summary page of another country (?countryCode=)', actor: 'manager', request: { route: 'GET /reports/:name', params: () => ({ name: 'donor' }), query: (x) => ({ countryCode: x.other.country }) }, expectStatus: 200 },
   { name: 'completion report page of another workshop (?cohortId=)', actor: 'manager', request: { route: 'GET /reports/:name', params: () => ({ name: 'completion' }), query: (x) => ({ cohortId: x.other.cohortId }) }, expectStatus: 200 },
+  // The DHIS2 export of February (the confirmed session and the certifications): nothing is mapped here, so every value is listed as unmapped.
+  { name: 'DHIS2 unmapped values of another country (?countryCode=)', actor: 'manager', request: { route: 'GET /api/v1/exports/dhis2/unmapped', query: (x) => ({ period: '202602', level: 'school', countryCode: x.other.country }) }, expectStatus: 200, check: (res) => expect(res.body.unmapped).toEqual([]) },
+  {
+    name: 'DHIS2 unmapped values (their own country only)',
+    actor: 'manager',
+    request: { route: 'GET /api/v1/exports/dhis2/unmapped', query: () => ({ period: '202602', level: 'school' }) },
+    expectStatus: 200,
+    check: (res, x) => {
+      expect((res.body.unmapped as unknown[]).length).toBeGreaterThan(0);
+      expect((res.body.unmapped as Array<{ countryCode: string }>).filter((u) => u.countryCode !== x.me.country)).toEqual([]);
+    },
+  },
+  { name: 'DHIS2 dataValueSets of another country (?countryCode=)', actor: 'manager', request: { route: 'GET /api/v1/exports/dhis2/data-value-sets', query: (x) => ({ period: '2026Q1', countryCode: x.other.country }) }, expectStatus: 200, check: (res) => expect(res.body).toEqual({ dataValues: [] }) },
+  { name: 'DHIS2 export page of another country (?countryCode=)', actor: 'manager', request: { route: 'GET /reports/dhis2', query: (x) => ({ period: '202602', countryCode: x.other.country }) }, expectStatus: 200 },
 
   // List pages and exports.
   { name: 'workshops page of another country (?countryCode=)', actor: 'manager', request: { route: 'GET /cohorts', query: (x) => ({ countryCode: x.other.country }) }, expectStatus: 200 },
