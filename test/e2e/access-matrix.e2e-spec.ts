@@ -223,6 +223,11 @@ const ACCESS: Record<string, Entry> = {
   'GET /reports': { expect: managersPage(200) },
   'GET /reports/:name': { expect: managersPage(200), params: () => ({ name: 'cascade' }) },
   'GET /api/v1/reports/:name': { expect: managersApi(200), params: () => ({ name: 'cascade' }) },
+  // Cascade lineage: managers and admins; a trainer only their own tree (the fixture trainer's own id), coordinators never.
+  'GET /lineage/cohorts/:cohortId': { expect: managersPage(200), params: (f) => ({ cohortId: f.cohortId }) },
+  'GET /api/v1/lineage/cohorts/:cohortId': { expect: managersApi(200), params: (f) => ({ cohortId: f.cohortId }) },
+  'GET /lineage/trainers/:userId': { expect: { ...managersPage(200), trainer: 200 }, params: (f, role) => ({ userId: role === 'trainer' ? f.users.trainer.id : f.certified.id }) },
+  'GET /api/v1/lineage/trainers/:userId': { expect: { ...managersApi(200), trainer: 200 }, params: (f, role) => ({ userId: role === 'trainer' ? f.users.trainer.id : f.certified.id }) },
 
   // The offline logging form's service worker
   'GET /sw.js': { expect: everyone(200) },
