@@ -18,24 +18,48 @@ export interface NodeView {
   facilitators?: Array<{ label: string; href: string | null }>;
   children: NodeView[];
   cutCohorts?: number;
+  /** What lies below a trainer whose children the page leaves out (the page's node budget). */
+  below?: { cohorts: number; trainers: number } | null;
 }
 
+/**
+ * A page shows at most about this many nodes (HTML under 100 KB on a slow connection): whole levels
+ * from the top while they fit; below that each trainer says what lies under them and links to their
+ * own lineage page. The JSON API always has the whole tree.
+ */
+export const PAGE_NODE_BUDGET = 120;
+
+const cohortsBelow = (n: TrainerNode): number => n.cohorts.reduce((sum, c) => sum + 1 + c.trainers.reduce((s, t) => s + cohortsBelow(t), 0), 0);
+
 export function toLineageView(lineage: Lineage, lang: Language) {
+  // The deepest level down to which every node fits the budget (at least the first).
+  let shownDepth = 1;
+  let shown = 0;
+  for (const lv of lineage.levels) {
+    shown += lv.trainers + lv.cohorts;
+    if (lv.level > 1 && shown > PAGE_NODE_BUDGET) break;
+    shownDepth = Math.max(shownDepth, lv.level);
+  }
+  const deeper = lineage.levels.some((lv) => lv.level > shownDepth);
   const link = (kind: 'trainers' | 'cohorts', id: string | null) => (lineage.linkable && id ? `/lineage/${kind}/${id}` : null);
   const hiddenLabel = (kind: 'trainer' | 'cohort') => t(lang, lineage.linkable ? `lineage.hidden-${kind}-scope` : `lineage.hidden-${kind}`);
   const person = (p: { userId: string | null; name: string | null; hidden: boolean }) => ({ label: p.hidden ? hiddenLabel('trainer') : (p.name as string), href: p.hidden ? null : link('trainers', p.userId) });
-  const trainer = (n: TrainerNode): NodeView => ({
-    isTrainer: true,
-    label: n.hidden ? hiddenLabel('trainer') : (n.name as string),
-    hidden: n.hidden,
-    href: n.level === 0 ? null : link('trainers', n.userId),
-    level: n.level,
-    generation: n.generation,
-    own: n.own,
-    branch: n.branch,
-    children: n.cohorts.map(cohort),
-    cutCohorts: n.cutCohorts,
-  });
+  const trainer = (n: TrainerNode): NodeView => {
+    const folded = n.level >= shownDepth && n.cohorts.length > 0;
+    return {
+      isTrainer: true,
+      label: n.hidden ? hiddenLabel('trainer') : (n.name as string),
+      hidden: n.hidden,
+      href: n.level === 0 ? null : link('trainers', n.userId),
+      level: n.level,
+      generation: n.generation,
+      own: n.own,
+      branch: n.branch,
+      children: folded ? [] : n.cohorts.map(cohort),
+      cutCohorts: n.cutCohorts,
+      below: folded ? { cohorts: cohortsBelow(n), trainers: n.branch.trainers - 1 } : null,
+    };
+  };
   const cohort = (n: CohortNode): NodeView => ({
     isTrainer: false,
     label: n.hidden ? hiddenLabel('cohort') : (n.name as string),
@@ -61,5 +85,6 @@ export function toLineageView(lineage: Lineage, lang: Language) {
     maxDepth: lineage.maxDepth,
     cutCohorts: lineage.cutCohorts,
     linkable: lineage.linkable,
+    folded: deeper ? { shownDepth } : null,
   };
 }
