@@ -274,7 +274,11 @@ describe('cascade lineage', () => {
       expect(es.text).toContain('Nivel 3');
       expect(es.text).toContain(`<strong>${sum(['ana', 'beto', 'carla', 'dario', 'elena', 'fabio']).students}</strong> estudiantes alcanzados`);
       await agent.get(`/lineage/cohorts/${cohorts.A}?lang=en`).expect(200); // (the choice sticks to the account: back to English)
-      const trainer = await (await pageAgent(t, people.ana.email)).get(`/lineage/trainers/${people.ana.id}`).expect(200);
+      // Reached from the workshop page (managers) and from a trainer's home page.
+      expect((await agent.get(`/cohorts/${cohorts.A}`).expect(200)).text).toContain(`href="/lineage/cohorts/${cohorts.A}"`);
+      const anaAgent = await pageAgent(t, people.ana.email);
+      expect((await anaAgent.get('/').expect(200)).text).toContain(`href="/lineage/trainers/${people.ana.id}"`);
+      const trainer = await anaAgent.get(`/lineage/trainers/${people.ana.id}`).expect(200);
       expect(trainer.text).toContain('A trainer further down your cascade');
       expect(trainer.text).not.toContain('href="/lineage/cohorts/');
       expect(trainer.text).not.toContain(`href="/lineage/trainers/${people.carla.id}"`);
