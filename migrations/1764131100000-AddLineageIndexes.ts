@@ -4,7 +4,7 @@ import { MigrationInterface, QueryRunner, TableIndex } from 'typeorm';
  * The cascade lineage (src/reports/lineage.service.ts) walks cohort → certified trainers →
  * cohorts they facilitate → ... and then reads the sessions of the trainers it found. Each step
  * looks up by the other end of a key the tables were not indexed for: certifications by cohort,
- * facilitators by person, sessions by trainer (covering the figures the tree shows).
+ * facilitators by person, sessions by trainer.
  */
 export class AddLineageIndexes1764131100000 implements MigrationInterface {
   name = 'AddLineageIndexes1764131100000';
@@ -12,9 +12,12 @@ export class AddLineageIndexes1764131100000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.createIndex('certifications', new TableIndex({ name: 'idx_certifications_cohort_user', columnNames: ['cohort_id', 'user_id'] }));
     await q.createIndex('cohort_facilitators', new TableIndex({ name: 'idx_cohort_facilitators_user', columnNames: ['user_id', 'cohort_id'] }));
+    // Trainer first, then every column the reach report sums: the lineage's sessions of a set of
+    // trainers and the reach report's trainer and generation groupings read this index alone.
+    const counts = ['female', 'male', 'unspecified', 'age_under10', 'age10_to14', 'age15_to17', 'age18_plus', 'teachers', 'parents'];
     await q.createIndex(
       'cascade_sessions',
-      new TableIndex({ name: 'idx_cascade_sessions_trainer', columnNames: ['trainer_id', 'status', 'school_id', 'female', 'male', 'unspecified'] }),
+      new TableIndex({ name: 'idx_cascade_sessions_trainer', columnNames: ['trainer_id', 'status', 'date', 'school_id', 'country_code', 'municipality_id', 'course_id', ...counts] }),
     );
   }
 
