@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
 import { countryScopeOf } from '../common/access/scope';
-import { DomainError } from '../common/errors/app-errors';
+import { LineageError } from './lineage.errors';
 import { countedStatuses, GENERATION_CTE, LineageRoot, TRAINER_GENERATION_CTE, treeCte } from './lineage.query';
 import { ReportReader } from './report-reader';
 import { rows } from './sql';
@@ -10,8 +10,6 @@ import { rows } from './sql';
 export const LINEAGE_MAX_DEPTH = 5;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export class LineageError extends DomainError {}
 
 export interface Reach {
   sessions: number;
@@ -100,12 +98,12 @@ export class LineageService {
 
   /** The tree below a cohort: managers in the cohort's country, admins. */
   async ofCohort(actor: AuthUser, cohortId: string, includeSubmitted: boolean): Promise<Lineage> {
-    if (actor.role !== 'manager' && actor.role !== 'admin') throw new LineageError('forbidden', 'lineage.forbidden');
-    if (!UUID.test(cohortId)) throw new LineageError('not-found', 'lineage.cohort-not-found');
+    if (actor.role !== 'manager' && actor.role !== 'admin') throw new LineageError('forbidden', 'forbidden');
+    if (!UUID.test(cohortId)) throw new LineageError('not-found', 'cohort-not-found');
     const [cohort] = await rows<{ id: string; country_code: string }>(this.db, 'SELECT id, country_code FROM cohorts WHERE id = ?', [cohortId], []);
-    if (!cohort) throw new LineageError('not-found', 'lineage.cohort-not-found');
+    if (!cohort) throw new LineageError('not-found', 'cohort-not-found');
     const scope = countryScopeOf(actor);
-    if (scope !== null && cohort.country_code !== scope) throw new LineageError('forbidden', 'lineage.out-of-scope');
+    if (scope !== null && cohort.country_code !== scope) throw new LineageError('forbidden', 'out-of-scope');
     return this.build(actor, { kind: 'cohort', id: cohortId }, includeSubmitted);
   }
 
@@ -116,8 +114,8 @@ export class LineageService {
    */
   async ofTrainer(actor: AuthUser, userId: string, includeSubmitted: boolean): Promise<Lineage> {
     const self = actor.id === userId;
-    if (actor.role === 'coordinator' || (actor.role === 'trainer' && !self)) throw new LineageError('forbidden', 'lineage.forbidden');
-    if (!UUID.test(userId)) throw new LineageError('not-found', 'lineage.trainer-not-found');
+    if (actor.role === 'coordinator' || (actor.role === 'trainer' && !self)) throw new LineageError('forbidden', 'forbidden');
+    if (!UUID.test(userId)) throw new LineageError('not-found', 'trainer-not-found');
     const countries = await rows<{ country_code: string }>(
       this.db,
       `SELECT h.country_code FROM certifications x JOIN cohorts h ON h.id = x.cohort_id WHERE x.user_id = ?
@@ -126,9 +124,9 @@ export class LineageService {
       [],
     );
     // Nobody's lineage (no certification, never facilitated): unknown to everyone but the person themselves.
-    if (!countries.length && !self) throw new LineageError('not-found', 'lineage.trainer-not-found');
+    if (!countries.length && !self) throw new LineageError('not-found', 'trainer-not-found');
     const scope = countryScopeOf(actor);
-    if (!self && scope !== null && !countries.some((c) => c.country_code === scope)) throw new LineageError('forbidden', 'lineage.out-of-scope');
+    if (!self && scope !== null && !countries.some((c) => c.country_code === scope)) throw new LineageError('forbidden', 'out-of-scope');
     return this.build(actor, { kind: 'trainer', id: userId }, includeSubmitted);
   }
 
@@ -193,7 +191,7 @@ export class LineageService {
           )
         : Promise.resolve([]),
     ]);
-    if (rootTrainer && !rootInfo.length) throw new LineageError('not-found', 'lineage.trainer-not-found');
+    if (rootTrainer && !rootInfo.length) throw new LineageError('not-found', 'trainer-not-found');
 
     const scope = countryScopeOf(actor);
     const isViewerTrainer = actor.role === 'trainer';

@@ -194,12 +194,14 @@ describe('cascade lineage', () => {
     });
 
     it('refuses a cohort outside the manager’s country, coordinators and trainers; unknown cohorts are not found', async () => {
-      await as(managerSv).get(`/lineage/cohorts/${cohorts.C}`).expect(403);
+      expect((await as(managerSv).get(`/lineage/cohorts/${cohorts.C}`).expect(403)).body.message).toBe('This lineage is outside the country you manage.');
+      expect((await as(managerSv).get(`/lineage/cohorts/${cohorts.C}?lang=es`).expect(403)).body.message).toBe('Este linaje está fuera del país que usted gestiona.');
+      await as(managerSv).get(`/lineage/cohorts/${cohorts.A}?lang=en`).expect(200);
       await as(managerPa).get(`/lineage/cohorts/${cohorts.A}`).expect(403);
       await as(managerPa).get(`/lineage/cohorts/${cohorts.C}`).expect(200);
       await as(coordinator).get(`/lineage/cohorts/${cohorts.A}`).expect(403);
       await as(people.ana).get(`/lineage/cohorts/${cohorts.B}`).expect(403);
-      await as(admin).get('/lineage/cohorts/00000000-0000-4000-8000-000000000000').expect(404);
+      expect((await as(admin).get('/lineage/cohorts/00000000-0000-4000-8000-000000000000').expect(404)).body.message).toBe('This workshop does not exist.');
       await as(admin).get('/lineage/cohorts/not-a-uuid').expect(404);
       await as(admin).get(`/lineage/cohorts/${cohorts.A}?status=everything`).expect(400);
       const anonymous = await request(t.http).get(`/api/v1/lineage/cohorts/${cohorts.A}`);
