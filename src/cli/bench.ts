@@ -19,6 +19,8 @@ const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1_000_000);
 const TRAINERS = 5_000;
 const SCHOOLS = 3_000;
 const MUNICIPALITIES_PER_COUNTRY = 12;
+/** Workshops led by the admin; every later one is led by a trainer certified in an earlier one. */
+const ROOT_COHORTS = 10;
 const COUNTRIES = ['SV', 'PA', 'DO', 'BZ', 'PR'];
 const PORT = 3900 + Math.floor(Math.random() * 50);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -86,6 +88,7 @@ async function generate(file: string): Promise<{ seconds: number; cohortId: stri
   const insertCohort = db.prepare("INSERT INTO cohorts (id, course_id, name, country_code, municipality, venue, starts_on, ends_on, capacity, status, created_by, created_at) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, 25, 'completed', ?, ?)");
   const insertEnrolment = db.prepare("INSERT INTO enrolments (id, user_id, course_id, course_version_id, status, enrolled_at, started_at, completed_at) VALUES (?, ?, ?, ?, 'completed', ?, ?, ?)");
   const insertParticipant = db.prepare('INSERT INTO cohort_participants (id, cohort_id, user_id, enrolment_id, added_at) VALUES (?, ?, ?, ?, ?)');
+  const insertFacilitator = db.prepare('INSERT INTO cohort_facilitators (cohort_id, user_id) VALUES (?, ?)');
   const insertCert = db.prepare("INSERT INTO certifications (id, code, user_id, course_id, cohort_id, facilitator_id, issued_by, issued_on, expires_on, status, revoked_on, revoked_reason, reminder_sent_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', NULL, NULL, NULL, ?)");
   const insertSession = db.prepare(`INSERT INTO cascade_sessions (id, school_id, trainer_id, country_code, municipality_id, course_id, module_slugs, date, duration_minutes, female, male, unspecified,
     age_under10, age10_to14, age15_to17, age18_plus, teachers, parents, notes, status, logged_by_role, logged_by, decided_by, decided_at, rejection_reason, created_at, updated_at)
@@ -111,21 +114,30 @@ async function generate(file: string): Promise<{ seconds: number; cohortId: stri
       schoolsByCountry.set(country, schools);
     }
     let cohort = '';
+    let facilitator = admin.id;
+    const trainerIds: string[] = [];
     for (let t = 0; t < TRAINERS; t++) {
       const country = COUNTRIES[t % COUNTRIES.length];
       if (t % 20 === 0) {
         cohort = randomUUID();
         if (!cohortId) cohortId = cohort;
-        insertCohort.run(cohort, course.id, `Bench TOT ${t / 20 + 1}`, country, 'Bench', dayString(start, 0), dayString(start, 2), admin.id, now);
+        // The cascade lineage: the first ROOT_COHORTS workshops are led by the admin (generation 1); each
+        // later one by a trainer of an earlier workshop, three per workshop, so the tree below workshop 1
+        // is four generations and ~800 trainers deep (bench "lineage" lines).
+        const k = t / 20;
+        facilitator = k < ROOT_COHORTS ? admin.id : trainerIds[Math.floor((k - ROOT_COHORTS) / 3) * 20 + ((k - ROOT_COHORTS) % 3)];
+        insertCohort.run(cohort, course.id, `Bench TOT ${k + 1}`, country, 'Bench', dayString(start, 0), dayString(start, 2), admin.id, now);
+        insertFacilitator.run(cohort, facilitator);
       }
       const userId = randomUUID();
+      trainerIds.push(userId);
       insertUser.run(userId, `bench-trainer-${t}@example.org`, `Trainer ${t}`, random() < 0.55 ? 'female' : 'male', country, admin.password_hash, now, now);
       const enrolmentId = randomUUID();
       insertEnrolment.run(enrolmentId, userId, course.id, course.current_version_id, now, now, now);
       insertParticipant.run(randomUUID(), cohort, userId, enrolmentId, now);
       // Valid through the five years and two more: expiring within 60 days of the run would make the
       // app mail 5,000 reminders at start-up, in the middle of the measurements.
-      insertCert.run(randomUUID(), `CSC-B${String(t).padStart(3, '0').slice(-3)}-${String(t).padStart(4, '0').slice(-4)}`, userId, course.id, cohort, admin.id, admin.id, dayString(start, 2), dayString(start, totalDays + 730), now);
+      insertCert.run(randomUUID(), `CSC-B${String(t).padStart(3, '0').slice(-3)}-${String(t).padStart(4, '0').slice(-4)}`, userId, course.id, cohort, facilitator, admin.id, dayString(start, 2), dayString(start, totalDays + 730), now);
       const perTrainer = Math.floor(SESSIONS / TRAINERS) + (t < SESSIONS % TRAINERS ? 1 : 0);
       const schools = schoolsByCountry.get(country) as Array<{ id: string; municipalityId: string }>;
       const used = new Set<number>();
@@ -165,7 +177,9 @@ async function timed(url: string, token: string, runs = 10): Promise<{ median: n
   const times: number[] = [];
   for (let i = -1; i < runs; i++) {
     const t0 = performance.now();
-    const res = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+    // Pages take the session cookie, the API the Bearer header (a redirect to the login page is a failure, not a timing).
+    const headers: Record<string, string> = new URL(url).pathname.startsWith('/api/') ? { Authorization: `Bearer ${token}` } : { Cookie: `cascada_session=${token}` };
+    const res = await fetch(url, { headers, redirect: 'manual' });
     await res.arrayBuffer();
     if (!res.ok) throw new Error(`${url} answered ${res.status}`);
     times.push(performance.now() - t0);
@@ -218,6 +232,9 @@ async function main(): Promise<void> {
       ['donor summary, one year', `/api/v1/reports/donor?${range}`],
       ['certifications', '/api/v1/reports/certifications'],
       ['completion', '/api/v1/reports/completion'],
+      ['cascade by generation, all time', '/api/v1/reports/cascade?groupBy=generation'],
+      ['lineage of workshop 1 (4 generations)', `/api/v1/lineage/cohorts/${gen.cohortId}`],
+      ['lineage page of workshop 1', `/lineage/cohorts/${gen.cohortId}`],
     ];
     for (const [name, path] of reports) {
       const r = await timed(`${BASE}${path}`, token);

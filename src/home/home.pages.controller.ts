@@ -62,6 +62,7 @@ export class HomePagesController {
       });
       const reach = await this.reports.trainerReach(actor.id);
       model.reach = reach;
+      model.lineageHref = `/lineage/trainers/${actor.id}`;
     }
     if (actor.role === 'manager' || actor.role === 'admin') {
       const today = this.clock.today();

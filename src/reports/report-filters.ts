@@ -6,7 +6,7 @@ import { msg } from '../common/validation';
 
 const empty = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
 
-export const GROUP_BYS = ['country', 'municipality', 'school', 'month', 'trainer'] as const;
+export const GROUP_BYS = ['country', 'municipality', 'school', 'month', 'trainer', 'generation'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
 /** The filters every report accepts (API.md "Reports"); the URL holds them so a report can be shared. */

@@ -6,7 +6,9 @@ import { Dhis2ExportService } from './dhis2-export.service';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 import { ReportReader } from './report-reader';
+import { LineageController } from './lineage.controller';
+import { LineageService } from './lineage.service';
 
 // Dhis2ExportController first: /reports/dhis2 must match before ReportsController's /reports/:name.
-@Module({ imports: [CoursesModule, Dhis2Module], controllers: [Dhis2ExportController, ReportsController], providers: [ReportsService, ReportReader, Dhis2ExportService], exports: [ReportsService] })
+@Module({ imports: [CoursesModule, Dhis2Module], controllers: [Dhis2ExportController, ReportsController, LineageController], providers: [ReportsService, ReportReader, Dhis2ExportService, LineageService], exports: [ReportsService] })
 export class ReportsModule {}

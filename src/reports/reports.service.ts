@@ -8,6 +8,8 @@ import { addDays } from '../certification/validity';
 import type { Language } from '../users/user-role.enum';
 import { GroupBy, ReportFilters, ReportQuery, scopedCountry } from './report-filters';
 import { reachSource } from './reach-source';
+import { GENERATION_CTE, TRAINER_GENERATION_CTE } from './lineage.query';
+import { formatNumber, t } from '../i18n/i18n';
 import { rows, Where } from './sql';
 
 export interface CompletionRow {
@@ -247,18 +249,24 @@ export class ReportsService {
       school: 'c.school_id',
       month: 'c.month',
       trainer: 'c.trainer_id',
+      // The trainer's program generation (lineage.query.ts); 0 = not in the lineage (no certification traced to a root).
+      generation: 'COALESCE(tg.generation, 0)',
     };
     const sums = `SUM(c.sessions) AS sessions, COUNT(DISTINCT c.school_id) AS schools,
         SUM(c.female) AS female, SUM(c.male) AS male, SUM(c.unspecified) AS unspecified,
         SUM(c.age_under10) AS under_10, SUM(c.age10_to14) AS "10_14", SUM(c.age15_to17) AS "15_17", SUM(c.age18_plus) AS "18_plus",
         SUM(c.teachers) AS teachers, SUM(c.parents) AS parents`;
-    const schools = reachSource(f, includeSubmitted, 'schools', { sessionsOnly: groupBy === 'trainer', monthly: groupBy === 'month' });
+    const byTrainer = groupBy === 'trainer' || groupBy === 'generation';
+    const schools = reachSource(f, includeSubmitted, 'schools', { sessionsOnly: byTrainer, monthly: groupBy === 'month' });
+    // Generations: every session's trainer joined to their generation, computed by a recursive CTE.
+    const withGenerations = groupBy === 'generation' ? `WITH RECURSIVE ${GENERATION_CTE}, ${TRAINER_GENERATION_CTE} ` : '';
+    const joinGenerations = groupBy === 'generation' ? ' LEFT JOIN trainer_gen tg ON tg.trainer_id = c.trainer_id' : '';
     const whole = groupBy === 'month' ? reachSource(f, includeSubmitted, 'schools') : schools;
     const trainers = reachSource(f, includeSubmitted, 'trainers');
     const [result, [total], delivering, certified] = await Promise.all([
       rows<Record<string, unknown> & { group_key: string }>(
         this.db,
-        `SELECT ${keyExpr[groupBy]} AS group_key, ${sums} FROM ${schools.sql} GROUP BY ${keyExpr[groupBy]} ORDER BY ${keyExpr[groupBy]}`,
+        `${withGenerations}SELECT ${keyExpr[groupBy]} AS group_key, ${sums} FROM ${schools.sql}${joinGenerations} GROUP BY ${keyExpr[groupBy]} ORDER BY ${keyExpr[groupBy]}`,
         schools.params,
         ['sessions', 'schools', ...REACH_SUMS],
       ),
@@ -267,6 +275,11 @@ export class ReportsService {
       rows<{ trainer_id: string }>(this.db, `SELECT DISTINCT c.trainer_id FROM ${trainers.sql}`, trainers.params, []),
       this.certifiedTrainers(f),
     ]);
+    if (groupBy === 'generation') {
+      // Keys '1', '2', … in numeric order; trainers outside the lineage last, as 'none'.
+      for (const r of result) r.group_key = Number(r.group_key) === 0 ? 'none' : String(Number(r.group_key));
+      result.sort((a, b) => (a.group_key === 'none' ? 1 : b.group_key === 'none' ? -1 : Number(a.group_key) - Number(b.group_key)));
+    }
     const labels = await this.labelsFor(groupBy, result.map((r) => String(r.group_key)), lang);
     const reachRows: ReachRow[] = result.map((r) => ({
       // API.md: a municipality row's key is its name (the value the `municipality` filter takes), not its id.
@@ -359,6 +372,9 @@ export class ReportsService {
   private async labelsFor(groupBy: GroupBy, keys: string[], lang: Language): Promise<Map<string, string>> {
     if (!keys.length) return new Map();
     if (groupBy === 'country') return this.countryNames(lang);
+    if (groupBy === 'generation') {
+      return new Map(keys.map((k) => [k, k === 'none' ? t(lang, 'reports.generation.none') : t(lang, 'reports.generation.label', { n: formatNumber(lang, Number(k)) })]));
+    }
     if (groupBy === 'month') {
       const fmt = new Intl.DateTimeFormat(lang === 'es' ? 'es-419' : 'en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
       return new Map(keys.map((k) => [k, fmt.format(new Date(`${k}-01T00:00:00Z`))]));

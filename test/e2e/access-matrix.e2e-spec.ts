@@ -241,6 +241,11 @@ const ACCESS: Record<string, Entry> = {
   'GET /api/v1/exports/dhis2/data-value-sets': { expect: managersApi(200), query: 'period=202602&level=school' },
   'GET /api/v1/exports/dhis2/adx': { expect: managersApi(422), query: 'period=200001' },
   'GET /api/v1/exports/dhis2/unmapped': { expect: managersApi(200), query: 'period=202602' },
+  // Cascade lineage: managers and admins; a trainer only their own tree (the fixture trainer's own id), coordinators never.
+  'GET /lineage/cohorts/:cohortId': { expect: managersPage(200), params: (f) => ({ cohortId: f.cohortId }) },
+  'GET /api/v1/lineage/cohorts/:cohortId': { expect: managersApi(200), params: (f) => ({ cohortId: f.cohortId }) },
+  'GET /lineage/trainers/:userId': { expect: { ...managersPage(200), trainer: 200 }, params: (f, role) => ({ userId: role === 'trainer' ? f.users.trainer.id : f.certified.id }) },
+  'GET /api/v1/lineage/trainers/:userId': { expect: { ...managersApi(200), trainer: 200 }, params: (f, role) => ({ userId: role === 'trainer' ? f.users.trainer.id : f.certified.id }) },
 
   // The offline logging form's service worker
   'GET /sw.js': { expect: everyone(200) },

@@ -1,6 +1,7 @@
 import { CascadeSession } from '../../src/cascade/cascade-session.entity';
 import { Certification } from '../../src/certification/certification.entity';
 import { Cohort } from '../../src/cohorts/cohort.entity';
+import { ReportsService } from '../../src/reports/reports.service';
 import { createTestApp, TestApp } from '../support/create-test-app';
 
 /** SEED_DEMO loads a believable program quickly and the same way every time (seeded random). */
@@ -28,6 +29,11 @@ describe('demo program', () => {
       const months: Array<{ month: string; n: string }> = await t.db.manager.query("SELECT SUBSTR(date, 6, 2) AS month, COUNT(*) AS n FROM cascade_sessions GROUP BY SUBSTR(date, 6, 2)");
       const per = Object.fromEntries(months.map((r) => [r.month, Number(r.n)]));
       expect(per['01']).toBeLessThan(per['03'] / 2);
+      // A real cascade tree: workshops led by certified trainers, whose own trainers deliver (three generations).
+      const byGeneration = await t.app.get(ReportsService).cascade({}, 'generation', false, 'en');
+      expect(byGeneration.rows.map((r) => r.key)).toEqual(['1', '2', '3']);
+      for (const row of byGeneration.rows) expect(row.sessions).toBeGreaterThan(50);
+      expect(byGeneration.rows.reduce((n, r) => n + r.sessions, 0)).toBe(first.sessions.confirmed);
       if (!process.env.DATABASE_URL) {
         const again = await createTestApp({ SEED_DEMO: 'true' });
         try {

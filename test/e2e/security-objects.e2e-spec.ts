@@ -346,6 +346,20 @@ const REFUSALS: Refusal[] = [
   { name: "saves another country's session", actor: 'manager', request: { route: 'POST /cascade-sessions/:id/edit', params: other.byTrainer, body: (x) => sessionForm(x.other, SESSION_DAYS.byTrainer) }, expectStatus: 403 },
   { name: "confirms another country's session", actor: 'manager', request: { route: 'POST /cascade-sessions/:id/confirm', params: other.byTrainer }, expectStatus: 403 },
   { name: "rejects another country's session", actor: 'manager', request: { route: 'POST /cascade-sessions/:id/reject', params: other.byCoordinator, body: reason }, expectStatus: 403 },
+
+  // ── Cascade lineage (the tree of a workshop or of a trainer), JSON API and pages ──
+  ...(['/api/v1', ''] as const).flatMap((prefix): Refusal[] => [
+    { name: `opens the lineage of another country's certification workshop (${prefix || 'page'})`, actor: 'manager', request: { route: `GET ${prefix}/lineage/cohorts/:cohortId`, params: (x) => ({ cohortId: x.other.certCohortId }) }, expectStatus: 403 },
+    { name: `opens the lineage of another country's workshop (${prefix || 'page'})`, actor: 'manager', request: { route: `GET ${prefix}/lineage/cohorts/:cohortId`, params: (x) => ({ cohortId: x.other.cohortId }) }, expectStatus: 403 },
+    { name: `opens the lineage of another country's certified trainer (${prefix || 'page'})`, actor: 'manager', request: { route: `GET ${prefix}/lineage/trainers/:userId`, params: (x) => ({ userId: x.other.users.certified.id }) }, expectStatus: 403 },
+    { name: `opens the lineage of another country's uncertified trainer (${prefix || 'page'})`, actor: 'manager', request: { route: `GET ${prefix}/lineage/trainers/:userId`, params: (x) => ({ userId: x.other.users.trainer.id }) }, expectStatus: 404 },
+    { name: `opens another trainer's lineage (${prefix || 'page'})`, actor: 'certified', request: { route: `GET ${prefix}/lineage/trainers/:userId`, params: (x) => ({ userId: x.other.users.certified.id }) }, expectStatus: 403 },
+    { name: `opens the lineage of a workshop they led (${prefix || 'page'}: workshop trees are for managers)`, actor: 'certified', request: { route: `GET ${prefix}/lineage/cohorts/:cohortId`, params: (x) => ({ cohortId: x.me.cohortId }) }, expectStatus: 403 },
+    { name: `opens another trainer's lineage (${prefix || 'page'})`, actor: 'trainer', request: { route: `GET ${prefix}/lineage/trainers/:userId`, params: (x) => ({ userId: x.other.users.certified.id }) }, expectStatus: 403 },
+    { name: `opens a workshop's lineage (${prefix || 'page'})`, actor: 'trainer', request: { route: `GET ${prefix}/lineage/cohorts/:cohortId`, params: (x) => ({ cohortId: x.other.certCohortId }) }, expectStatus: 403 },
+    { name: `opens a trainer's lineage (${prefix || 'page'})`, actor: 'coordinator', request: { route: `GET ${prefix}/lineage/trainers/:userId`, params: (x) => ({ userId: x.other.users.certified.id }) }, expectStatus: 403 },
+    { name: `opens a workshop's lineage (${prefix || 'page'})`, actor: 'coordinator', request: { route: `GET ${prefix}/lineage/cohorts/:cohortId`, params: (x) => ({ cohortId: x.other.certCohortId }) }, expectStatus: 403 },
+  ]),
 ];
 
 /** Rows of a JSON list or report. */
@@ -404,7 +418,7 @@ const SCOPED: Scoped[] = [
     expectStatus: 200,
     check: (res) => expect(res.body.rows).toEqual([]),
   })),
-  ...(['school', 'trainer', 'municipality'] as const).map((groupBy): Scoped => ({
+  ...(['school', 'trainer', 'municipality', 'generation'] as const).map((groupBy): Scoped => ({
     name: `cascade report by ${groupBy}, every status`,
     actor: 'manager',
     request: { route: 'GET /api/v1/reports/:name', params: () => ({ name: 'cascade' }), query: () => ({ groupBy, status: 'all' }) },
@@ -447,6 +461,9 @@ const SCOPED: Scoped[] = [
   { name: 'dashboard', actor: 'coordinator', request: { route: 'GET /' }, expectStatus: 200 },
   { name: 'sessions page of another trainer (?trainerId=)', actor: 'certified', request: { route: 'GET /cascade-sessions', query: (x) => ({ trainerId: x.other.users.certified.id }) }, expectStatus: 200 },
   { name: 'dashboard', actor: 'certified', request: { route: 'GET /' }, expectStatus: 200 },
+  { name: 'their own lineage', actor: 'certified', request: { route: 'GET /api/v1/lineage/trainers/:userId', params: (x) => ({ userId: x.me.users.certified.id }) }, expectStatus: 200, check: (res) => expect(res.body.totals.trainers).toBe(0) }, // the trainer they lead is not certified yet
+  { name: 'the lineage of their own certification workshop', actor: 'manager', request: { route: 'GET /lineage/cohorts/:cohortId', params: (x) => ({ cohortId: x.me.certCohortId }) }, expectStatus: 200 },
+  { name: 'the lineage of their own certified trainer', actor: 'manager', request: { route: 'GET /api/v1/lineage/trainers/:userId', params: (x) => ({ userId: x.me.users.certified.id }) }, expectStatus: 200, check: (res) => expect(res.body.totals.sessions).toBe(1) },
   { name: 'my learning', actor: 'trainer', request: { route: 'GET /learn' }, expectStatus: 200 },
   { name: 'certifications page (?userId= of another trainer)', actor: 'trainer', request: { route: 'GET /certifications', query: (x) => ({ userId: x.other.users.certified.id }) }, expectStatus: 200 },
   { name: 'workshops page', actor: 'trainer', request: { route: 'GET /cohorts' }, expectStatus: 200 },

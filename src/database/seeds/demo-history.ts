@@ -44,7 +44,8 @@ async function insertChunks<T extends ObjectLiteral>(tx: EntityManager, entity: 
 }
 
 /**
- * Three years of the program for the demo: two workshops a year per country and course, with
+ * Three years of the program for the demo: two workshops a year per country and course (from the
+ * third on led by a trainer certified two workshops earlier: three generations of the cascade), with
  * attendance, tests, teach-backs and certifications (the oldest now expired, one revoked), and the
  * school sessions the certified trainers delivered since, following the school calendar. Written
  * straight to the tables in one transaction (the services' rules are respected by construction).
@@ -79,7 +80,11 @@ export async function seedHistory(tx: EntityManager, outlines: CourseOutline[], 
     const pre = outline.quizzes.find((q) => q.kind === 'pre');
     const post = outline.quizzes.find((q) => q.kind === 'post');
     const deliverable = outline.manifest.modules.filter((m) => m.deliverable).map((m) => m.slug);
+    // Certified trainers per workshop of this plan: from the third workshop on, one certified two
+    // workshops earlier leads it (the second-generation cascade), so the demo's lineage is a real tree.
+    const certifiedIn: Array<Array<{ userId: string; expiresOn: string; revokedOn: string | null }>> = [];
     for (let k = 0; k < 6; k++) {
+      certifiedIn[k] = [];
       const endsOn = addDays(addMonths(today, -36 + k * 6), 10 + Math.floor(random() * 20));
       if (endsOn >= addDays(today, -14)) continue;
       const startsOn = addDays(endsOn, -2);
@@ -88,7 +93,9 @@ export async function seedHistory(tx: EntityManager, outlines: CourseOutline[], 
         venue: null, startsOn, endsOn, capacity: 20, status: 'completed', createdBy: managerId, createdAt: now,
       });
       rows.cohorts.push(cohort);
-      rows.facilitators.push(Object.assign(new CohortFacilitator(), { cohortId: cohort.id, userId: managerId }));
+      const lead = (certifiedIn[k - 2] ?? []).find((c) => c.expiresOn >= endsOn && (!c.revokedOn || c.revokedOn > endsOn));
+      const facilitatorId = lead?.userId ?? managerId;
+      rows.facilitators.push(Object.assign(new CohortFacilitator(), { cohortId: cohort.id, userId: facilitatorId }));
       const days = [0, 1, 2].map((d) => Object.assign(new CohortDay(), { cohortId: cohort.id, date: addDays(startsOn, d), title: null }));
       rows.days.push(...days);
       const size = 12 + Math.floor(random() * 7);
@@ -140,10 +147,11 @@ export async function seedHistory(tx: EntityManager, outlines: CourseOutline[], 
           revokedOn = addMonths(endsOn, 7);
         }
         rows.certs.push(Object.assign(new Certification(), {
-          code: code(), userId: user.id, courseId: outline.courseId, cohortId: cohort.id, facilitatorId: managerId, issuedBy: managerId, issuedOn: endsOn, expiresOn,
+          code: code(), userId: user.id, courseId: outline.courseId, cohortId: cohort.id, facilitatorId, issuedBy: managerId, issuedOn: endsOn, expiresOn,
           status: revokedOn ? 'revoked' : expiresOn < today ? 'expired' : 'active', revokedOn, revokedReason: revokedOn ? 'Reassigned to a non-teaching post; certification withdrawn at the program’s request (demo data).' : null,
           reminderSentAt: null, createdAt: new Date(`${endsOn}T18:00:00Z`),
         }));
+        certifiedIn[k].push({ userId: user.id, expiresOn, revokedOn });
         // School sessions while the certification is valid, following the school calendar.
         const last = [expiresOn, revokedOn ? addDays(revokedOn, -1) : expiresOn, addDays(today, -1)].sort()[0];
         const usedDays = new Set<string>();
