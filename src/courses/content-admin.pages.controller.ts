@@ -15,7 +15,7 @@ import type { PackageProblem } from './content/course-package';
 import { pick } from './course.view';
 import { CoursesRepository } from './courses.repository';
 import type { CourseOutline } from './catalogue.service';
-import { contactsField, CountryFactsService, factField, resolveFact } from './country-facts.service';
+import { contactsField, CountryFactsService, factField, listedCountries, resolveFact } from './country-facts.service';
 import type { CountryFact } from './country-fact.entity';
 import { CoursesError } from './courses.errors';
 import type { ReferralContact } from './referral-contact.entity';
@@ -194,7 +194,8 @@ function contactsStatusKey(shown: ReferralContact | undefined, courseSlug: strin
 function localStatus(outline: CourseOutline, countries: CountryRow[], factRows: CountryFact[], contactRows: ReferralContact[], lang: Language) {
   const rows = factRows.filter((r) => r.courseSlug === outline.slug);
   const missing: string[] = [];
-  const countryRows = countries.map((c) => {
+  const used = [...Object.keys(outline.factDefaults), ...rows.map((r) => r.countryCode), ...contactRows.filter((r) => r.courseSlug === outline.slug).map((r) => r.countryCode)];
+  const countryRows = listedCountries(countries, used).map((c) => {
     const name = lang === 'es' ? c.nameEs : c.nameEn;
     const cells = outline.manifest.countryFacts.map((f) => {
       const source = resolveFact(outline, rows, c.code, f.key).source;

@@ -17,6 +17,19 @@ import { CoursesError } from './courses.errors';
 import { CoursesRepository } from './courses.repository';
 import { DEFAULT_CONTACTS, escapeHtml, ReferralContactsService } from './referral-contacts.service';
 
+/** The program's five countries (DESIGN.md), always listed on the admin page, in this order. */
+export const PROGRAM_COUNTRIES = ['SV', 'PA', 'DO', 'BZ', 'PR'];
+
+/**
+ * The countries the admin page lists: the program's five, then any other country of the countries
+ * table that already has a package default or an admin text (so nothing entered is hidden).
+ */
+export function listedCountries<C extends { code: string }>(countries: C[], extraCodes: Iterable<string>): C[] {
+  const extra = new Set(extraCodes);
+  const rank = (code: string) => (PROGRAM_COUNTRIES.includes(code) ? PROGRAM_COUNTRIES.indexOf(code) : PROGRAM_COUNTRIES.length);
+  return countries.filter((c) => PROGRAM_COUNTRIES.includes(c.code) || extra.has(c.code)).sort((a, b) => rank(a.code) - rank(b.code) || a.code.localeCompare(b.code));
+}
+
 /** Where what a reader sees for one fact comes from. */
 export type FactSource = 'admin' | 'default' | 'missing';
 
