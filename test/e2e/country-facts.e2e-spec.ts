@@ -241,4 +241,17 @@ describe('country facts, per-course contacts and handouts', () => {
     await save(A, 'PA', { 'fact.national-law.en': '', 'fact.national-law.es': '' }, 303);
     expect((await pa.get(LESSON_A).expect(200)).text).toContain('Law 1 of 2000');
   });
+
+  it('migrates contacts entered before they were per course into the all-courses list, losing nothing', async () => {
+    const ds = t.db.dataSource;
+    await ds.undoLastMigration();
+    await ds.createQueryBuilder().delete().from('referral_contacts').execute();
+    // Raw SQL: the entity already has the new column. Placeholders differ by driver.
+    const p = (n: number) => (ds.options.type === 'postgres' ? `$${n}` : '?');
+    await ds.query(`INSERT INTO referral_contacts (country_code, text_en, text_es, updated_at) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)})`, ['BZ', 'Belize line', 'Línea de Belice', '2026-01-05T10:00:00.000Z']);
+    await ds.runMigrations();
+    expect(await t.db.manager.find(ReferralContact)).toEqual([expect.objectContaining({ courseSlug: '*', countryCode: 'BZ', textEn: 'Belize line', textEs: 'Línea de Belice' })]);
+    const bz = await pageAgent(t, (await t.createUser('trainer', { countryCode: 'BZ' })).email);
+    expect((await bz.get(`/courses/${A}/preview/warning-signs`).expect(200)).text).toContain('Belize line');
+  });
 });
