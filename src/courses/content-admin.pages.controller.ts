@@ -15,6 +15,7 @@ import type { PackageProblem } from './content/course-package';
 import { pick } from './course.view';
 import { CoursesRepository } from './courses.repository';
 import type { CourseOutline } from './catalogue.service';
+import { renderFactText } from './content/markdown';
 import { contactsField, CountryFactsService, factField, listedCountries, resolveFact } from './country-facts.service';
 import type { CountryFact } from './country-fact.entity';
 import { CoursesError } from './courses.errors';
@@ -128,7 +129,8 @@ export class ContentAdminPagesController {
                 hint: pick(f.hint, lang),
                 statusKey: `content.local.status-${now.source}`,
                 isMissing: now.source === 'missing',
-                nowText: now.source === 'missing' ? '' : lang === 'es' ? now.es || now.en : now.en || now.es,
+                // Exactly what readers see: the same renderer as the fact box (HTML in the text shown as text).
+                nowHtml: now.source === 'missing' ? '' : renderFactText(lang === 'es' ? now.es || now.en : now.en || now.es),
                 reference: now.reference,
                 en: { name: factField(f.key, 'en'), value: valueOf(factField(f.key, 'en'), stored?.textEn ?? '') },
                 es: { name: factField(f.key, 'es'), value: valueOf(factField(f.key, 'es'), stored?.textEs ?? '') },

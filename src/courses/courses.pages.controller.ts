@@ -286,8 +286,8 @@ export class CoursesPagesController {
       courseHref: `/courses/${slug}`,
       translationMissing: own === null,
       otherLang: lang === 'es' ? 'en' : 'es',
-      // Sanitised at import (markdown.ts); the fact boxes are built by CountryFactsService.fill.
-      handoutHtml: await this.facts.fill(html, actor, lang, outline),
+      // Sanitised at import (markdown.ts); the contacts and fact boxes are built by their services.
+      handoutHtml: await this.facts.fill(await this.contacts.fillLesson(html, actor, lang, outline.slug), actor, lang, outline),
     });
   }
 

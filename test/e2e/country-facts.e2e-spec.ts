@@ -7,7 +7,7 @@ import { ContentImport } from '../../src/courses/content-import.entity';
 import { CountryFact } from '../../src/courses/country-fact.entity';
 import { ReferralContact } from '../../src/courses/referral-contact.entity';
 import { createTestApp, type TestApp } from '../support/create-test-app';
-import { csrfFrom, pageAgent } from '../support/login';
+import { apiToken, csrfFrom, pageAgent } from '../support/login';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'content', 'tiny-course');
 const A = 'tiny-course';
@@ -176,6 +176,9 @@ describe('country facts, per-course contacts and handouts', () => {
     expect(sectionA).toContain('<td>Package default</td>');
     const form = await adminAgent.get(countryPage(A, 'PA')).expect(200);
     expect(form.text).toContain('Package default');
+    // "Readers see now" shows the default as readers see it (rendered), with its source.
+    expect(form.text).toContain("<blockquote class=\"muted\"><p>Panama's test law, <strong>Law 1 of 2000</strong> (test fixture).</p>");
+    expect(form.text).toContain('Source: fixture-sources.md [F1] confirmed');
     expect(form.text).toContain('Name, number and year of the law; what it requires of schools.');
     expect(form.text).toContain('<label for="f-fact.national-law.en">Text in English</label>');
     const es = await adminAgent.get(`${countryPage(A, 'PA')}?lang=es`).expect(200);
@@ -206,6 +209,9 @@ describe('country facts, per-course contacts and handouts', () => {
   });
 
   it('lists the handouts on the course page and serves one printable, in en and es, with facts filled for the reader', async () => {
+    const token = await apiToken(t, admin.email);
+    const api = await request(t.http).get(`/api/v1/courses/${A}?lang=es`).set({ Authorization: `Bearer ${token}` }).expect(200);
+    expect(api.body.handouts).toEqual([{ slug: 'glossary', title: 'Glosario' }]);
     const course = await sv.get(`/courses/${A}`).expect(200);
     expect(course.text).toContain('Handouts to print');
     expect(course.text).toContain(`<a href="/courses/${A}/handouts/glossary">Glossary</a>`);

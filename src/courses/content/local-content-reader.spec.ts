@@ -103,6 +103,14 @@ describe('country facts and handouts in a content package', () => {
     expect(errors().map((p) => p.file).sort()).toEqual([join('tiny-course', 'assets', 'handouts', 'Notes.txt'), join('tiny-course', 'assets', 'handouts', 'extra')]);
   });
 
+  it('warns, with the course.yaml line, about a declared fact that no lesson or handout shows', () => {
+    edit('assets/handouts/glossary.en.md', '{{country-fact:reporting-duty}}', 'No box here.');
+    edit('assets/handouts/glossary.es.md', '{{country-fact:reporting-duty}}', 'Sin recuadro.');
+    const { pkg, problems } = readPackage(dir, root);
+    expect(pkg).toBeDefined();
+    expect(problems).toEqual([{ file: join('tiny-course', 'course.yaml'), line: lineOf('course.yaml', /key: reporting-duty/), reason: 'country fact "reporting-duty" is declared but no lesson or handout shows it', warning: true }]);
+  });
+
   it('refuses a handout without a title', () => {
     edit('assets/handouts/glossary.en.md', 'title: Glossary', 'heading: Glossary');
     expect(errors()).toEqual([{ file: join('tiny-course', 'assets', 'handouts', 'glossary.en.md'), line: 2, reason: 'front matter needs a title (at most 200 characters)' }]);

@@ -142,6 +142,12 @@ export function readPackage(dir: string, root = join(dir, '..')): { pkg?: Course
   const factKeys = new Set(manifest.countryFacts.map((f) => f.key));
   const handoutSlugs = new Set(handouts.map((h) => h.slug));
   for (const { path, text } of [...referenceChecks, ...handoutTexts]) checkLocalReferences(text, path, factKeys, handoutSlugs, fail);
+  const allText = [...referenceChecks, ...handoutTexts].map((r) => r.text).join('\n');
+  for (const fact of manifest.countryFacts) {
+    if (!allText.includes(`{{country-fact:${fact.key}}}`)) {
+      problems.push({ file: rel(manifestFile), line: lineOf(manifestText, new RegExp(`key:\\s*["']?${fact.key}["']?\\s*$`, 'm')), reason: `country fact "${fact.key}" is declared but no lesson or handout shows it`, warning: true });
+    }
+  }
 
   if (lessons.length === 0) fail(manifestFile, 'the course has no lessons');
   const byKind = (kind: QuizKind) => quizzes.filter((q) => q.kind === kind);
