@@ -76,6 +76,16 @@ export class ContentAdminPagesController {
     redirectWithFlash(res, '/admin/content#contacts', 'content.contacts-saved');
   }
 
+  /** The "another country" picker (a GET form): to that country's page, or back when none is chosen. */
+  @Get(':course/countries')
+  async pickCountry(@Param('course') course: string, @Req() req: Request, @Res() res: Response) {
+    const code = typeof req.query.country === 'string' ? req.query.country.trim().toUpperCase() : '';
+    const outline = COURSE_SLUG.test(course) ? await this.catalogue.currentOutline(course) : undefined;
+    if (!outline) throw new CoursesError('not-found', 'course-not-found');
+    const known = /^[A-Z]{2}$/.test(code) && (await this.facts.countries()).some((c) => c.code === code);
+    res.redirect(303, known ? `/admin/content/${outline.slug}/countries/${code}` : `/admin/content#local-${outline.slug}`);
+  }
+
   /** One course and country: every declared fact and the course's referral contacts, in one form. */
   @Get(':course/countries/:country')
   async country(@Req() req: Request, @Res() res: Response) {
@@ -157,6 +167,7 @@ export class ContentAdminPagesController {
     return {
       title: t(lang, 'content.title'),
       local: outlines.map((o) => localStatus(o, countries, factRows, contactRows, lang)),
+      allCountries: countries.map((c) => ({ code: c.code, name: lang === 'es' ? c.nameEs : c.nameEn })).sort((a, b) => a.name.localeCompare(b.name, lang)),
       courses: courses.map((c) => {
         const outline = outlines.find((o) => o.courseId === c.id);
         return {

@@ -220,6 +220,7 @@ const ACCESS: Record<string, Entry> = {
   'GET /admin/content': { expect: adminsPage },
   'POST /admin/content/import': { expect: { ...adminsPage, admin: 303 } },
   'POST /admin/content/contacts': { expect: { ...adminsPage, admin: 303 }, body: () => ({ countryCode: '--', textEn: 'Call 911.', textEs: 'Llame al 911.' }) },
+  'GET /admin/content/:course/countries': { expect: { ...adminsPage, admin: 303 }, params: (f) => ({ course: f.course }) },
   'GET /admin/content/:course/countries/:country': { expect: adminsPage, params: (f) => ({ course: f.course, country: 'SV' }) },
   'POST /admin/content/:course/countries/:country': { expect: { ...adminsPage, admin: 303 }, params: (f) => ({ course: f.course, country: 'SV' }), body: () => ({ 'contacts.en': 'Call 911.', 'contacts.es': 'Llame al 911.' }) },
 

@@ -171,9 +171,14 @@ describe('country facts, per-course contacts and handouts', () => {
     expect(sectionA).toContain('<li>Belize: National law on child protection</li>');
     expect(sectionA).not.toContain('<li>El Salvador: National law on child protection</li>');
     expect(sectionA).not.toContain('<li>Panama: National law on child protection</li>');
-    expect(sectionA).not.toContain('Guatemala');
+    expect(sectionA).not.toContain('>Guatemala</a>');
+    expect(sectionA).toContain('<option value="GT">Guatemala</option>');
     expect(sectionA).toContain('<td class="status-admin">Your text</td>');
     expect(sectionA).toContain('<td>Package default</td>');
+    // Any country of the countries table is reachable through the picker.
+    expect((await adminAgent.get(`/admin/content/${A}/countries?country=gt`).expect(303)).headers.location).toBe(countryPage(A, 'GT'));
+    expect((await adminAgent.get(`/admin/content/${A}/countries?country=ZZ`).expect(303)).headers.location).toBe(`/admin/content#local-${A}`);
+    expect((await adminAgent.get(countryPage(A, 'GT')).expect(200)).text).toContain('Tiny course: Guatemala');
     const form = await adminAgent.get(countryPage(A, 'PA')).expect(200);
     expect(form.text).toContain('Package default');
     // "Readers see now" shows the default as readers see it (rendered), with its source.

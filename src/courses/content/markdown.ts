@@ -61,7 +61,7 @@ export function renderFactText(markdown: string): string {
   const raw = factMarked.parse(markdown) as string;
   return sanitizeHtml(raw, {
     allowedTags: ['p', 'ul', 'ol', 'li', 'strong', 'em', 'a', 'br', 'code', 'blockquote', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
-    allowedAttributes: { a: ['href'], th: ['scope'] },
+    allowedAttributes: { a: ['href', 'rel'], th: ['scope'] },
     allowedSchemes: ['https', 'http', 'mailto'],
     allowProtocolRelative: false,
     // Headings belong to the box; a heading typed in a fact becomes bold text.
