@@ -286,6 +286,8 @@ export class CoursesPagesController {
       courseHref: `/courses/${slug}`,
       translationMissing: own === null,
       otherLang: lang === 'es' ? 'en' : 'es',
+      // The other language named in itself, as the main layout's switch does (English / Español).
+      otherLangName: t(lang === 'es' ? 'en' : 'es', `languages.${lang === 'es' ? 'en' : 'es'}`),
       // Sanitised at import (markdown.ts); the contacts and fact boxes are built by their services.
       handoutHtml: await this.facts.fill(await this.contacts.fillLesson(html, actor, lang, outline.slug), actor, lang, outline),
     });

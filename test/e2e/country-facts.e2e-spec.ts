@@ -232,6 +232,7 @@ describe('country facts, per-course contacts and handouts', () => {
     const es = await sv.get(`/courses/${A}/handouts/glossary?lang=es`).expect(200);
     expect(es.text).toContain('<html lang="es">');
     expect(es.text).toContain('<h1 id="handout-title">Glosario</h1>');
+    expect(es.text).toContain('<a href="?lang=en" hreflang="en" lang="en">English</a>');
     expect(es.text).toContain('Quién debe denunciar y ante quién');
     expect(es.text).toContain('Aún no está configurado para El Salvador: consulte a su gerente de programa.');
     await sv.get(`/courses/${A}/handouts/glossary?lang=en`).expect(200);
