@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { CourseManifest, QuizQuestion } from './content/course-package';
+import type { CountryFactDefaults, CourseManifest, QuizQuestion } from './content/course-package';
+import type { Handout } from './handout.entity';
 import { CoursesRepository } from './courses.repository';
 import type { Lesson } from './lesson.entity';
 import type { Quiz } from './quiz.entity';
@@ -24,6 +25,10 @@ export interface CourseOutline {
   /** Languages in which every lesson exists. */
   languages: Array<'en' | 'es'>;
   totalMinutes: number;
+  /** The version's sourced country-fact defaults, by country then fact key. */
+  factDefaults: CountryFactDefaults;
+  /** Handouts (slug and titles; the HTML is read when one is shown). */
+  handouts: Handout[];
 }
 
 /**
@@ -52,15 +57,18 @@ export class CatalogueService {
   async outlines(versionIds: string[]): Promise<CourseOutline[]> {
     const missing = [...new Set(versionIds)].filter((id) => !this.cache.has(id));
     if (missing.length) {
-      const [versions, lessons, quizzes] = await Promise.all([
+      const [versions, lessons, quizzes, handouts] = await Promise.all([
         this.courses.findVersionsByIds(missing),
         this.courses.findLessonsOfVersions(missing),
         this.courses.findQuizzesOfVersions(missing),
+        this.courses.findHandoutsOfVersions(missing),
       ]);
       const courses = await this.courses.findCoursesByIds([...new Set(versions.map((v) => v.courseId))]);
       const slugOf = new Map(courses.map((c) => [c.id, c.slug]));
       for (const version of versions) {
         const manifest = JSON.parse(version.manifest) as CourseManifest;
+        // Versions imported before country facts existed have none declared.
+        manifest.countryFacts ??= [];
         const own = lessons.filter((l) => l.courseVersionId === version.id);
         const languages = (['en', 'es'] as const).filter((lang) => own.every((l) => (lang === 'en' ? l.titleEn : l.titleEs) !== null));
         this.cache.set(version.id, {
@@ -75,6 +83,8 @@ export class CatalogueService {
             .map((q) => ({ slug: q.slug, moduleSlug: q.moduleSlug, kind: q.kind, passMark: q.passMark, maxAttempts: q.maxAttempts, questions: JSON.parse(q.questions) as QuizQuestion[] })),
           languages: [...languages],
           totalMinutes: own.reduce((sum, l) => sum + l.minutes, 0),
+          factDefaults: version.factDefaults ? (JSON.parse(version.factDefaults) as CountryFactDefaults) : {},
+          handouts: handouts.filter((h) => h.courseVersionId === version.id),
         });
       }
     }

@@ -25,4 +25,8 @@ export class CourseVersion {
 
   @Column({ type: 'varchar', length: 30, transformer: instant })
   importedAt: Date;
+
+  /** The package's sourced country-fact defaults (country-facts.yaml as JSON); null when it has none. */
+  @Column({ type: 'text', nullable: true })
+  factDefaults: string | null;
 }

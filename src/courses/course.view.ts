@@ -30,6 +30,8 @@ export function toCourseJson(outline: CourseOutline, lang: Language) {
       lessons: outline.lessons.filter((l) => l.moduleSlug === m.slug).map((l) => ({ slug: l.slug, title: lessonTitle(l, lang), minutes: l.minutes })),
       quizzes: outline.quizzes.filter((q) => q.moduleSlug === m.slug).map((q) => ({ slug: q.slug, kind: q.kind })),
     })),
+    // Printable pages (formats.md §3), served at /courses/<slug>/handouts/<handout slug>.
+    handouts: outline.handouts.map((h) => ({ slug: h.slug, title: lessonTitle(h, lang) })),
   };
 }
 

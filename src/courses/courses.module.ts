@@ -1,19 +1,21 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { MeContributors } from '../auth/me-contributors';
+import { SchoolsModule } from '../schools/schools.module';
 import { UsersModule } from '../users/users.module';
 import { CatalogueService } from './catalogue.service';
 import { ContentImporter } from './content/content-importer';
 import { ContentAdminPagesController } from './content-admin.pages.controller';
 import { CoursesApiController } from './courses.api.controller';
 import { CoursesPagesController } from './courses.pages.controller';
+import { CountryFactsService } from './country-facts.service';
 import { CoursesRepository } from './courses.repository';
 import { LearningService } from './learning.service';
 import { ReferralContactsService } from './referral-contacts.service';
 
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, SchoolsModule],
   controllers: [CoursesPagesController, CoursesApiController, ContentAdminPagesController],
-  providers: [CoursesRepository, CatalogueService, LearningService, ContentImporter, ReferralContactsService],
+  providers: [CoursesRepository, CatalogueService, LearningService, ContentImporter, ReferralContactsService, CountryFactsService],
   exports: [CatalogueService, LearningService, ContentImporter],
 })
 export class CoursesModule implements OnModuleInit {

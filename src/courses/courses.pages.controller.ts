@@ -10,10 +10,12 @@ import { t, tn } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
 import type { Language } from '../users/user-role.enum';
 import { CatalogueService, CourseOutline } from './catalogue.service';
+import { handoutHref } from './content/markdown';
 import { lessonTitle, pick } from './course.view';
 import { CoursesError } from './courses.errors';
 import { CoursesRepository } from './courses.repository';
 import { EnrolmentProgress, LearningService } from './learning.service';
+import { CountryFactsService } from './country-facts.service';
 import { ReferralContactsService } from './referral-contacts.service';
 
 /** The certification rule in plain words, for the course page. */
@@ -57,6 +59,7 @@ export class CoursesPagesController {
     private readonly catalogue: CatalogueService,
     private readonly learning: LearningService,
     private readonly contacts: ReferralContactsService,
+    private readonly facts: CountryFactsService,
     private readonly courses: CoursesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -102,6 +105,7 @@ export class CoursesPagesController {
       },
       rule: ruleLines(outline, lang),
       modules: modulesView(outline, lang),
+      handouts: outline.handouts.map((h) => ({ title: lessonTitle(h, lang), href: handoutHref(slug, h.slug) })),
       enrolment: mine ? { id: mine.enrolment.id, percent: mine.percent } : null,
       canEnrol: actor.role === 'trainer' && !mine,
     });
@@ -256,6 +260,39 @@ export class CoursesPagesController {
     });
   }
 
+  /**
+   * A printable handout in the reader's language (`?lang=` works), with country facts filled for
+   * the reader. Signed-in users only, like every course text: the facts shown depend on the
+   * reader's country, and a trainer prints the page for a school.
+   */
+  @Get('courses/:slug/handouts/:handout')
+  @Authenticated()
+  async handout(@CurrentUser() actor: AuthUser, @Param('slug') slug: string, @Param('handout') handoutSlug: string, @Req() req: Request, @Res() res: Response) {
+    const lang = resolveLanguage(req);
+    const current = await this.catalogue.currentOutline(slug);
+    if (!current) throw new CoursesError('not-found', 'course-not-found');
+    // The reader's own version first (what their lessons link to), else the current one.
+    const mine = (await this.learning.enrolmentsOf(actor.id)).find((p) => p.outline.slug === slug)?.outline;
+    const outline = [mine, current].find((o) => o?.handouts.some((h) => h.slug === handoutSlug));
+    const handout = outline ? await this.courses.findHandout(outline.versionId, handoutSlug) : null;
+    if (!outline || !handout) throw new CoursesError('not-found', 'handout-not-found');
+    const own = lang === 'es' ? handout.htmlEs : handout.htmlEn;
+    const html = own ?? (lang === 'es' ? handout.htmlEn : handout.htmlEs) ?? '';
+    res.render('courses/handout', {
+      layout: 'layouts/print',
+      title: lessonTitle(handout, lang),
+      handoutTitle: lessonTitle(handout, lang),
+      courseTitle: pick(outline.manifest.title, lang),
+      courseHref: `/courses/${slug}`,
+      translationMissing: own === null,
+      otherLang: lang === 'es' ? 'en' : 'es',
+      // The other language named in itself, as the main layout's switch does (English / Español).
+      otherLangName: t(lang === 'es' ? 'en' : 'es', `languages.${lang === 'es' ? 'en' : 'es'}`),
+      // Sanitised at import (markdown.ts); the contacts and fact boxes are built by their services.
+      handoutHtml: await this.facts.fill(await this.contacts.fillLesson(html, actor, lang, outline.slug), actor, lang, outline),
+    });
+  }
+
   @Get('content/:course/assets/:file')
   @Authenticated()
   async asset(@Param('course') course: string, @Param('file') file: string, @Res() res: Response) {
@@ -317,8 +354,8 @@ export class CoursesPagesController {
       position: index + 1,
       count: outline.lessons.length,
       translationMissing: own === null,
-      // Sanitised at import (markdown.ts); the contacts box is escaped by ReferralContactsService.
-      lessonHtml: await this.contacts.fillLesson(html, actor, lang),
+      // Sanitised at import (markdown.ts); the contacts and fact boxes are built by their services.
+      lessonHtml: await this.facts.fill(await this.contacts.fillLesson(html, actor, lang, outline.slug), actor, lang, outline),
       prev: prev ? { href: `${base}/${prev.slug}`, title: lessonTitle(prev, lang) } : null,
       next: next ? { href: `${base}/${next.slug}`, title: lessonTitle(next, lang) } : null,
       isPreview: !progress,

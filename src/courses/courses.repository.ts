@@ -9,6 +9,8 @@ import { LessonCompletion } from './lesson-completion.entity';
 import { Lesson } from './lesson.entity';
 import { QuizAttempt } from './quiz-attempt.entity';
 import { Quiz } from './quiz.entity';
+import { CountryFact } from './country-fact.entity';
+import { Handout } from './handout.entity';
 import { ReferralContact } from './referral-contact.entity';
 
 /** Every query on courses, their versions, lessons, quizzes, enrolments and progress. */
@@ -93,11 +95,33 @@ export class CoursesRepository {
     return this.db.manager.find(ContentImport, { order: { at: 'DESC' }, take: limit });
   }
 
-  findContacts(codes: string[]): Promise<ReferralContact[]> {
-    return this.db.manager.find(ReferralContact, { where: { countryCode: In(codes) } });
+  /** Every contacts row of the given courses (`*` for the all-courses lists): a handful per course. */
+  findContactsOfCourses(courseSlugs: string[], tx?: EntityManager): Promise<ReferralContact[]> {
+    if (!courseSlugs.length) return Promise.resolve([]);
+    return this.m(tx).find(ReferralContact, { where: { courseSlug: In(courseSlugs) }, order: { courseSlug: 'ASC', countryCode: 'ASC' } });
   }
 
-  allContacts(): Promise<ReferralContact[]> {
-    return this.db.manager.find(ReferralContact, { order: { countryCode: 'ASC' } });
+  findFacts(courseSlug: string, countryCode: string, keys: string[]): Promise<CountryFact[]> {
+    if (!keys.length) return Promise.resolve([]);
+    return this.db.manager.find(CountryFact, { where: { courseSlug, countryCode, factKey: In(keys) } });
+  }
+
+  findFactsOfCourses(courseSlugs: string[], tx?: EntityManager): Promise<CountryFact[]> {
+    if (!courseSlugs.length) return Promise.resolve([]);
+    return this.m(tx).find(CountryFact, { where: { courseSlug: In(courseSlugs) } });
+  }
+
+  /** Handouts of versions without their HTML (titles and slugs, for outlines). */
+  findHandoutsOfVersions(versionIds: string[]): Promise<Handout[]> {
+    if (!versionIds.length) return Promise.resolve([]);
+    return this.db.manager.find(Handout, {
+      select: { id: true, courseVersionId: true, slug: true, position: true, titleEn: true, titleEs: true },
+      where: { courseVersionId: In(versionIds) },
+      order: { position: 'ASC' },
+    });
+  }
+
+  findHandout(versionId: string, slug: string): Promise<Handout | null> {
+    return this.db.manager.findOne(Handout, { where: { courseVersionId: versionId, slug } });
   }
 }

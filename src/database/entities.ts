@@ -14,6 +14,8 @@ import { Enrolment } from '../courses/enrolment.entity';
 import { LessonCompletion } from '../courses/lesson-completion.entity';
 import { QuizAttempt } from '../courses/quiz-attempt.entity';
 import { ReferralContact } from '../courses/referral-contact.entity';
+import { CountryFact } from '../courses/country-fact.entity';
+import { Handout } from '../courses/handout.entity';
 import { Cohort } from '../cohorts/cohort.entity';
 import { Attendance, CohortDay, CohortFacilitator, CohortParticipant, PracticumResult } from '../cohorts/cohort-member.entities';
 import { Certification } from '../certification/certification.entity';
@@ -22,6 +24,6 @@ import { CascadeSession, IdempotencyKey } from '../cascade/cascade-session.entit
 import { Dhis2Mapping } from '../dhis2/dhis2-mapping.entity';
 
 export const entities = [User, AuthToken, UserSession, OutboxMessage, RateLimitBucket, AuditEntry, JobLease,
-  Course, CourseVersion, Lesson, Quiz, ContentImport, Enrolment, LessonCompletion, QuizAttempt, ReferralContact,
+  Course, CourseVersion, Lesson, Quiz, ContentImport, Enrolment, LessonCompletion, QuizAttempt, ReferralContact, CountryFact, Handout,
   Cohort, CohortFacilitator, CohortParticipant, CohortDay, Attendance, PracticumResult, Certification,
   Country, Municipality, School, SchoolCoordinator, CascadeSession, IdempotencyKey, Dhis2Mapping];

@@ -224,11 +224,16 @@ const ACCESS: Record<string, Entry> = {
   'GET /learn/:id/quizzes/:quizSlug/result': { expect: ownerOnlyPage(200), params: (f) => ({ id: f.enrolmentId, quizSlug: f.quizSlug }) },
   // The shipped packages have no assets: signed-in users get 404 for a missing file, anonymous ones the login.
   'GET /content/:course/assets/:file': { expect: signedIn(404), params: (f) => ({ course: f.course, file: 'missing.png' }) },
+  // Handouts are for signed-in users; a handout the course does not have is a 404 (content/ may or may not ship handouts).
+  'GET /courses/:slug/handouts/:handout': { expect: signedIn(404), params: (f) => ({ slug: f.course, handout: 'no-such-handout' }) },
 
   // Content administration
   'GET /admin/content': { expect: adminsPage },
   'POST /admin/content/import': { expect: { ...adminsPage, admin: 303 } },
   'POST /admin/content/contacts': { expect: { ...adminsPage, admin: 303 }, body: () => ({ countryCode: '--', textEn: 'Call 911.', textEs: 'Llame al 911.' }) },
+  'GET /admin/content/:course/countries': { expect: { ...adminsPage, admin: 303 }, params: (f) => ({ course: f.course }) },
+  'GET /admin/content/:course/countries/:country': { expect: adminsPage, params: (f) => ({ course: f.course, country: 'SV' }) },
+  'POST /admin/content/:course/countries/:country': { expect: { ...adminsPage, admin: 303 }, params: (f) => ({ course: f.course, country: 'SV' }), body: () => ({ 'contacts.en': 'Call 911.', 'contacts.es': 'Llame al 911.' }) },
 
   // Reports (the whole controller: managers and admins)
   'GET /reports': { expect: managersPage(200) },

@@ -42,7 +42,7 @@ describe('content import (CONTENT_DIR with a good and a broken package)', () => 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'cascada-content-'));
     cpSync(FIXTURE, path('tiny-course'), { recursive: true });
-    mkdirSync(path('tiny-course/assets'));
+    mkdirSync(path('tiny-course/assets'), { recursive: true });
     writeFileSync(path('tiny-course/assets/dot.png'), PNG);
     // The broken package: a copy of the fixture whose pre-test has a question without a correct option.
     cpSync(FIXTURE, path('broken-course'), { recursive: true });

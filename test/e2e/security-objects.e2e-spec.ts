@@ -489,6 +489,10 @@ const NOT_OBJECT_IDS: Record<string, string> = {
   'POST /api/v1/courses/:slug/enrolments': 'the catalogue is everyone’s (trainers enrol themselves)',
   'GET /courses/:slug/preview/:lessonSlug': 'the catalogue is everyone’s',
   'GET /content/:course/assets/:file': 'course assets are everyone’s',
+  'GET /courses/:slug/handouts/:handout': 'the catalogue is everyone’s (facts shown are the reader’s own country’s)',
+  'GET /admin/content/:course/countries': 'admins only, who have no scope',
+  'GET /admin/content/:course/countries/:country': 'admins only, who have no scope',
+  'POST /admin/content/:course/countries/:country': 'admins only, who have no scope',
   'GET /admin/outbox/:id': 'admins only, who have no scope',
 };
 

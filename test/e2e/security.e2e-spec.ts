@@ -65,7 +65,7 @@ function expectCleanError(res: request.Response, status: number) {
 function contentWithAsset(): string {
   const dir = mkdtempSync(join(tmpdir(), 'cascada-content-'));
   cpSync(FIXTURE, dir, { recursive: true });
-  mkdirSync(join(dir, COURSE, 'assets'));
+  mkdirSync(join(dir, COURSE, 'assets'), { recursive: true });
   writeFileSync(join(dir, COURSE, 'assets', 'pixel.png'), PIXEL);
   return dir;
 }

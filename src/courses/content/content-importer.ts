@@ -8,6 +8,7 @@ import { Database } from '../../database/database.service';
 import { ContentImport, ImportOutcome } from '../content-import.entity';
 import { CourseVersion } from '../course-version.entity';
 import { Course } from '../course.entity';
+import { Handout } from '../handout.entity';
 import { Lesson } from '../lesson.entity';
 import { Quiz } from '../quiz.entity';
 import { CoursePackage, PackageProblem } from './course-package';
@@ -99,6 +100,7 @@ export class ContentImporter {
       manifest: JSON.stringify(manifest),
       checksum: pkg.checksum,
       importedAt: this.clock.now(),
+      factDefaults: Object.keys(pkg.factDefaults).length ? JSON.stringify(pkg.factDefaults) : null,
     });
     await tx.insert(CourseVersion, version);
     const moduleOrder = new Map(manifest.modules.map((m, i) => [m.slug, i]));
@@ -117,6 +119,21 @@ export class ContentImporter {
       }),
     );
     for (const row of lessonRows) await tx.insert(Lesson, row);
+    let handoutPosition = 0;
+    for (const handout of [...pkg.handouts].sort((a, b) => a.slug.localeCompare(b.slug))) {
+      await tx.insert(
+        Handout,
+        tx.create(Handout, {
+          courseVersionId: version.id,
+          slug: handout.slug,
+          position: ++handoutPosition,
+          titleEn: handout.title.en,
+          titleEs: handout.title.es,
+          htmlEn: handout.markdown.en === null ? null : renderLesson(handout.markdown.en, manifest.slug),
+          htmlEs: handout.markdown.es === null ? null : renderLesson(handout.markdown.es, manifest.slug),
+        }),
+      );
+    }
     const quizzes = [...pkg.quizzes].sort((a, b) => (moduleOrder.get(a.moduleSlug)! - moduleOrder.get(b.moduleSlug)!) || a.slug.localeCompare(b.slug));
     let position = 0;
     for (const quiz of quizzes) {

@@ -32,6 +32,31 @@ export interface CourseManifest {
   estimatedHours: number;
   certification: CertificationRule;
   modules: ModuleManifest[];
+  /** The places where national law, institutions or duties go (formats.md §2); [] when none. */
+  countryFacts: CountryFactDeclaration[];
+}
+
+export interface CountryFactDeclaration {
+  key: string;
+  title: Localised;
+  hint: Localised;
+}
+
+/** A sourced package default of one fact for one country (content/<course>/country-facts.yaml). */
+export interface CountryFactDefault {
+  en: string;
+  es: string;
+  source: string;
+}
+
+/** Defaults by ISO country code, then fact key. */
+export type CountryFactDefaults = Record<string, Record<string, CountryFactDefault>>;
+
+/** A printable handout (assets/handouts/<slug>.<en|es>.md, formats.md §3). */
+export interface HandoutDefinition {
+  slug: string;
+  title: { en: string | null; es: string | null };
+  markdown: { en: string | null; es: string | null };
 }
 
 export interface QuizOption {
@@ -72,6 +97,8 @@ export interface CoursePackage {
   quizzes: QuizDefinition[];
   checksum: string;
   assets: string[];
+  factDefaults: CountryFactDefaults;
+  handouts: HandoutDefinition[];
 }
 
 /** One reason a package is refused (or a warning), with the file and, where known, the line. */

@@ -14,6 +14,7 @@ import {
   QuizKind,
   QuizQuestion,
 } from './course-package';
+import { checkLocalReferences, readFactDeclarations, readFactDefaults, readHandouts } from './local-content-reader';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const LESSON_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.(en|es)\.md$/;
@@ -54,6 +55,8 @@ export function readPackage(dir: string, root = join(dir, '..')): { pkg?: Course
   const lessonSlugs = new Set<string>();
   const quizSlugs = new Set<string>();
   const moduleSlugs = new Set(manifest.modules.map((m) => m.slug));
+  // Lesson texts whose fact markers and handout links are checked once the handouts are known.
+  const referenceChecks: Array<{ path: string; text: string }> = [];
 
   for (const entry of readdirSync(dir).sort()) {
     const path = join(dir, entry);
@@ -105,8 +108,10 @@ export function readPackage(dir: string, root = join(dir, '..')): { pkg?: Course
           problems.push({ file: rel(join(moduleDir, `${stem}.${lang}.md`)), reason: `the ${lang} text is missing: readers will see the other language`, warning: true });
           continue;
         }
-        const parsed = readLesson(readFileSync(path, 'utf8'), path, fail);
+        const lessonText = readFileSync(path, 'utf8');
+        const parsed = readLesson(lessonText, path, fail);
         if (!parsed) continue;
+        referenceChecks.push({ path, text: lessonText });
         lesson.title[lang] = parsed.title;
         lesson.markdown[lang] = parsed.body;
         if (lesson.minutes && lesson.minutes !== parsed.minutes) problems.push({ file: rel(path), reason: 'minutes differ between the languages; the first is used', warning: true });
@@ -120,11 +125,27 @@ export function readPackage(dir: string, root = join(dir, '..')): { pkg?: Course
   const assetDir = join(dir, 'assets');
   if (existsSync(assetDir)) {
     for (const file of readdirSync(assetDir).sort()) {
+      if (file === 'handouts' && statSync(join(assetDir, file)).isDirectory()) continue;
       if (!ASSET_FILE.test(file)) fail(join(assetDir, file), 'assets are images (png, jpg, gif, svg, webp) with plain file names');
       else {
         assets.push(file);
         hash.update(`assets/${file}\0`).update(readFileSync(join(assetDir, file)));
       }
+    }
+  }
+
+  const handoutDir = join(assetDir, 'handouts');
+  const { handouts, texts: handoutTexts } = existsSync(handoutDir)
+    ? readHandouts(handoutDir, fail, (file, reason) => problems.push({ file: rel(file), reason, warning: true }), hash)
+    : { handouts: [], texts: [] };
+  const factDefaults = readFactDefaults(dir, manifest.countryFacts, fail, hash);
+  const factKeys = new Set(manifest.countryFacts.map((f) => f.key));
+  const handoutSlugs = new Set(handouts.map((h) => h.slug));
+  for (const { path, text } of [...referenceChecks, ...handoutTexts]) checkLocalReferences(text, path, factKeys, handoutSlugs, fail);
+  const allText = [...referenceChecks, ...handoutTexts].map((r) => r.text).join('\n');
+  for (const fact of manifest.countryFacts) {
+    if (!allText.includes(`{{country-fact:${fact.key}}}`)) {
+      problems.push({ file: rel(manifestFile), line: lineOf(manifestText, new RegExp(`key:\\s*["']?${fact.key}["']?\\s*$`, 'm')), reason: `country fact "${fact.key}" is declared but no lesson or handout shows it`, warning: true });
     }
   }
 
@@ -139,7 +160,7 @@ export function readPackage(dir: string, root = join(dir, '..')): { pkg?: Course
   }
 
   if (problems.some((p) => !p.warning)) return { problems };
-  return { pkg: { manifest, lessons, quizzes, assets, checksum: hash.digest('hex') }, problems };
+  return { pkg: { manifest, lessons, quizzes, assets, factDefaults, handouts, checksum: hash.digest('hex') }, problems };
 }
 
 function parseYaml(text: string, file: string, fail: (f: string, r: string, l?: number) => void): unknown {
@@ -237,7 +258,8 @@ function validateManifest(raw: unknown, text: string, file: string, fail: (f: st
       }
     });
   }
-  if (errorsBefore.n > 0 || !certification || title === 'invalid' || !title || summary === 'invalid' || !summary || audience === 'invalid') return undefined;
+  const countryFacts = readFactDeclarations(raw.countryFacts, text, file, fail);
+  if (errorsBefore.n > 0 || !countryFacts || !certification || title === 'invalid' || !title || summary === 'invalid' || !summary || audience === 'invalid') return undefined;
   return {
     slug: raw.slug as string,
     version: raw.version as number,
@@ -253,6 +275,7 @@ function validateManifest(raw: unknown, text: string, file: string, fail: (f: st
       validityMonths: certification.validityMonths,
     },
     modules: modules.sort((a, b) => a.order - b.order),
+    countryFacts,
   };
 }
 
