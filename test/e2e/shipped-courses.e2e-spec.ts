@@ -8,7 +8,7 @@ import { countWords } from '../../src/courses/content/markdown';
 import { readPackage } from '../../src/courses/content/package-reader';
 
 const CONTENT = join(__dirname, '..', '..', 'content');
-const SHIPPED = ['upp-community-policing', 'school-tip-awareness'];
+const SHIPPED = ['upp-community-policing', 'school-tip-awareness', 'municipal-prevention-committees'];
 const MIN_WORDS = 400;
 
 const HEADINGS = {
