@@ -8,13 +8,14 @@ import { CoursesApiController } from './courses.api.controller';
 import { CoursesPagesController } from './courses.pages.controller';
 import { CoursesRepository } from './courses.repository';
 import { LearningService } from './learning.service';
+import { QuizzesService, SittingSeeds } from './quizzes.service';
 import { ReferralContactsService } from './referral-contacts.service';
 
 @Module({
   imports: [UsersModule],
   controllers: [CoursesPagesController, CoursesApiController, ContentAdminPagesController],
-  providers: [CoursesRepository, CatalogueService, LearningService, ContentImporter, ReferralContactsService],
-  exports: [CatalogueService, LearningService, ContentImporter],
+  providers: [CoursesRepository, CatalogueService, LearningService, QuizzesService, SittingSeeds, ContentImporter, ReferralContactsService],
+  exports: [CatalogueService, LearningService, QuizzesService, ContentImporter],
 })
 export class CoursesModule implements OnModuleInit {
   constructor(

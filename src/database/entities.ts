@@ -13,6 +13,7 @@ import { ContentImport } from '../courses/content-import.entity';
 import { Enrolment } from '../courses/enrolment.entity';
 import { LessonCompletion } from '../courses/lesson-completion.entity';
 import { QuizAttempt } from '../courses/quiz-attempt.entity';
+import { QuizSitting } from '../courses/quiz-sitting.entity';
 import { ReferralContact } from '../courses/referral-contact.entity';
 import { Cohort } from '../cohorts/cohort.entity';
 import { Attendance, CohortDay, CohortFacilitator, CohortParticipant, PracticumResult } from '../cohorts/cohort-member.entities';
@@ -21,6 +22,6 @@ import { Country, Municipality, School, SchoolCoordinator } from '../schools/sch
 import { CascadeSession, IdempotencyKey } from '../cascade/cascade-session.entity';
 
 export const entities = [User, AuthToken, UserSession, OutboxMessage, RateLimitBucket, AuditEntry, JobLease,
-  Course, CourseVersion, Lesson, Quiz, ContentImport, Enrolment, LessonCompletion, QuizAttempt, ReferralContact,
+  Course, CourseVersion, Lesson, Quiz, ContentImport, Enrolment, LessonCompletion, QuizAttempt, QuizSitting, ReferralContact,
   Cohort, CohortFacilitator, CohortParticipant, CohortDay, Attendance, PracticumResult, Certification,
   Country, Municipality, School, SchoolCoordinator, CascadeSession, IdempotencyKey];
