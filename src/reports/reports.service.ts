@@ -205,12 +205,11 @@ export class ReportsService {
         text: question ? pick(question.text, lang) : s.questionId,
         answered: s.total,
         percentCorrect: round1((s.right / s.total) * 100),
-        // Anchor items (shared by pre- and post-test): the same participants before and after.
+        // Anchor items (shared by pre- and post-test): the same participants before and after, when some took both.
         anchor: question?.anchor === true,
-        pairedParticipants: gain ? gain.n : null,
-        prePercentCorrect: gain ? round1((gain.pre / gain.n) * 100) : null,
-        postPercentCorrect: gain ? round1((gain.post / gain.n) * 100) : null,
-        gain: gain ? round1(((gain.post - gain.pre) / gain.n) * 100) : null,
+        ...(gain
+          ? { pairedParticipants: gain.n, prePercentCorrect: round1((gain.pre / gain.n) * 100), postPercentCorrect: round1((gain.post / gain.n) * 100), gain: round1(((gain.post - gain.pre) / gain.n) * 100) }
+          : {}),
       };
     }).sort((a, b) => a.percentCorrect - b.percentCorrect);
     // One line per anchor item for the page's gain table (the JSON carries the same figures on each question).
