@@ -162,6 +162,7 @@ describe('quiz engine: seeded sittings, draws and per-question gain (bank fixtur
     const agent = await pageAgent(t, user.email);
     const page = await agent.get(`/learn/${id}/quizzes/post-test`).expect(200);
     expect(page.text).toContain('This attempt asks 8 of the 14 questions in the bank');
+    expect(page.text).toContain('<span class="qn">1.</span>');
     // The question texts and option texts, in page order.
     const shownOrder = [...page.text.matchAll(/<label for="a-[a-z0-9]+-[a-d]">([^<]+)<\/label>/g)].map((m) => m[1]);
     const questionOrder = [...page.text.matchAll(/<\/span> (Question [a-z0-9]+\?)/g)].map((m) => m[1]);
@@ -247,10 +248,11 @@ describe('quiz engine: seeded sittings, draws and per-question gain (bank fixtur
     // The page: a captioned table, in English and in Spanish.
     const agent = await pageAgent(t, manager.email);
     const page = (await agent.get('/reports/knowledge-gain').expect(200)).text;
-    expect(page).toContain('<caption>Questions asked in both the pre-test and the post-test');
+    expect(page).toContain('<caption>Right before and after, same participants</caption>');
+    expect(page).toContain('Questions asked in both the pre-test and the post-test');
     expect(page).toMatch(/<th scope="row">Question a3\?<\/th><td class="num">2<\/td><td class="num">0 %<\/td><td class="num">100 %<\/td><td class="num">100<\/td>/);
     const es = (await agent.get('/reports/knowledge-gain?lang=es').expect(200)).text;
-    expect(es).toContain('<caption>Preguntas que se hacen en la prueba inicial y en la prueba final');
+    expect(es).toContain('<caption>Correctas antes y después, mismos participantes</caption>');
     expect(es).toContain('Avance (puntos)');
   });
 });
