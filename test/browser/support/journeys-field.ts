@@ -40,7 +40,7 @@ export const HALF_RIGHT_ANSWERS = { q1: ['a'], q2: ['a'] };
 
 type Texts = { en: string; es: string };
 interface QuizFile {
-  questions: Array<{ id: string; options: Array<{ id: string; text: Texts }> }>;
+  questions: Array<{ id: string; text: Texts; options: Array<{ id: string; text: Texts }> }>;
 }
 
 /** Titles and quiz options of the fixture course in one language, read from its files (course content is not in src/i18n). */
@@ -64,6 +64,8 @@ export function fixtureCourse(lang: Language) {
     /** The text of option `optionId` of question `questionId`. */
     option: (quiz: 'pre-test' | 'post-test', questionId: string, optionId: string) =>
       quizzes[quiz].questions.find((q) => q.id === questionId)!.options.find((o) => o.id === optionId)!.text[lang],
+    /** The text of question `questionId` of the post-test. */
+    question: (questionId: string) => quizzes['post-test'].questions.find((q) => q.id === questionId)!.text[lang],
   };
 }
 
