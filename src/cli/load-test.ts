@@ -313,7 +313,10 @@ export async function seedProgram(base: string, options: SeedOptions): Promise<P
     if (!enrolment) throw new Error(`${trainer.email} was not enrolled in ${options.courseSlug}`);
     for (const lesson of lessons) await expectCall(base, 'POST', `/enrolments/${enrolment.id}/lessons/${lesson}/complete`, 200, { token: trainer.token });
     if (postModule && postQuiz) {
-      const answers = correctAnswers(options.contentDir, options.courseSlug, postModule.slug, postQuiz.slug);
+      // Open the quiz first (its sitting) and answer the questions it drew: a post-test may draw from a bank.
+      const key = correctAnswers(options.contentDir, options.courseSlug, postModule.slug, postQuiz.slug);
+      const shown = (await expectCall(base, 'GET', `/enrolments/${enrolment.id}/quizzes/${postQuiz.slug}`, 200, { token: trainer.token })).body as { questions: Array<{ id: string }> };
+      const answers = Object.fromEntries(shown.questions.map((q) => [q.id, key[q.id] ?? []]));
       await expectCall(base, 'POST', `/enrolments/${enrolment.id}/quizzes/${postQuiz.slug}/attempts`, 201, { token: trainer.token, body: { answers } });
     }
     await expectCall(base, 'PUT', `/cohorts/${cohortId}/participants/${trainer.id}/practicum`, 200, { ...admin, body: { passed: true, score: 90 } });

@@ -11,6 +11,8 @@ export interface QuizOutline {
   kind: Quiz['kind'];
   passMark: number;
   maxAttempts: number | null;
+  /** Questions per attempt; null = all. */
+  draw: number | null;
   questions: QuizQuestion[];
 }
 
@@ -80,7 +82,7 @@ export class CatalogueService {
           lessons: own,
           quizzes: quizzes
             .filter((q) => q.courseVersionId === version.id)
-            .map((q) => ({ slug: q.slug, moduleSlug: q.moduleSlug, kind: q.kind, passMark: q.passMark, maxAttempts: q.maxAttempts, questions: JSON.parse(q.questions) as QuizQuestion[] })),
+            .map((q) => ({ slug: q.slug, moduleSlug: q.moduleSlug, kind: q.kind, passMark: q.passMark, maxAttempts: q.maxAttempts, draw: q.draw ?? null, questions: JSON.parse(q.questions) as QuizQuestion[] })),
           languages: [...languages],
           totalMinutes: own.reduce((sum, l) => sum + l.minutes, 0),
           factDefaults: version.factDefaults ? (JSON.parse(version.factDefaults) as CountryFactDefaults) : {},

@@ -1,6 +1,6 @@
 import type { Language } from '../users/user-role.enum';
 import type { CourseOutline, QuizOutline } from './catalogue.service';
-import type { Localised } from './content/course-package';
+import type { Localised, QuizQuestion } from './content/course-package';
 import type { EnrolmentProgress } from './learning.service';
 import type { Lesson } from './lesson.entity';
 
@@ -47,14 +47,14 @@ export function toEnrolmentJson(progress: EnrolmentProgress) {
   };
 }
 
-/** Questions without their answers: what the browser may see before submitting. */
-export function toQuizJson(quiz: QuizOutline, lang: Language) {
+/** The questions one sitting shows (drawn, in its order, options shuffled), without their answers. */
+export function toQuizJson(quiz: QuizOutline, lang: Language, shown: QuizQuestion[]) {
   return {
     slug: quiz.slug,
     kind: quiz.kind,
     passMark: quiz.passMark,
     maxAttempts: quiz.maxAttempts,
-    questions: quiz.questions.map((q) => ({
+    questions: shown.map((q) => ({
       id: q.id,
       text: pick(q.text, lang),
       multiple: q.multiple,

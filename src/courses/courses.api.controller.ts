@@ -9,6 +9,7 @@ import { CoursesError } from './courses.errors';
 import { toCourseJson, toEnrolmentJson, toQuizJson } from './course.view';
 import { QuizAttemptDto } from './dto/courses.dto';
 import { LearningService } from './learning.service';
+import { QuizzesService } from './quizzes.service';
 
 @ApiTags('courses')
 @ApiBearerAuth()
@@ -17,6 +18,7 @@ export class CoursesApiController {
   constructor(
     private readonly catalogue: CatalogueService,
     private readonly learning: LearningService,
+    private readonly quizzes: QuizzesService,
   ) {}
 
   @Get('courses')
@@ -57,14 +59,15 @@ export class CoursesApiController {
   @Get('enrolments/:id/quizzes/:quizSlug')
   @Authenticated()
   async quiz(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('quizSlug') quizSlug: string, @Req() req: Request) {
-    const { state } = await this.learning.quizState(actor, id, quizSlug);
-    return { ...toQuizJson(state.quiz, resolveLanguage(req)), attemptsUsed: state.attemptsUsed, open: !state.closedBecause };
+    // Opening the quiz opens (or reuses) a sitting: the drawn questions, options in its order. A closed quiz shows none.
+    const { state, sitting } = await this.quizzes.open(actor, id, quizSlug);
+    return { ...toQuizJson(state.quiz, resolveLanguage(req), sitting?.questions ?? []), attemptsUsed: state.attemptsUsed, open: !state.closedBecause, sittingId: sitting?.id ?? null };
   }
 
   @Post('enrolments/:id/quizzes/:quizSlug/attempts')
   @Authenticated()
   async attempt(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('quizSlug') quizSlug: string, @Body() dto: QuizAttemptDto) {
-    const { attempt } = await this.learning.submitAttempt(actor, id, quizSlug, dto.answers);
+    const { attempt } = await this.quizzes.submit(actor, id, quizSlug, dto.answers, dto.sittingId);
     return { score: attempt.score, passed: attempt.passed, attemptNumber: attempt.attemptNumber };
   }
 }

@@ -10,13 +10,14 @@ import { CoursesPagesController } from './courses.pages.controller';
 import { CountryFactsService } from './country-facts.service';
 import { CoursesRepository } from './courses.repository';
 import { LearningService } from './learning.service';
+import { QuizzesService, SittingSeeds } from './quizzes.service';
 import { ReferralContactsService } from './referral-contacts.service';
 
 @Module({
   imports: [UsersModule, SchoolsModule],
   controllers: [CoursesPagesController, CoursesApiController, ContentAdminPagesController],
-  providers: [CoursesRepository, CatalogueService, LearningService, ContentImporter, ReferralContactsService, CountryFactsService],
-  exports: [CatalogueService, LearningService, ContentImporter],
+  providers: [CoursesRepository, CatalogueService, LearningService, QuizzesService, SittingSeeds, ContentImporter, ReferralContactsService, CountryFactsService],
+  exports: [CatalogueService, LearningService, QuizzesService, ContentImporter],
 })
 export class CoursesModule implements OnModuleInit {
   constructor(

@@ -14,8 +14,9 @@ import { handoutHref } from './content/markdown';
 import { lessonTitle, pick } from './course.view';
 import { CoursesError } from './courses.errors';
 import { CoursesRepository } from './courses.repository';
-import { EnrolmentProgress, LearningService } from './learning.service';
+import { EnrolmentProgress, LearningService, QuizState } from './learning.service';
 import { CountryFactsService } from './country-facts.service';
+import { QuizzesService, ShownSitting } from './quizzes.service';
 import { ReferralContactsService } from './referral-contacts.service';
 
 /** The certification rule in plain words, for the course page. */
@@ -58,6 +59,7 @@ export class CoursesPagesController {
   constructor(
     private readonly catalogue: CatalogueService,
     private readonly learning: LearningService,
+    private readonly quizzes: QuizzesService,
     private readonly contacts: ReferralContactsService,
     private readonly facts: CountryFactsService,
     private readonly courses: CoursesRepository,
@@ -197,27 +199,31 @@ export class CoursesPagesController {
   @Authenticated()
   async quiz(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('quizSlug') quizSlug: string, @Req() req: Request, @Res() res: Response) {
     const lang = resolveLanguage(req);
-    const { progress, state } = await this.learning.quizState(actor, id, quizSlug);
-    res.render('courses/quiz', this.quizModel(lang, id, progress, state));
+    const { progress, state, sitting } = await this.quizzes.open(actor, id, quizSlug);
+    res.render('courses/quiz', this.quizModel(lang, id, progress, state, sitting));
   }
 
   @Post('learn/:id/quizzes/:quizSlug')
   @Authenticated()
   async submitQuiz(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('quizSlug') quizSlug: string, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
-    // Form fields are `a.<questionId>`: one value for radios, several for checkboxes.
+    // Form fields are `a.<questionId>`: one value for radios, several for checkboxes; `sittingId` names what the page showed.
     const answers: Record<string, string[]> = {};
     for (const [key, value] of Object.entries(body ?? {})) {
       if (!key.startsWith('a.')) continue;
       answers[key.slice(2)] = (Array.isArray(value) ? value : [value]).map(String);
     }
+    const sittingId = typeof body?.sittingId === 'string' ? body.sittingId : undefined;
     try {
-      const { attempt } = await this.learning.submitAttempt(actor, id, quizSlug, answers);
-      res.redirect(303, `/learn/${id}/quizzes/${quizSlug}/result?attempt=${attempt.attemptNumber}`);
+      const { attempt, replayed } = await this.quizzes.submit(actor, id, quizSlug, answers, sittingId);
+      const to = `/learn/${id}/quizzes/${quizSlug}/result?attempt=${attempt.attemptNumber}`;
+      if (replayed) return redirectWithFlash(res, to, 'courses.quiz.already-submitted', 'info');
+      res.redirect(303, to);
     } catch (error) {
-      if (!(error instanceof DomainError) || error.kind !== 'unprocessable') throw error;
+      if (!(error instanceof DomainError) || (error.kind !== 'unprocessable' && error.kind !== 'conflict')) throw error;
+      // Closed, or the page was out of date: show the quiz as it stands now, with the reason.
       const lang = resolveLanguage(req);
-      const { progress, state } = await this.learning.quizState(actor, id, quizSlug);
-      res.status(422).render('courses/quiz', this.quizModel(lang, id, progress, state));
+      const { progress, state, sitting } = await this.quizzes.open(actor, id, quizSlug);
+      res.status(error.kind === 'conflict' ? 409 : 422).render('courses/quiz', { ...this.quizModel(lang, id, progress, state, sitting), errorKey: state.closedBecause ? null : `errors.${error.code}` });
     }
   }
 
@@ -225,8 +231,7 @@ export class CoursesPagesController {
   @Authenticated()
   async quizResult(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('quizSlug') quizSlug: string, @Req() req: Request, @Res() res: Response) {
     const lang = resolveLanguage(req);
-    const { progress, state } = await this.learning.quizState(actor, id, quizSlug);
-    const attempt = await this.learning.lastAttempt(actor, id, quizSlug);
+    const { progress, state, attempt, shown } = await this.quizzes.lastAttempt(actor, id, quizSlug);
     if (!attempt) return res.redirect(303, `/learn/${id}/quizzes/${quizSlug}`);
     const results = JSON.parse(attempt.results) as Record<string, boolean>;
     const answers = JSON.parse(attempt.answers) as Record<string, string[]>;
@@ -249,8 +254,9 @@ export class CoursesPagesController {
       quizHref: `/learn/${id}/quizzes/${quizSlug}`,
       showCorrectness,
       isPre: quiz.kind === 'pre',
+      // In the order that attempt showed them, with its option order.
       questions: showCorrectness
-        ? quiz.questions.map((q, i) => ({
+        ? shown.map((q, i) => ({
             number: i + 1,
             text: pick(q.text, lang),
             correct: results[q.id],
@@ -303,8 +309,9 @@ export class CoursesPagesController {
     });
   }
 
-  private quizModel(lang: Language, id: string, progress: EnrolmentProgress, state: Awaited<ReturnType<LearningService['quizState']>>['state']) {
+  private quizModel(lang: Language, id: string, progress: EnrolmentProgress, state: QuizState, sitting: ShownSitting | null) {
     const quiz = state.quiz;
+    const shown = sitting?.questions ?? [];
     return {
       title: t(lang, `courses.quiz-kind.${quiz.kind}`),
       id,
@@ -317,7 +324,9 @@ export class CoursesPagesController {
       maxAttempts: quiz.maxAttempts,
       closedKey: state.closedBecause ? `errors.courses.${state.closedBecause}` : null,
       hasResult: state.attemptsUsed > 0,
-      questions: quiz.questions.map((q, i) => ({
+      sittingId: sitting?.id ?? null,
+      drawn: sitting && sitting.questions.length < sitting.bankSize ? { asked: sitting.questions.length, bank: sitting.bankSize } : null,
+      questions: shown.map((q, i) => ({
         id: q.id,
         number: i + 1,
         text: pick(q.text, lang),

@@ -8,6 +8,7 @@ import { Enrolment } from './enrolment.entity';
 import { LessonCompletion } from './lesson-completion.entity';
 import { Lesson } from './lesson.entity';
 import { QuizAttempt } from './quiz-attempt.entity';
+import { QuizSitting } from './quiz-sitting.entity';
 import { Quiz } from './quiz.entity';
 import { CountryFact } from './country-fact.entity';
 import { Handout } from './handout.entity';
@@ -89,6 +90,30 @@ export class CoursesRepository {
 
   lastAttempt(enrolmentId: string, quizSlug: string): Promise<QuizAttempt | null> {
     return this.db.manager.findOne(QuizAttempt, { where: { enrolmentId, quizSlug }, order: { attemptNumber: 'DESC' } });
+  }
+
+  findAttemptBySitting(sittingId: string, tx?: EntityManager): Promise<QuizAttempt | null> {
+    return this.m(tx).findOne(QuizAttempt, { where: { sittingId } });
+  }
+
+  countAttempts(tx: EntityManager, enrolmentId: string, quizSlug: string): Promise<number> {
+    return tx.count(QuizAttempt, { where: { enrolmentId, quizSlug } });
+  }
+
+  /** The open sitting of one quiz of an enrolment (at most one: a unique constraint). */
+  findOpenSitting(enrolmentId: string, quizSlug: string, tx?: EntityManager): Promise<QuizSitting | null> {
+    return this.m(tx).findOne(QuizSitting, { where: { enrolmentId, quizSlug } });
+  }
+
+  /** Stores a new open sitting unless one exists already (two tabs opening the quiz at once keep the first). */
+  async insertSittingIfAbsent(tx: EntityManager, sitting: QuizSitting): Promise<void> {
+    await tx.createQueryBuilder().insert().into(QuizSitting).values(sitting).orIgnore().execute();
+  }
+
+  /** Closes a sitting; false when another request closed it first (a double submit). */
+  async deleteSitting(tx: EntityManager, id: string): Promise<boolean> {
+    const result = await tx.delete(QuizSitting, { id });
+    return (result.affected ?? 0) > 0;
   }
 
   recentImports(limit: number): Promise<ContentImport[]> {

@@ -3,7 +3,6 @@ import { EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
 import { countryScopeOf } from '../common/access/scope';
 import { Clock } from '../common/clock';
-import { InputError } from '../common/errors/app-errors';
 import { Database } from '../database/database.service';
 import { UsersRepository } from '../users/users.repository';
 import { CatalogueService, CourseOutline, QuizOutline } from './catalogue.service';
@@ -11,8 +10,6 @@ import { CoursesError } from './courses.errors';
 import { CoursesRepository } from './courses.repository';
 import { Enrolment, EnrolmentStatus } from './enrolment.entity';
 import { LessonCompletion } from './lesson-completion.entity';
-import { QuizAttempt } from './quiz-attempt.entity';
-import { Answers, answerProblems, scoreAnswers } from './scoring';
 
 export interface QuizResult {
   quizSlug: string;
@@ -128,39 +125,9 @@ export class LearningService {
     return { progress, state: { quiz, attemptsUsed, closedBecause } };
   }
 
-  /** Scores an attempt on the server; the best score counts. */
-  async submitAttempt(actor: AuthUser, enrolmentId: string, quizSlug: string, answers: unknown): Promise<{ attempt: QuizAttempt; quiz: QuizOutline }> {
-    const { progress, state } = await this.quizState(actor, enrolmentId, quizSlug);
-    const problems = answerProblems(state.quiz.questions, answers);
-    if (Object.keys(problems).length) throw new InputError(problems);
-    if (state.closedBecause) throw new CoursesError('unprocessable', state.closedBecause, { max: state.quiz.maxAttempts ?? 0 });
-    const scored = scoreAnswers(state.quiz.questions, answers as Answers);
-    const attempt = await this.db.transaction(async (tx) => {
-      const previous = await tx.count(QuizAttempt, { where: { enrolmentId, quizSlug } });
-      if (state.quiz.maxAttempts !== null && previous >= state.quiz.maxAttempts) {
-        throw new CoursesError('unprocessable', 'no-attempts-left', { max: state.quiz.maxAttempts });
-      }
-      const row = tx.create(QuizAttempt, {
-        enrolmentId,
-        quizSlug,
-        kind: state.quiz.kind,
-        attemptNumber: previous + 1,
-        score: scored.score,
-        passed: scored.score >= state.quiz.passMark,
-        answers: JSON.stringify(answers),
-        results: JSON.stringify(scored.results),
-        submittedAt: this.clock.now(),
-      });
-      await tx.insert(QuizAttempt, row);
-      if (progress.enrolment.status === 'enrolled') await this.setStatus(tx, progress.enrolment, 'in_progress');
-      return row;
-    });
-    return { attempt, quiz: state.quiz };
-  }
-
-  async lastAttempt(actor: AuthUser, enrolmentId: string, quizSlug: string): Promise<QuizAttempt | null> {
-    await this.owned(actor, enrolmentId);
-    return this.courses.lastAttempt(enrolmentId, quizSlug);
+  /** A first quiz attempt starts the course (inside the attempt's transaction). */
+  async markStarted(tx: EntityManager, enrolment: Enrolment): Promise<void> {
+    if (enrolment.status === 'enrolled') await this.setStatus(tx, enrolment, 'in_progress');
   }
 
   /** Only the owner studies, completes lessons and takes quizzes. */

@@ -34,4 +34,21 @@ export class QuizAttempt {
 
   @Column({ type: 'varchar', length: 30, transformer: instant })
   submittedAt: Date;
+
+  /**
+   * What the attempt showed (its sitting): id (unique: one attempt per sitting), seed, question ids
+   * in the order shown (JSON) and option order per question (JSON). Null on attempts made before
+   * sittings existed, which asked every question in file order.
+   */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  sittingId: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  seed: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  questionIds: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  optionOrder: string | null;
 }

@@ -27,6 +27,10 @@ export class Quiz {
   @Column({ type: 'integer', nullable: true })
   maxAttempts: number | null;
 
+  /** Questions asked per attempt (anchors always); null = all. */
+  @Column({ type: 'integer', nullable: true })
+  draw: number | null;
+
   @Column({ type: 'integer' })
   position: number;
 

@@ -40,4 +40,12 @@ describe('answer validation', () => {
     expect(answerProblems(questions, { q1: ['a', 'b'] })['answers.q1'][0].key).toBe('single-choice');
     expect(answerProblems(questions, ['q1'])).toEqual({ answers: [{ key: 'answers-shape', params: {} }] });
   });
+
+  it('refuses answers to bank questions the sitting did not draw, and scores only the drawn ones', () => {
+    expect(answerProblems(questions, { q1: ['a'], q3: ['b'] }, ['q1', 'q2'])).toEqual({ 'answers.q3': [{ key: 'not-drawn', params: { id: 'q3' } }] });
+    expect(answerProblems(questions, { nope: ['a'] }, ['q1'])).toEqual({ 'answers.nope': [{ key: 'unknown-question', params: { id: 'nope' } }] });
+    expect(answerProblems(questions, { q1: ['a'] }, ['q1', 'q2'])).toEqual({});
+    // Unanswered drawn questions count as wrong.
+    expect(scoreAnswers([questions[0], questions[1]], { q1: ['a'] })).toMatchObject({ score: 50, correctCount: 1, results: { q1: true, q2: false } });
+  });
 });

@@ -10,21 +10,27 @@ export interface Scored {
 }
 
 /**
- * Checks the shape of submitted answers against the quiz: every key a question id, every value a
- * list of that question's option ids, one option at most for single-choice questions. Unanswered
- * questions are allowed (they score as wrong). Returns field messages, empty when well-formed.
+ * Checks the shape of submitted answers against the quiz: every key a question id (of the sitting's
+ * drawn questions when `drawn` is given), every value a list of that question's option ids, one
+ * option at most for single-choice questions. Unanswered questions are allowed (they score as
+ * wrong). Returns field messages, empty when well-formed.
  */
-export function answerProblems(questions: QuizQuestion[], answers: unknown): Record<string, FieldMessage[]> {
+export function answerProblems(questions: QuizQuestion[], answers: unknown, drawn?: readonly string[]): Record<string, FieldMessage[]> {
   const problems: Record<string, FieldMessage[]> = {};
   if (typeof answers !== 'object' || answers === null || Array.isArray(answers)) {
     return { answers: [{ key: 'answers-shape', params: {} }] };
   }
   const byId = new Map(questions.map((q) => [q.id, q]));
+  const asked = drawn ? new Set(drawn) : null;
   for (const [questionId, chosen] of Object.entries(answers as Record<string, unknown>)) {
     const field = `answers.${questionId}`;
     const question = byId.get(questionId);
     if (!question) {
       problems[field] = [{ key: 'unknown-question', params: { id: questionId.slice(0, 40) } }];
+      continue;
+    }
+    if (asked && !asked.has(questionId)) {
+      problems[field] = [{ key: 'not-drawn', params: { id: questionId } }];
       continue;
     }
     if (!Array.isArray(chosen) || chosen.some((c) => typeof c !== 'string')) {

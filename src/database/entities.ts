@@ -13,6 +13,7 @@ import { ContentImport } from '../courses/content-import.entity';
 import { Enrolment } from '../courses/enrolment.entity';
 import { LessonCompletion } from '../courses/lesson-completion.entity';
 import { QuizAttempt } from '../courses/quiz-attempt.entity';
+import { QuizSitting } from '../courses/quiz-sitting.entity';
 import { ReferralContact } from '../courses/referral-contact.entity';
 import { CountryFact } from '../courses/country-fact.entity';
 import { Handout } from '../courses/handout.entity';
@@ -24,6 +25,6 @@ import { CascadeSession, IdempotencyKey } from '../cascade/cascade-session.entit
 import { Dhis2Mapping } from '../dhis2/dhis2-mapping.entity';
 
 export const entities = [User, AuthToken, UserSession, OutboxMessage, RateLimitBucket, AuditEntry, JobLease,
-  Course, CourseVersion, Lesson, Quiz, ContentImport, Enrolment, LessonCompletion, QuizAttempt, ReferralContact, CountryFact, Handout,
+  Course, CourseVersion, Lesson, Quiz, ContentImport, Enrolment, LessonCompletion, QuizAttempt, QuizSitting, ReferralContact, CountryFact, Handout,
   Cohort, CohortFacilitator, CohortParticipant, CohortDay, Attendance, PracticumResult, Certification,
   Country, Municipality, School, SchoolCoordinator, CascadeSession, IdempotencyKey, Dhis2Mapping];

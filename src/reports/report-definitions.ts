@@ -41,7 +41,7 @@ export async function runReport(name: ReportName, service: ReportsService, f: Re
       };
     }
     case 'knowledge-gain': {
-      const { rows, questions } = await service.knowledgeGain(f, lang);
+      const { rows, questions, anchors } = await service.knowledgeGain(f, lang);
       return {
         json: { rows, questions },
         columns: [col(lang, 'label', false), col(lang, 'preAverage'), col(lang, 'postAverage'), col(lang, 'gain'), col(lang, 'n')],
@@ -55,7 +55,7 @@ export async function runReport(name: ReportName, service: ReportsService, f: Re
           ],
           format: pct,
         }),
-        extra: { questions: questions.slice(0, 40) },
+        extra: { questions: questions.slice(0, 40), anchors },
       };
     }
     case 'certifications': {

@@ -194,12 +194,34 @@ export class ReportsService {
         questionStats.set(key, stat);
       }
     }
+    const gains = anchorGains(attempts, outlines);
     const questions = [...questionStats.values()].map((s) => {
       const outline = outlines.find((o) => o.courseId === s.courseId);
       const question = outline?.quizzes.find((q) => q.slug === s.quizSlug)?.questions.find((q) => q.id === s.questionId);
-      return { courseSlug: outline?.slug ?? '', quizSlug: s.quizSlug, kind: s.kind, questionId: s.questionId, text: question ? pick(question.text, lang) : s.questionId, answered: s.total, percentCorrect: round1((s.right / s.total) * 100) };
+      const gain = question?.anchor ? gains.get(`${s.courseId}:${s.questionId}`) : undefined;
+      return {
+        courseSlug: outline?.slug ?? '',
+        quizSlug: s.quizSlug,
+        kind: s.kind,
+        questionId: s.questionId,
+        text: question ? pick(question.text, lang) : s.questionId,
+        answered: s.total,
+        percentCorrect: round1((s.right / s.total) * 100),
+        // Anchor items (shared by pre- and post-test): the same participants before and after, when some took both.
+        anchor: question?.anchor === true,
+        ...(gain
+          ? { pairedParticipants: gain.n, prePercentCorrect: round1((gain.pre / gain.n) * 100), postPercentCorrect: round1((gain.post / gain.n) * 100), gain: round1(((gain.post - gain.pre) / gain.n) * 100) }
+          : {}),
+      };
     }).sort((a, b) => a.percentCorrect - b.percentCorrect);
-    return { rows: tableRows, questions };
+    // One line per anchor item for the page's gain table (the JSON carries the same figures on each question).
+    const anchors = [...gains.entries()].map(([key, g]) => {
+      const [courseId, questionId] = key.split(':');
+      const outline = outlines.find((o) => o.courseId === courseId);
+      const question = outline?.quizzes.find((q) => q.kind === 'post')?.questions.find((q) => q.id === questionId);
+      return { courseSlug: outline?.slug ?? '', questionId, text: question ? pick(question.text, lang) : questionId, pairedParticipants: g.n, prePercentCorrect: round1((g.pre / g.n) * 100), postPercentCorrect: round1((g.post / g.n) * 100), gain: round1(((g.post - g.pre) / g.n) * 100) };
+    }).sort((a, b) => a.gain - b.gain || a.questionId.localeCompare(b.questionId));
+    return { rows: tableRows, questions, anchors };
   }
 
   /** 3. Certifications by the cohort's country and course: active, expiring within 90 days, expired, revoked. */
@@ -403,4 +425,44 @@ export class ReportsService {
   outlines(): Promise<CourseOutline[]> {
     return this.catalogue.currentOutlines();
   }
+}
+
+/**
+ * Per anchor item of each course, over the participants who took both tests: right on their first
+ * pre-test attempt, and right on their best post-test attempt (the one that counts for
+ * certification: highest score, the later one on a tie). `n` is the number of such participants.
+ */
+function anchorGains(
+  attempts: Array<{ course_id: string; enrolment_id: string; kind: string; score: number; attempt_number: number; results: string }>,
+  outlines: CourseOutline[],
+): Map<string, { n: number; pre: number; post: number }> {
+  const anchorIds = new Map(outlines.map((o) => [o.courseId, new Set(o.quizzes.filter((q) => q.kind === 'pre' || q.kind === 'post').flatMap((q) => q.questions.filter((x) => x.anchor).map((x) => x.id)))]));
+  // An enrolment in two cohorts of the filter appears twice in `attempts`: keyed by enrolment it counts once.
+  const firstPre = new Map<string, (typeof attempts)[number]>();
+  const bestPost = new Map<string, (typeof attempts)[number]>();
+  for (const a of attempts) {
+    if (a.kind === 'pre' && a.attempt_number === 1) firstPre.set(a.enrolment_id, a);
+    if (a.kind === 'post') {
+      const best = bestPost.get(a.enrolment_id);
+      if (!best || a.score > best.score || (a.score === best.score && a.attempt_number > best.attempt_number)) bestPost.set(a.enrolment_id, a);
+    }
+  }
+  const gains = new Map<string, { n: number; pre: number; post: number }>();
+  for (const [enrolmentId, pre] of firstPre) {
+    const post = bestPost.get(enrolmentId);
+    const anchors = anchorIds.get(pre.course_id);
+    if (!post || !anchors?.size) continue;
+    const before = JSON.parse(pre.results) as Record<string, boolean>;
+    const after = JSON.parse(post.results) as Record<string, boolean>;
+    for (const id of anchors) {
+      if (!(id in before) || !(id in after)) continue;
+      const key = `${pre.course_id}:${id}`;
+      const g = gains.get(key) ?? { n: 0, pre: 0, post: 0 };
+      g.n++;
+      if (before[id]) g.pre++;
+      if (after[id]) g.post++;
+      gains.set(key, g);
+    }
+  }
+  return gains;
 }

@@ -12,6 +12,7 @@ import type { User } from '../../src/users/user.entity';
 import { TestApp, TEST_PASSWORD } from '../support/create-test-app';
 import { apiToken } from '../support/login';
 import { launchBrowser, startApp } from './support/journey';
+import { drawnAnswers } from '../support/quizzes';
 
 const CONTENT = join(__dirname, '..', 'fixtures', 'content');
 const SCREENSHOTS = join(__dirname, 'screenshots');
@@ -72,7 +73,7 @@ describe('logging a school session offline (Chromium)', () => {
     const trainerToken = await apiToken(t, trainer.email);
     const enrolmentId = (await api(trainerToken).get('/me').expect(200)).body.enrolments[0].id as string;
     for (const lesson of LESSONS) await api(trainerToken).post(`/enrolments/${enrolmentId}/lessons/${lesson}/complete`).expect(200);
-    await api(trainerToken).post(`/enrolments/${enrolmentId}/quizzes/post-test/attempts`, { answers: { q1: ['a'], q2: ['b'] } }).expect(201);
+    await api(trainerToken).post(`/enrolments/${enrolmentId}/quizzes/post-test/attempts`, await drawnAnswers(api(trainerToken), enrolmentId, 'post-test')).expect(201);
     await api(managerToken).put(`/cohorts/${cohort.id}/participants/${trainer.id}/practicum`, { passed: true, score: 90 }).expect(200);
     for (const date of DAYS) {
       const day = (await api(managerToken).post(`/cohorts/${cohort.id}/days`, { date }).expect(201)).body;

@@ -144,6 +144,12 @@ describe('the manager reports journey (Chromium)', () => {
       expect(await heading(ui.page)).toBe(say(lang, 'reports.knowledge-gain.title'));
       expect(await tableRows()).toEqual([[`${workshop} · ${course.title}`, '50', '100', '50', '1']]);
       expect(await exportsOf('knowledge-gain')).toEqual([[`${workshop} · ${course.title}`, '50', '100', '50', '1']]);
+      // Per shared (anchor) question, the same person before and after: q1 right both times, q2 wrong then right.
+      const gainRows = await ui.page.locator('table.gain tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td, th')].map((c) => (c.textContent ?? '').trim())));
+      expect(gainRows).toEqual([
+        [course.question('q1'), '1', '100 %', '100 %', '0'],
+        [course.question('q2'), '1', '0 %', '100 %', '100'],
+      ]);
 
       // Certifications: one valid, in the workshop's country.
       await ui.open('/reports/certifications');

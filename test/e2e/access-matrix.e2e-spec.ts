@@ -468,7 +468,10 @@ describe('access matrix', () => {
     const certifiedEnrolment = ((await certifiedApi.get('/me').expect(200)).body.enrolments as Array<{ id: string; courseSlug: string }>).find((e) => e.courseSlug === course.slug)?.id as string;
     for (const lesson of outline.lessons) await certifiedApi.post(`/enrolments/${certifiedEnrolment}/lessons/${lesson.slug}/complete`).expect(200);
     const postTest = outline.quizzes.find((q) => q.kind === 'post') as CourseOutline['quizzes'][number];
-    const rightAnswers = Object.fromEntries(postTest.questions.map((q) => [q.id, q.options.filter((o) => o.correct).map((o) => o.id)]));
+    // Answer the questions the sitting drew (a post-test may draw from a bank), with the file's keys.
+    const keyOf = new Map(postTest.questions.map((q) => [q.id, q.options.filter((o) => o.correct).map((o) => o.id)]));
+    const shown = (await certifiedApi.get(`/enrolments/${certifiedEnrolment}/quizzes/${postTest.slug}`).expect(200)).body as { questions: Array<{ id: string }> };
+    const rightAnswers = Object.fromEntries(shown.questions.map((q) => [q.id, keyOf.get(q.id) ?? []]));
     expect((await certifiedApi.post(`/enrolments/${certifiedEnrolment}/quizzes/${postTest.slug}/attempts`, { answers: rightAnswers }).expect(201)).body.passed).toBe(true);
     await adminApi.put(`/cohorts/${cohortId}/days/${dayId}/attendance`, { records: [{ userId: certified.id, status: 'present' }] }).expect(200);
     await adminApi.put(`/cohorts/${cohortId}/participants/${certified.id}/practicum`, { passed: true, score: 90 }).expect(200);

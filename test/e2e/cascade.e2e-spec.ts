@@ -9,6 +9,7 @@ import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import { Municipality, School } from '../../src/schools/school.entities';
 import type { User } from '../../src/users/user.entity';
 import { createTestApp, TestApp } from '../support/create-test-app';
+import { drawnAnswers } from '../support/quizzes';
 import { apiToken, csrfFrom, csrfOf, pageAgent } from '../support/login';
 
 type Agent = ReturnType<typeof request.agent>;
@@ -21,7 +22,6 @@ const PRACTICE = 'practice';
 const FOLLOW_UP = 'follow-up';
 const NOT_DELIVERABLE = 'basics';
 const LESSONS = ['welcome', 'warning-signs', 'first-session', 'review'];
-const POST_TEST_RIGHT = { q1: ['a'], q2: ['b'] };
 /** The workshop ran the week before the fake clock's first day (2026-03-02); certifications are backdated to its last day. */
 const DAYS = ['2026-02-23', '2026-02-24', '2026-02-25', '2026-02-26', '2026-02-27'];
 const ISSUED_ON = '2026-02-27';
@@ -125,7 +125,7 @@ describe('schools and cascade sessions', () => {
       await signIn(user);
       const enrolmentId = (await as(user).get('/me').expect(200)).body.enrolments[0].id as string;
       for (const lesson of LESSONS) await as(user).post(`/enrolments/${enrolmentId}/lessons/${lesson}/complete`).expect(200);
-      await as(user).post(`/enrolments/${enrolmentId}/quizzes/post-test/attempts`, { answers: POST_TEST_RIGHT }).expect(201);
+      await as(user).post(`/enrolments/${enrolmentId}/quizzes/post-test/attempts`, await drawnAnswers(as(user), enrolmentId, 'post-test')).expect(201);
       await as(manager).put(`/cohorts/${cohort.body.id}/participants/${user.id}/practicum`, { passed: true, score: 90 }).expect(200);
       people.push(user);
     }

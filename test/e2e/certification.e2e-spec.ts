@@ -8,13 +8,13 @@ import { AuditEntry } from '../../src/common/audit/audit-entry.entity';
 import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import { User } from '../../src/users/user.entity';
 import { createTestApp, TestApp } from '../support/create-test-app';
+import { drawnAnswers } from '../support/quizzes';
 import { apiToken, csrfOf, pageAgent } from '../support/login';
 
 
 const CONTENT = join(__dirname, '..', 'fixtures', 'content');
 const COURSE = 'tiny-course';
 const LESSONS = ['welcome', 'warning-signs', 'first-session'];
-const POST_TEST_RIGHT = { q1: ['a'], q2: ['b'] };
 const CODE = /^CSC-[2346789ABCDEFGHJKMNPQRTUVWXYZ]{4}-[2346789ABCDEFGHJKMNPQRTUVWXYZ]{4}$/;
 /** The workshop ran the week before the fake clock's first day (2026-03-02). */
 const DAYS = ['2026-02-23', '2026-02-24', '2026-02-25', '2026-02-26', '2026-02-27'];
@@ -114,7 +114,7 @@ describe('certification', () => {
       const token = await apiToken(t, user.email);
       const enrolmentId = (await api(token).get('/me').expect(200)).body.enrolments[0].id as string;
       for (const lesson of LESSONS) await api(token).post(`/enrolments/${enrolmentId}/lessons/${lesson}/complete`).expect(200);
-      const post = await api(token).post(`/enrolments/${enrolmentId}/quizzes/post-test/attempts`, { answers: POST_TEST_RIGHT }).expect(201);
+      const post = await api(token).post(`/enrolments/${enrolmentId}/quizzes/post-test/attempts`, await drawnAnswers(api(token), enrolmentId, 'post-test')).expect(201);
       expect(post.body).toMatchObject({ score: 100, passed: true });
       await api(managerToken).put(`/cohorts/${cohort.id}/participants/${user.id}/practicum`, { passed: practicumPassed, score: practicumPassed ? 90 : 30 }).expect(200);
       people.push({ user, token });

@@ -464,7 +464,8 @@ describe('reports', () => {
         if (Array.isArray(value)) return value.forEach((v, i) => numbers(v, `${path}[${i}]`, textKeys));
         if (value && typeof value === 'object') return Object.entries(value).forEach(([k, v]) => numbers(v, `${path}.${k}`, textKeys));
         const key = path.split('.').pop() as string;
-        if (!textKeys.includes(key)) expect([path, typeof value]).toEqual([path, 'number']);
+        if (key === 'anchor') expect([path, typeof value]).toEqual([path, 'boolean']);
+        else if (!textKeys.includes(key)) expect([path, typeof value]).toEqual([path, 'number']);
       };
       const text = ['key', 'label', 'courseSlug', 'cohortId', 'countryCode', 'id', 'name', 'quizSlug', 'kind', 'questionId', 'text'];
       for (const groupBy of ['country', 'municipality', 'school', 'month', 'trainer']) {

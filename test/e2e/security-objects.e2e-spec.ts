@@ -29,6 +29,7 @@ import request from 'supertest';
 import { join } from 'node:path';
 import type { User } from '../../src/users/user.entity';
 import { createTestApp, TestApp } from '../support/create-test-app';
+import { drawnAnswers } from '../support/quizzes';
 import { apiToken, csrfOf, pageAgent } from '../support/login';
 
 type Agent = ReturnType<typeof request.agent>;
@@ -40,7 +41,6 @@ const ACTORS: Actor[] = ['trainer', 'certified', 'coordinator', 'manager'];
 const CONTENT = join(__dirname, '..', 'fixtures', 'content');
 const COURSE = 'tiny-course';
 const LESSONS = ['welcome', 'warning-signs', 'first-session'];
-const POST_TEST_RIGHT = { q1: ['a'], q2: ['b'] };
 /** The certification workshop: one day, before the fake clock's today (2026-03-02); certifications are issued on it. */
 const CERT_DAY = '2026-02-16';
 /** The facilitated workshop runs over today, with one day so far. */
@@ -598,7 +598,7 @@ describe('object-level access (two countries, each role with the other one’s i
     await manager.post(`/cohorts/${certCohortId}/participants`, { email: users.certified.email, name: users.certified.name }).expect(201);
     const certifiedEnrolment = (await as('certified').get('/me').expect(200)).body.enrolments[0].id as string;
     for (const lesson of LESSONS) await as('certified').post(`/enrolments/${certifiedEnrolment}/lessons/${lesson}/complete`).expect(200);
-    await as('certified').post(`/enrolments/${certifiedEnrolment}/quizzes/post-test/attempts`, { answers: POST_TEST_RIGHT }).expect(201);
+    await as('certified').post(`/enrolments/${certifiedEnrolment}/quizzes/post-test/attempts`, await drawnAnswers(as('certified'), certifiedEnrolment, 'post-test')).expect(201);
     await manager.put(`/cohorts/${certCohortId}/days/${certDayId}/attendance`, { records: [{ userId: users.certified.id, status: 'present' }] }).expect(200);
     await manager.put(`/cohorts/${certCohortId}/participants/${users.certified.id}/practicum`, { passed: true, score: 90 }).expect(200);
     const certCode = (await manager.post('/certifications', { cohortId: certCohortId, userId: users.certified.id, issuedOn: CERT_DAY }).expect(201)).body.code as string;

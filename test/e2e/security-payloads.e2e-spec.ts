@@ -21,6 +21,7 @@ import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import { Municipality, School } from '../../src/schools/school.entities';
 import { User } from '../../src/users/user.entity';
 import { createTestApp, TestApp } from '../support/create-test-app';
+import { drawnAnswers } from '../support/quizzes';
 import { byId, byTag, definition, injectedMarkup, injectedSvgMarkup, parseHtml, tableRows, textOf, type HtmlDocument, type HtmlElement } from '../support/html';
 import { apiToken, csrfFrom, pageAgent } from '../support/login';
 import { ACCEPTED, FORMULAS, PAYLOADS, refused } from '../support/payloads';
@@ -32,7 +33,6 @@ const FIXTURE = join(__dirname, '..', 'fixtures', 'content');
 const COURSE = 'tiny-course';
 const MODULE = 'practice';
 const LESSONS = ['welcome', 'warning-signs', 'first-session'];
-const POST_TEST_RIGHT = { q1: ['a'], q2: ['b'] };
 /** Ana's workshop day, before the fake clock's first day; her certification is backdated to it. */
 const WORKSHOP_DAY = '2026-02-27';
 /** "Today" for the tests: sessions may be logged on any day from March on. */
@@ -147,7 +147,7 @@ describe('security: hostile text through forms, CSV imports, mails and reports',
     await api(manager).post(`/cohorts/${cohortId}/participants`, { email: ana.email, name: ana.name }).expect(201);
     const enrolmentId = (await api(ana).get('/me').expect(200)).body.enrolments[0].id as string;
     for (const lesson of LESSONS) await api(ana).post(`/enrolments/${enrolmentId}/lessons/${lesson}/complete`).expect(200);
-    await api(ana).post(`/enrolments/${enrolmentId}/quizzes/post-test/attempts`, { answers: POST_TEST_RIGHT }).expect(201);
+    await api(ana).post(`/enrolments/${enrolmentId}/quizzes/post-test/attempts`, await drawnAnswers(api(ana), enrolmentId, 'post-test')).expect(201);
     await api(manager).put(`/cohorts/${cohortId}/participants/${ana.id}/practicum`, { passed: true, score: 90 }).expect(200);
     await api(manager).put(`/cohorts/${cohortId}/days/${dayId}/attendance`, { records: [{ userId: ana.id, status: 'present' }] }).expect(200);
     await api(manager).post('/certifications', { cohortId, userId: ana.id, issuedOn: WORKSHOP_DAY }).expect(201);

@@ -25,6 +25,7 @@ import { School } from '../../src/schools/school.entities';
 import { SchoolsService } from '../../src/schools/schools.service';
 import { User } from '../../src/users/user.entity';
 import { createTestApp, TestApp, TEST_PASSWORD } from '../support/create-test-app';
+import { drawnAnswers } from '../support/quizzes';
 import { injectedMarkup, parseHtml } from '../support/html';
 import { apiToken, csrfOf, pageAgent } from '../support/login';
 import { escaped, PAYLOADS, refused } from '../support/payloads';
@@ -35,7 +36,6 @@ type Json = Record<string, unknown>;
 const FIXTURE = join(__dirname, '..', 'fixtures', 'content');
 const COURSE = 'tiny-course';
 const LESSONS = ['welcome', 'warning-signs', 'first-session'];
-const POST_TEST_RIGHT = { q1: ['a'], q2: ['b'] };
 /** The one-day workshop, before the fake clock's first day (2026-03-02); certifications are backdated to it. */
 const WORKSHOP_DAY = '2026-02-27';
 /** The tests run on this day, so that sessions between the issue date and today can be logged. */
@@ -148,7 +148,7 @@ describe('security', () => {
       await as(manager).post(`/cohorts/${cohortId}/participants`, { email: person.email, name: person.name }).expect(201);
       const enrolmentId = (await as(person).get('/me').expect(200)).body.enrolments[0].id as string;
       for (const lesson of LESSONS) await as(person).post(`/enrolments/${enrolmentId}/lessons/${lesson}/complete`).expect(200);
-      await as(person).post(`/enrolments/${enrolmentId}/quizzes/post-test/attempts`, { answers: POST_TEST_RIGHT }).expect(201);
+      await as(person).post(`/enrolments/${enrolmentId}/quizzes/post-test/attempts`, await drawnAnswers(as(person), enrolmentId, 'post-test')).expect(201);
       await as(manager).put(`/cohorts/${cohortId}/participants/${person.id}/practicum`, { passed: true, score: 90 }).expect(200);
     }
     await as(manager).put(`/cohorts/${cohortId}/days/${dayId}/attendance`, { records: [ana, carla].map((p) => ({ userId: p.id, status: 'present' })) }).expect(200);

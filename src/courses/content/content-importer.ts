@@ -146,6 +146,7 @@ export class ContentImporter {
           kind: quiz.kind,
           passMark: quiz.passMark,
           maxAttempts: quiz.maxAttempts,
+          draw: quiz.draw,
           position: ++position,
           questions: JSON.stringify(quiz.questions),
         }),

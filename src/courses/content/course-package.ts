@@ -68,6 +68,8 @@ export interface QuizOption {
 export interface QuizQuestion {
   id: string;
   multiple: boolean;
+  /** Shared with the course's other pre/post test (same id, text and options): per-question knowledge gain. Absent in versions imported before anchors existed. */
+  anchor?: boolean;
   text: Localised;
   options: QuizOption[];
 }
@@ -78,6 +80,8 @@ export interface QuizDefinition {
   kind: QuizKind;
   passMark: number;
   maxAttempts: number | null;
+  /** Questions asked per attempt, drawn from the bank (anchors always); null = all. */
+  draw: number | null;
   questions: QuizQuestion[];
 }
 

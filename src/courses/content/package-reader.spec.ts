@@ -140,7 +140,7 @@ describe('reading a content package', () => {
   });
 
   it('refuses a single-choice question with two correct options', () => {
-    edit('basics/pre-test.quiz.yaml', '{ en: "Nobody", es: "Nadie" } }', '{ en: "Nobody", es: "Nadie" }, correct: true }');
+    edit('basics/pre-test.quiz.yaml', 'es: "Cualquier madre o padre que se ofrezca en la escuela" } }', 'es: "Cualquier madre o padre que se ofrezca en la escuela" }, correct: true }');
     expect(refused()).toEqual([
       {
         file: join('tiny-course', 'basics', 'pre-test.quiz.yaml'),
@@ -189,6 +189,71 @@ describe('reading a content package', () => {
     cpSync(file('basics/01-welcome.en.md'), file('practice/02-welcome.en.md'));
     cpSync(file('basics/01-welcome.es.md'), file('practice/02-welcome.es.md'));
     expect(refused()).toEqual([{ file: join('tiny-course', 'practice', '02-welcome'), reason: 'lesson slug "welcome" is used twice in the course' }]);
+  });
+
+  it('reads draw and anchors: anchors always within draw, shared verbatim by the pre-test and post-test', () => {
+    const { pkg } = readPackage(dir, root);
+    const post = pkg!.quizzes.find((q) => q.slug === 'post-test')!;
+    expect(post.draw).toBe(3);
+    expect(post.questions.map((q) => [q.id, q.anchor])).toEqual([['q1', true], ['q2', true], ['q3', false], ['q4', false], ['q5', false]]);
+    expect(pkg!.quizzes.find((q) => q.slug === 'basics-check')!.draw).toBeNull();
+  });
+
+  it.each([
+    ['draw: 0', 'draw must be a whole number of questions, at least 1'],
+    ['draw: 2.5', 'draw must be a whole number of questions, at least 1'],
+    ['draw: 6', 'draw 6 is more than the 5 questions of the bank'],
+  ])('refuses %s on the post-test', (line, reason) => {
+    edit('practice/post-test.quiz.yaml', 'draw: 3', line);
+    expect(refused()).toEqual([{ file: join('tiny-course', 'practice', 'post-test.quiz.yaml'), line: lineOf('practice/post-test.quiz.yaml', /^draw:/), reason }]);
+  });
+
+  it('refuses a draw smaller than the number of anchors', () => {
+    edit('practice/post-test.quiz.yaml', 'draw: 3', 'draw: 1');
+    expect(refused()).toEqual([
+      { file: join('tiny-course', 'practice', 'post-test.quiz.yaml'), line: lineOf('practice/post-test.quiz.yaml', /^draw:/), reason: 'draw 1 is less than the 2 anchor questions (anchors are always asked)' },
+    ]);
+  });
+
+  it('refuses an anchor in a check quiz and a non-boolean anchor', () => {
+    edit('basics/basics-check.quiz.yaml', '    multiple: true\n', '    multiple: true\n    anchor: true\n');
+    edit('basics/pre-test.quiz.yaml', /anchor: true/, 'anchor: "yes"');
+    expect(refused()).toEqual([
+      { file: join('tiny-course', 'basics', 'basics-check.quiz.yaml'), line: lineOf('basics/basics-check.quiz.yaml', /- id: signs$/), reason: 'question signs: anchor: true is only for pre-test and post-test questions' },
+      { file: join('tiny-course', 'basics', 'pre-test.quiz.yaml'), line: lineOf('basics/pre-test.quiz.yaml', /- id: q1$/), reason: 'question q1: anchor must be true or false' },
+    ]);
+  });
+
+  it('refuses an anchor whose text or options differ between the pre-test and post-test, pointing at the pre-test question', () => {
+    edit('practice/post-test.quiz.yaml', '{ en: "No, it is a clue", es: "No, es una pista" }', '{ en: "No, it is only a clue", es: "No, es una pista" }');
+    expect(refused()).toEqual([
+      {
+        file: join('tiny-course', 'basics', 'pre-test.quiz.yaml'),
+        line: lineOf('basics/pre-test.quiz.yaml', /- id: q2$/),
+        reason: 'question q2: anchor: its text, options, option ids or correct flags differ from question q2 of the post-test (post-test); anchors are copied verbatim',
+      },
+    ]);
+  });
+
+  it('refuses an anchor missing from the other test, in either direction', () => {
+    edit('practice/post-test.quiz.yaml', /  - id: q2\n    anchor: true\n/, '  - id: q2\n');
+    edit('basics/pre-test.quiz.yaml', /  - id: q1\n    anchor: true\n/, '  - id: q1\n');
+    expect(refused()).toEqual([
+      { file: join('tiny-course', 'basics', 'pre-test.quiz.yaml'), line: lineOf('basics/pre-test.quiz.yaml', /- id: q2$/), reason: 'question q2: anchor, but question q2 of the post-test (post-test) is not marked anchor: true' },
+      { file: join('tiny-course', 'practice', 'post-test.quiz.yaml'), line: lineOf('practice/post-test.quiz.yaml', /- id: q1$/), reason: 'question q1: anchor, but question q1 of the pre-test (pre-test) is not marked anchor: true' },
+    ]);
+    rmSync(file('practice/post-test.quiz.yaml'));
+    expect(refused()).toEqual([
+      { file: join('tiny-course', 'basics', 'pre-test.quiz.yaml'), line: lineOf('basics/pre-test.quiz.yaml', /- id: q2$/), reason: 'question q2: anchor, but the course has no post-test to share it with' },
+    ]);
+  });
+
+  it("refuses a quiz the content check refuses, with the file, the pass mark's line and the strategy's score", () => {
+    cpSync(join(FIXTURE, '..', '..', 'quizzes', 'tip-post-test-v1.quiz.yaml'), file('basics/old-tip.quiz.yaml'));
+    edit('basics/old-tip.quiz.yaml', 'kind: post', 'kind: check');
+    const errors = refused();
+    expect(errors.every((e) => e.file === join('tiny-course', 'basics', 'old-tip.quiz.yaml') && e.line === 2)).toBe(true);
+    expect(errors.map((e) => e.reason)).toContain('content check: always choosing the option at position 1 scores 75 %, reaching the pass mark 70 %');
   });
 
   it('reports every problem of a package at once', () => {

@@ -15,6 +15,7 @@ import {
   QuizQuestion,
 } from './course-package';
 import { checkLocalReferences, readFactDeclarations, readFactDefaults, readHandouts } from './local-content-reader';
+import { quizCheckProblems } from './quiz-check';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const LESSON_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.(en|es)\.md$/;
@@ -54,6 +55,7 @@ export function readPackage(dir: string, root = join(dir, '..')): { pkg?: Course
   const quizzes: QuizDefinition[] = [];
   const lessonSlugs = new Set<string>();
   const quizSlugs = new Set<string>();
+  const quizTexts = new Map<string, string>();
   const moduleSlugs = new Set(manifest.modules.map((m) => m.slug));
   // Lesson texts whose fact markers and handout links are checked once the handouts are known.
   const referenceChecks: Array<{ path: string; text: string }> = [];
@@ -93,6 +95,8 @@ export function readPackage(dir: string, root = join(dir, '..')): { pkg?: Course
           if (quizSlugs.has(quiz.slug)) fail(path, `quiz slug "${quiz.slug}" is used twice in the course`);
           quizSlugs.add(quiz.slug);
           quizzes.push(quiz);
+          quizTexts.set(quiz.slug, text);
+          for (const reason of quizCheckProblems(quiz)) fail(path, `content check: ${reason}`, lineOf(text, /^passMark:/m));
         }
       } else {
         fail(path, 'unexpected file: lessons are <nn>-<slug>.<en|es>.md and quizzes <slug>.quiz.yaml');
@@ -158,6 +162,9 @@ export function readPackage(dir: string, root = join(dir, '..')): { pkg?: Course
       fail(join(dir, post.moduleSlug, `${post.slug}.quiz.yaml`), `passMark ${post.passMark} differs from the rule's postTestPassMark ${manifest.certification.postTestPassMark}`);
     }
   }
+
+  // Comparing anchors when a quiz or a module could not be read would only repeat those errors.
+  if (!problems.some((p) => !p.warning)) checkAnchors(byKind('pre')[0], byKind('post')[0], (quiz) => join(dir, quiz.moduleSlug, `${quiz.slug}.quiz.yaml`), quizTexts, fail);
 
   if (problems.some((p) => !p.warning)) return { problems };
   return { pkg: { manifest, lessons, quizzes, assets, factDefaults, handouts, checksum: hash.digest('hex') }, problems };
@@ -327,6 +334,11 @@ function readQuiz(slug: string, moduleSlug: string, text: string, file: string, 
     if (maxAttempts !== null && maxAttempts !== 1) bad('a pre-test takes exactly one attempt (maxAttempts: 1)', lineOf(text, /^maxAttempts:/m));
     maxAttempts = 1;
   }
+  let draw: number | null = null;
+  if (raw.draw !== undefined) {
+    if (!Number.isInteger(raw.draw) || (raw.draw as number) < 1) bad('draw must be a whole number of questions, at least 1', lineOf(text, /^draw:/m));
+    else draw = raw.draw as number;
+  }
   const questions: QuizQuestion[] = [];
   if (!Array.isArray(raw.questions) || raw.questions.length === 0) bad('questions must list at least one question', lineOf(text, /^questions:/m));
   else {
@@ -346,6 +358,9 @@ function readQuiz(slug: string, moduleSlug: string, text: string, file: string, 
       if (qText === 'invalid' || !qText) bad(`${where}: text needs non-empty en and es`, line);
       if (q.multiple !== undefined && typeof q.multiple !== 'boolean') bad(`${where}: multiple must be true or false`, line);
       const multiple = q.multiple === true;
+      if (q.anchor !== undefined && typeof q.anchor !== 'boolean') bad(`${where}: anchor must be true or false`, line);
+      const anchor = q.anchor === true;
+      if (anchor && kind !== 'pre' && kind !== 'post') bad(`${where}: anchor: true is only for pre-test and post-test questions`, line);
       if (!Array.isArray(q.options) || q.options.length < 2) return bad(`${where}: needs at least two options`, line);
       const optionIds = new Set<string>();
       const options = [];
@@ -365,9 +380,46 @@ function readQuiz(slug: string, moduleSlug: string, text: string, file: string, 
       if (correct === 0) bad(`${where}: no option is marked correct: true`, line);
       if (!multiple && correct > 1) bad(`${where}: single-choice question with ${correct} correct options (set multiple: true)`, line);
       if (multiple && correct < 2) bad(`${where}: multiple: true needs at least two correct options`, line);
-      if (qText && qText !== 'invalid') questions.push({ id, multiple, text: qText, options });
+      if (qText && qText !== 'invalid') questions.push({ id, multiple, anchor, text: qText, options });
     });
   }
+  if (draw !== null && ok) {
+    const anchors = questions.filter((q) => q.anchor).length;
+    if (draw > questions.length) bad(`draw ${draw} is more than the ${questions.length} questions of the bank`, lineOf(text, /^draw:/m));
+    else if (draw < anchors) bad(`draw ${draw} is less than the ${anchors} anchor questions (anchors are always asked)`, lineOf(text, /^draw:/m));
+  }
   if (!ok) return undefined;
-  return { slug, moduleSlug, kind, passMark: raw.passMark as number, maxAttempts, questions };
+  return { slug, moduleSlug, kind, passMark: raw.passMark as number, maxAttempts, draw, questions };
+}
+
+/**
+ * Anchors are the items the pre-test and post-test share (formats.md §1): each anchor of one must be
+ * in the other with the same id, text, options (ids, texts, correct flags, order) and `multiple`.
+ */
+function checkAnchors(
+  pre: QuizDefinition | undefined,
+  post: QuizDefinition | undefined,
+  fileOf: (quiz: QuizDefinition) => string,
+  texts: Map<string, string>,
+  fail: (f: string, r: string, l?: number) => void,
+): void {
+  const lineOfQuestion = (quiz: QuizDefinition, id: string) => lineOf(texts.get(quiz.slug) ?? '', new RegExp(`-\\s*id:\\s*["']?${id.replace(/[^A-Za-z0-9_-]/g, '')}["']?\\s*$`, 'm'));
+  const same = (a: QuizQuestion, b: QuizQuestion) =>
+    a.multiple === b.multiple &&
+    a.text.en === b.text.en &&
+    a.text.es === b.text.es &&
+    a.options.length === b.options.length &&
+    a.options.every((o, i) => o.id === b.options[i].id && o.correct === b.options[i].correct && o.text.en === b.options[i].text.en && o.text.es === b.options[i].text.es);
+  for (const [from, to, toName] of [[pre, post, 'post-test'], [post, pre, 'pre-test']] as const) {
+    if (!from) continue;
+    for (const q of from.questions.filter((x) => x.anchor)) {
+      const twin = to?.questions.find((x) => x.id === q.id);
+      const where = `question ${q.id}: anchor`;
+      if (!to) fail(fileOf(from), `${where}, but the course has no ${toName} to share it with`, lineOfQuestion(from, q.id));
+      else if (!twin) fail(fileOf(from), `${where}, but the ${toName} (${to.slug}) has no question ${q.id}`, lineOfQuestion(from, q.id));
+      else if (!twin.anchor) fail(fileOf(from), `${where}, but question ${q.id} of the ${toName} (${to.slug}) is not marked anchor: true`, lineOfQuestion(from, q.id));
+      // A differing pair is reported once, from the pre-test's side.
+      else if (from === pre && !same(q, twin)) fail(fileOf(from), `${where}: its text, options, option ids or correct flags differ from question ${q.id} of the ${toName} (${to.slug}); anchors are copied verbatim`, lineOfQuestion(from, q.id));
+    }
+  }
 }

@@ -9,6 +9,7 @@ import { SchoolsService } from '../../schools/schools.service';
 import { APP_CONFIG, type AppConfig } from '../../config/app.config';
 import { ContentImporter } from '../../courses/content/content-importer';
 import { LearningService } from '../../courses/learning.service';
+import { QuizzesService } from '../../courses/quizzes.service';
 import { UsersRepository } from '../../users/users.repository';
 import { UsersService } from '../../users/users.service';
 import { STARTUP_DATA_LOCK, withDatabaseLock } from '../data-source';
@@ -50,7 +51,7 @@ export class BootstrapService implements OnApplicationBootstrap {
       this.logger.log({ msg: 'first admin created from ADMIN_EMAIL', email: adminEmail });
     }
     if (this.config.seedDemo) {
-      await seedDemo({ db: this.db, users: this.users, learning: this.learning, cohorts: this.moduleRef.get(CohortsService, { strict: false }), certifications: this.moduleRef.get(CertificationService, { strict: false }), schools: this.moduleRef.get(SchoolsService, { strict: false }), cascade: this.moduleRef.get(CascadeService, { strict: false }), clock: this.clock, outlines: await this.moduleRef.get(CatalogueService, { strict: false }).currentOutlines() });
+      await seedDemo({ db: this.db, users: this.users, learning: this.learning, quizzes: this.moduleRef.get(QuizzesService, { strict: false }), cohorts: this.moduleRef.get(CohortsService, { strict: false }), certifications: this.moduleRef.get(CertificationService, { strict: false }), schools: this.moduleRef.get(SchoolsService, { strict: false }), cascade: this.moduleRef.get(CascadeService, { strict: false }), clock: this.clock, outlines: await this.moduleRef.get(CatalogueService, { strict: false }).currentOutlines() });
       this.logger.log({ msg: 'demo program loaded (SEED_DEMO)' });
     }
   }

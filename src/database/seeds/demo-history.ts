@@ -10,6 +10,8 @@ import type { CourseOutline } from '../../courses/catalogue.service';
 import { Enrolment } from '../../courses/enrolment.entity';
 import { LessonCompletion } from '../../courses/lesson-completion.entity';
 import { QuizAttempt } from '../../courses/quiz-attempt.entity';
+import { MAX_SEED, planSitting } from '../../courses/quiz-draw';
+import { newId } from '../columns';
 import { School } from '../../schools/school.entities';
 import { User } from '../../users/user.entity';
 import type { Sex } from '../../users/user-role.enum';
@@ -119,9 +121,15 @@ export async function seedHistory(tx: EntityManager, outlines: CourseOutline[], 
         rows.participants.push(Object.assign(new CohortParticipant(), { cohortId: cohort.id, userId: user.id, enrolmentId: enrolment.id, addedAt: enrolledAt }));
         for (const lesson of outline.lessons.slice(0, lessonsDone)) rows.completions.push(Object.assign(new LessonCompletion(), { enrolmentId: enrolment.id, lessonSlug: lesson.slug, completedAt: enrolledAt }));
         const attempt = (quiz: NonNullable<typeof pre>, n: number, skill: number) => {
-          const results = Object.fromEntries(quiz.questions.map((q, i) => [q.id, random() < skill - i * 0.01]));
-          const score = Math.round((Object.values(results).filter(Boolean).length / quiz.questions.length) * 100);
-          rows.attempts.push(Object.assign(new QuizAttempt(), { enrolmentId: enrolment.id, quizSlug: quiz.slug, kind: quiz.kind, attemptNumber: n, score, passed: score >= quiz.passMark, answers: '{}', results: JSON.stringify(results), submittedAt: enrolledAt }));
+          // Like a real sitting: the drawn questions only (anchors always), with the seed and option order kept.
+          const seed = Math.floor(random() * MAX_SEED);
+          const plan = planSitting(quiz.questions, quiz.draw, seed);
+          const results = Object.fromEntries(plan.questionIds.map((id) => [id, random() < skill - quiz.questions.findIndex((q) => q.id === id) * 0.01]));
+          const score = Math.round((Object.values(results).filter(Boolean).length / plan.questionIds.length) * 100);
+          rows.attempts.push(Object.assign(new QuizAttempt(), {
+            enrolmentId: enrolment.id, quizSlug: quiz.slug, kind: quiz.kind, attemptNumber: n, score, passed: score >= quiz.passMark, answers: '{}', results: JSON.stringify(results), submittedAt: enrolledAt,
+            sittingId: newId(), seed, questionIds: JSON.stringify(plan.questionIds), optionOrder: JSON.stringify(plan.optionOrder),
+          }));
           return score;
         };
         if (pre) attempt(pre, 1, 0.35 + random() * 0.3);

@@ -1,4 +1,7 @@
 import type { LearningService } from '../../courses/learning.service';
+import type { QuizQuestion } from '../../courses/content/course-package';
+import type { QuizzesService } from '../../courses/quizzes.service';
+import type { AuthUser } from '../../auth/auth-user';
 import type { CohortsService } from '../../cohorts/cohorts.service';
 import type { CertificationService } from '../../certification/certification.service';
 import type { SchoolsService } from '../../schools/schools.service';
@@ -28,12 +31,22 @@ export interface DemoServices {
   db: Database;
   users: UsersService;
   learning: LearningService;
+  quizzes: QuizzesService;
   cohorts: CohortsService;
   certifications: CertificationService;
   schools: SchoolsService;
   cascade: CascadeService;
   clock: Clock;
   outlines: CourseOutline[];
+}
+
+const correctOf = (q: QuizQuestion) => q.options.filter((o) => o.correct).map((o) => o.id);
+
+/** Opens a quiz as a trainer would and answers the questions its sitting drew (`choose` picks per question). */
+async function takeQuiz(quizzes: QuizzesService, actor: AuthUser, enrolmentId: string, quizSlug: string, choose: (q: QuizQuestion, i: number) => string[] = correctOf): Promise<void> {
+  const { sitting } = await quizzes.open(actor, enrolmentId, quizSlug);
+  if (!sitting) return;
+  await quizzes.submit(actor, enrolmentId, quizSlug, Object.fromEntries(sitting.questions.map((q, i) => [q.id, choose(q, i)])), sitting.id);
 }
 
 /** Demo trainers at different stages of the two shipped courses, a certified workshop and school sessions. */
@@ -59,8 +72,7 @@ export async function seedDemo(services: DemoServices): Promise<void> {
   if (tip) {
     const pre = tip.outline.quizzes.find((q) => q.kind === 'pre');
     if (pre) {
-      const answers = Object.fromEntries(pre.questions.map((q, i) => [q.id, i % 3 === 0 ? [q.options[q.options.length - 1].id] : q.options.filter((o) => o.correct).map((o) => o.id)]));
-      await learning.submitAttempt(asActor(teresa), tip.enrolment.id, pre.slug, answers);
+      await takeQuiz(services.quizzes, asActor(teresa), tip.enrolment.id, pre.slug, (q, i) => (i % 3 === 0 ? [q.options[q.options.length - 1].id] : correctOf(q)));
     }
     for (const lesson of tip.outline.lessons.slice(0, 3)) await learning.completeLesson(asActor(teresa), tip.enrolment.id, lesson.slug);
   }
@@ -70,10 +82,7 @@ export async function seedDemo(services: DemoServices): Promise<void> {
   if (upp) {
     for (const lesson of upp.outline.lessons) await learning.completeLesson(asActor(trevor), upp.enrolment.id, lesson.slug);
     const post = upp.outline.quizzes.find((q) => q.kind === 'post');
-    if (post) {
-      const answers = Object.fromEntries(post.questions.map((q) => [q.id, q.options.filter((o) => o.correct).map((o) => o.id)]));
-      await learning.submitAttempt(asActor(trevor), upp.enrolment.id, post.slug, answers);
-    }
+    if (post) await takeQuiz(services.quizzes, asActor(trevor), upp.enrolment.id, post.slug);
   }
   await seedProgram(services, created);
   // Three years of history behind today's demo workshop, so dashboards and reports have something to say.
@@ -127,7 +136,7 @@ async function seedProgram(s: DemoServices, created: Record<string, User>): Prom
     const progress = (await s.learning.enrolmentsOf(trainer.id))[0];
     for (const lesson of progress.outline.lessons) await s.learning.completeLesson(actor(trainer), progress.enrolment.id, lesson.slug);
     const post = progress.outline.quizzes.find((q) => q.kind === 'post');
-    if (post) await s.learning.submitAttempt(actor(trainer), progress.enrolment.id, post.slug, Object.fromEntries(post.questions.map((q) => [q.id, q.options.filter((o) => o.correct).map((o) => o.id)])));
+    if (post) await takeQuiz(s.quizzes, actor(trainer), progress.enrolment.id, post.slug);
     await s.cohorts.recordPracticum(actor(manager), cohort.id, trainer.id, { passed: true, score: 80 + trainers.length * 3 });
   }
   // Teresa joined too but has not finished: the roster shows someone not yet eligible.

@@ -12,11 +12,11 @@ import { OutboxMessage } from '../../../src/mail/outbox-message.entity';
 import type { TestApp } from '../../support/create-test-app';
 import { TEST_PASSWORD } from '../../support/create-test-app';
 import type { Journey, Variant } from './journey';
+import { drawnAnswers } from '../../support/quizzes';
 
 export const COURSE = 'tiny-course';
 const LESSONS = ['welcome', 'warning-signs', 'first-session'];
 /** A passing answer set for the fixture course's post-test (test/fixtures/content/tiny-course/practice/post-test.quiz.yaml). */
-const POST_TEST_PASS = { q1: ['a'], q2: ['b'] };
 
 /** The app's text for `key` in `lang`, from src/i18n/<lang>/*.json. */
 export function text(lang: Variant['lang'], key: string, params: Record<string, unknown> = {}): string {
@@ -112,7 +112,7 @@ export async function study(t: TestApp, accessToken: string): Promise<string> {
   const enrolment = me.enrolments.find((e) => e.courseSlug === COURSE);
   if (!enrolment) throw new Error(`not enrolled in ${COURSE}`);
   for (const lesson of LESSONS) await api(t, accessToken).post(`/enrolments/${enrolment.id}/lessons/${lesson}/complete`).expect(200);
-  const attempt = await api(t, accessToken).post(`/enrolments/${enrolment.id}/quizzes/post-test/attempts`, { answers: POST_TEST_PASS }).expect(201);
+  const attempt = await api(t, accessToken).post(`/enrolments/${enrolment.id}/quizzes/post-test/attempts`, await drawnAnswers(api(t, accessToken), enrolment.id, 'post-test')).expect(201);
   expect(attempt.body.passed).toBe(true);
   return accessToken;
 }

@@ -22,6 +22,7 @@ import type { User } from '../../../src/users/user.entity';
 import type { TestApp } from '../../support/create-test-app';
 import { apiToken } from '../../support/login';
 import type { Journey } from './journey';
+import { drawnAnswers, TINY_KEYS } from '../../support/quizzes';
 
 export const CONTENT_DIR = join(__dirname, '..', '..', 'fixtures', 'content');
 export const COURSE = 'tiny-course';
@@ -33,12 +34,13 @@ export const DELIVERABLE_MODULE = 'practice';
 export const WORKSHOP_DAYS = ['2026-02-23', '2026-02-24', '2026-02-25', '2026-02-26', '2026-02-27'];
 export const LAST_WORKSHOP_DAY = WORKSHOP_DAYS[WORKSHOP_DAYS.length - 1];
 /** Post-test answers that pass (both right: 100 %), and pre-test answers with one right (50 %). */
-export const RIGHT_ANSWERS = { q1: ['a'], q2: ['b'] };
+/** Every question of the fixture post-test's bank, right (a sitting asks three of them). */
+export const RIGHT_ANSWERS = TINY_KEYS['post-test'];
 export const HALF_RIGHT_ANSWERS = { q1: ['a'], q2: ['a'] };
 
 type Texts = { en: string; es: string };
 interface QuizFile {
-  questions: Array<{ id: string; options: Array<{ id: string; text: Texts }> }>;
+  questions: Array<{ id: string; text: Texts; options: Array<{ id: string; text: Texts }> }>;
 }
 
 /** Titles and quiz options of the fixture course in one language, read from its files (course content is not in src/i18n). */
@@ -62,6 +64,8 @@ export function fixtureCourse(lang: Language) {
     /** The text of option `optionId` of question `questionId`. */
     option: (quiz: 'pre-test' | 'post-test', questionId: string, optionId: string) =>
       quizzes[quiz].questions.find((q) => q.id === questionId)!.options.find((o) => o.id === optionId)!.text[lang],
+    /** The text of question `questionId` of the post-test. */
+    question: (questionId: string) => quizzes['post-test'].questions.find((q) => q.id === questionId)!.text[lang],
   };
 }
 
@@ -186,9 +190,9 @@ export class Program {
   async study(trainer: User, pre: Record<string, string[]>, post: Record<string, string[]>): Promise<void> {
     const api = await this.as(trainer);
     const enrolmentId = (await api.get('/me').expect(200)).body.enrolments[0].id as string;
-    await api.post(`/enrolments/${enrolmentId}/quizzes/pre-test/attempts`, { answers: pre }).expect(201);
+    await api.post(`/enrolments/${enrolmentId}/quizzes/pre-test/attempts`, await drawnAnswers(api, enrolmentId, 'pre-test', pre)).expect(201);
     for (const lesson of LESSONS) await api.post(`/enrolments/${enrolmentId}/lessons/${lesson}/complete`).expect(200);
-    await api.post(`/enrolments/${enrolmentId}/quizzes/post-test/attempts`, { answers: post }).expect(201);
+    await api.post(`/enrolments/${enrolmentId}/quizzes/post-test/attempts`, await drawnAnswers(api, enrolmentId, 'post-test', post)).expect(201);
   }
 
   /** The manager's side of the workshop: its five days with everyone present, and a passed practicum each. */
