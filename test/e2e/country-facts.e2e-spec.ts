@@ -6,6 +6,7 @@ import { AuditEntry } from '../../src/common/audit/audit-entry.entity';
 import { ContentImport } from '../../src/courses/content-import.entity';
 import { CountryFact } from '../../src/courses/country-fact.entity';
 import { ReferralContact } from '../../src/courses/referral-contact.entity';
+import { migrations } from '../../migrations';
 import { createTestApp, type TestApp } from '../support/create-test-app';
 import { apiToken, csrfFrom, pageAgent } from '../support/login';
 
@@ -256,7 +257,12 @@ describe('country facts, per-course contacts and handouts', () => {
 
   it('migrates contacts entered before they were per course into the all-courses list, losing nothing', async () => {
     const ds = t.db.dataSource;
-    await ds.undoLastMigration();
+    // Undo the migrations from `name` on (later features' migrations come after this feature's).
+    const undoFrom = async (name: string) => {
+      const index = migrations.findIndex((m) => m.name === name);
+      for (let i = index; i < migrations.length; i++) await ds.undoLastMigration();
+    };
+    await undoFrom('AddCourseToReferralContacts1764130800002');
     await ds.createQueryBuilder().delete().from('referral_contacts').execute();
     // Raw SQL: the entity already has the new column. Placeholders differ by driver.
     const p = (n: number) => (ds.options.type === 'postgres' ? `$${n}` : '?');
@@ -266,7 +272,7 @@ describe('country facts, per-course contacts and handouts', () => {
     const bz = await pageAgent(t, (await t.createUser('trainer', { countryCode: 'BZ' })).email);
     expect((await bz.get(`/courses/${A}/preview/warning-signs`).expect(200)).text).toContain('Belize line');
     // All three migrations of this feature go down and up again, keeping the all-courses rows.
-    for (let i = 0; i < 3; i++) await ds.undoLastMigration();
+    await undoFrom('CreateCountryFacts1764130800000');
     await ds.runMigrations();
     expect(await t.db.manager.find(ReferralContact)).toEqual([expect.objectContaining({ courseSlug: '*', countryCode: 'BZ' })]);
   });
