@@ -9,6 +9,9 @@ export class AddAnonymisedAtToUsers1764131200000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.dropColumn('users', 'anonymised_at');
+    // The schema builder rebuilds a SQLite table to drop a column, which the foreign keys to users refuse
+    // once there is data; SQLite (3.35+) drops a plain column in place.
+    if (q.connection.driver.options.type === 'postgres') await q.dropColumn('users', 'anonymised_at');
+    else await q.query('ALTER TABLE "users" DROP COLUMN "anonymised_at"');
   }
 }

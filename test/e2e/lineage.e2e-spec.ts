@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { ReportReader } from '../../src/reports/report-reader';
 import type { User } from '../../src/users/user.entity';
+import { drawnAnswers } from '../support/quizzes';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { apiToken, pageAgent } from '../support/login';
 
@@ -28,7 +29,6 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 const CONTENT = join(__dirname, '..', 'fixtures', 'content');
 const COURSE = 'tiny-course';
 const LESSONS = ['welcome', 'warning-signs', 'first-session'];
-const POST_TEST_RIGHT = { q1: ['a'], q2: ['b'] };
 
 type Trainer = 'ana' | 'beto' | 'carla' | 'dario' | 'elena' | 'fabio' | 'gabi' | 'ivan' | 'juan' | 'kira';
 type SchoolKey = 'SV1' | 'SV2' | 'PA1';
@@ -96,7 +96,7 @@ describe('cascade lineage', () => {
       await as(by).post(`/cohorts/${id}/participants`, { email: p.email, name: p.name }).expect(201);
       const enrolment = (await as(p).get('/me').expect(200)).body.enrolments[0].id as string;
       for (const lesson of LESSONS) await as(p).post(`/enrolments/${enrolment}/lessons/${lesson}/complete`).expect(200);
-      await as(p).post(`/enrolments/${enrolment}/quizzes/post-test/attempts`, { answers: POST_TEST_RIGHT }).expect(201);
+      await as(p).post(`/enrolments/${enrolment}/quizzes/post-test/attempts`, await drawnAnswers(as(p), enrolment, 'post-test')).expect(201);
     }
     await as(by).put(`/cohorts/${id}/days/${dayId}/attendance`, { records: trainers.map((n) => ({ userId: people[n].id, status: 'present' })) }).expect(200);
     for (const name of trainers) await as(by).put(`/cohorts/${id}/participants/${people[name].id}/practicum`, { passed: true, score: 90 }).expect(200);

@@ -201,3 +201,23 @@ describe('personal data export and anonymisation', () => {
     expect(res.body).toMatchObject({ id: beto.id, name: `Anon. ${beto.id.slice(0, 8)}`, status: 'disabled' });
   });
 });
+
+describe('the anonymisation migration', () => {
+  it('goes down and up again with signed-in accounts in the database, keeping them', async () => {
+    const t = await createTestApp({ CONTENT_DIR: CONTENT });
+    try {
+      const user = await t.createUser('trainer', { name: 'Migrating Person' });
+      await apiToken(t, user.email); // a sign-in session: a row that refers to the account
+      const ds = t.db.dataSource;
+      const { migrations } = await import('../../migrations');
+      const index = migrations.findIndex((m) => m.name === 'AddAnonymisedAtToUsers1764131200000');
+      for (let i = index; i < migrations.length; i++) await ds.undoLastMigration();
+      const columns = (await ds.createQueryRunner().getTable('users'))?.columns.map((c) => c.name) ?? [];
+      expect(columns).not.toContain('anonymised_at');
+      await ds.runMigrations();
+      expect(await t.db.manager.findOneByOrFail(User, { id: user.id })).toMatchObject({ name: 'Migrating Person', anonymisedAt: null });
+    } finally {
+      await t.close();
+    }
+  });
+});

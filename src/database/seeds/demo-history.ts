@@ -182,7 +182,8 @@ export async function seedHistory(tx: EntityManager, outlines: CourseOutline[], 
             rows.sessions.push(Object.assign(new CascadeSession(), {
               schoolId: school.id, trainerId: user.id, countryCode: school.countryCode, municipalityId: school.municipalityId, courseId: outline.courseId, moduleSlugs: module, date,
               durationMinutes: older ? 55 : 50, female, male, unspecified,
-              ageUnder10: 0, age10To14: older ? 0 : total, age15To17: older ? total : 0, age18Plus: 0,
+              // The module's own audience: under-10s, adults (18+, parents and teachers), else 10–14 or 15–17.
+              ...ageBandsOf(module, older, total),
               teachers: random() < 0.6 ? 1 : 0, parents: random() < 0.15 ? 2 + Math.floor(random() * 6) : 0, notes: null,
               status, loggedByRole: 'trainer', loggedBy: user.id, decidedBy: status === 'submitted' ? null : managerId, decidedAt: status === 'submitted' ? null : new Date(`${date}T20:00:00Z`),
               rejectionReason: status === 'rejected' ? 'Duplicate of a session already reported by the school (demo data).' : null,
@@ -203,4 +204,10 @@ export async function seedHistory(tx: EntityManager, outlines: CourseOutline[], 
   // Bulk-inserted sessions bypass the session service: bring the reach rollups level with them.
   await rebuildRollups(tx);
   return { cohorts: rows.cohorts.length, trainers: rows.users.length, sessions: rows.sessions.length };
+}
+
+/** Age bands of a demo session: the whole group in the band the delivered module is written for. */
+function ageBandsOf(module: string, older: boolean, total: number) {
+  const band = module.includes('under-10') ? 'u10' : module.includes('18-plus') || module.includes('parents') ? 'a18' : older ? 'a15' : 'a10';
+  return { ageUnder10: band === 'u10' ? total : 0, age10To14: band === 'a10' ? total : 0, age15To17: band === 'a15' ? total : 0, age18Plus: band === 'a18' ? total : 0 };
 }
