@@ -6,5 +6,6 @@ import { CreateCohortsAndCertifications1764130300000 } from './1764130300000-Cre
 import { CreateSchoolsAndCascadeSessions1764130400000 } from './1764130400000-CreateSchoolsAndCascadeSessions';
 import { AddPlaceToCascadeSessions1764130500000 } from './1764130500000-AddPlaceToCascadeSessions';
 import { CreateCascadeReachRollups1764130600000 } from './1764130600000-CreateCascadeReachRollups';
+import { AddStatusListIndexToCertifications1764130900000 } from './1764130900000-AddStatusListIndexToCertifications';
 
-export const migrations = [CreateAccounts1764130000000, CreateOutbox1764130100000, CreateCourses1764130200000, CreateCohortsAndCertifications1764130300000, CreateSchoolsAndCascadeSessions1764130400000, AddPlaceToCascadeSessions1764130500000, CreateCascadeReachRollups1764130600000];
+export const migrations = [CreateAccounts1764130000000, CreateOutbox1764130100000, CreateCourses1764130200000, CreateCohortsAndCertifications1764130300000, CreateSchoolsAndCascadeSessions1764130400000, AddPlaceToCascadeSessions1764130500000, CreateCascadeReachRollups1764130600000, AddStatusListIndexToCertifications1764130900000];

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { instant, newId } from '../database/columns';
 
@@ -45,6 +46,13 @@ export class Certification {
 
   @Column({ type: 'varchar', length: 500, nullable: true })
   revokedReason: string | null;
+
+  /**
+   * This certification's bit in the revocation status list of its Open Badges credential (unique).
+   * The service draws a free one; the default only spares fixtures from choosing.
+   */
+  @Column({ type: 'integer' })
+  statusListIndex: number = randomInt(131_072);
 
   @Column({ type: 'varchar', length: 30, nullable: true, transformer: instant })
   reminderSentAt: Date | null;
