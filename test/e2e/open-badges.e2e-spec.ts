@@ -14,6 +14,7 @@ import { contexts as credentialsContexts } from '@digitalbazaar/credentials-cont
 import { contexts as securityContexts } from '@digitalbazaar/security-context';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import request from 'supertest';
 import { Certification } from '../../src/certification/certification.entity';
 import type { User } from '../../src/users/user.entity';
 import { createTestApp, TestApp } from '../support/create-test-app';
+import { buildServer, scratchSchema, startServer, stopAllServers } from '../support/server-process';
 import { apiToken, csrfOf, pageAgent } from '../support/login';
 
 const CONTENT = join(__dirname, '..', 'fixtures', 'content');
@@ -46,19 +48,22 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 /** Parses a body whatever its JSON media type (supertest leaves application/vc as text). */
 const jsonOf = (res: request.Response): Json => JSON.parse(res.text) as Json;
 
+type Fetch = (path: string) => Promise<{ status: number; text: string }>;
+const viaSupertest = (http: TestApp['http']): Fetch => async (path) => request(http).get(path);
+
 /**
- * A verifier's document loader: contexts locally, everything under APP_URL fetched from the app
- * over HTTP (a verification method is looked up in the controller document its URL points at).
+ * A verifier's document loader: contexts locally, everything under the app's URL fetched from the
+ * app over HTTP (a verification method is looked up in the controller document its URL points at).
  */
-function loaderFor(http: TestApp['http'], fetched: string[] = []) {
+function loaderFor(get: Fetch, base = APP, fetched: string[] = []) {
   return async (url: string) => {
     if (CONTEXTS[url]) return { contextUrl: null, documentUrl: url, document: CONTEXTS[url] };
-    if (!url.startsWith(`${APP}/`)) throw new Error(`the verifier would not fetch ${url}`);
+    if (!url.startsWith(`${base}/`)) throw new Error(`the verifier would not fetch ${url}`);
     const [address, fragment] = url.split('#');
     fetched.push(address);
-    const res = await request(http).get(address.slice(APP.length));
+    const res = await get(address.slice(base.length));
     if (res.status !== 200) throw new Error(`${address} answered ${res.status}`);
-    const document = jsonOf(res);
+    const document = JSON.parse(res.text) as Json;
     if (!fragment || address.includes('/ob/status/')) return { contextUrl: null, documentUrl: url, document };
     const method = (document.assertionMethod as Json[]).find((m) => m.id === url);
     if (!method) throw new Error(`${url} is not listed by its controller`);
@@ -70,8 +75,8 @@ function loaderFor(http: TestApp['http'], fetched: string[] = []) {
  * Verifies like a third party: signature, issuer/controller binding and validity dates, and, when the
  * credential points at a status list, its entry there (the checker reports `status: true` for a set bit).
  */
-async function verify(http: TestApp['http'], credential: Json) {
-  const documentLoader = loaderFor(http);
+async function verify(http: TestApp['http'] | Fetch, credential: Json, base = APP) {
+  const documentLoader = loaderFor(typeof http === 'function' ? http : viaSupertest(http), base);
   const suite = new DataIntegrityProof({ cryptosuite });
   const result = await verifyCredential({
     credential,
@@ -180,9 +185,9 @@ describe('open badges', () => {
     const result = await verifyCredential({
       credential: vc,
       suite: new DataIntegrityProof({ cryptosuite }),
-      documentLoader: loaderFor(t.http, fetched),
+      documentLoader: loaderFor(viaSupertest(t.http), APP, fetched),
       checkStatus: (options: Json) =>
-        checkStatus({ ...options, suite: new DataIntegrityProof({ cryptosuite }), documentLoader: loaderFor(t.http, fetched), verifyBitstringStatusListCredential: true, verifyMatchingIssuers: true }),
+        checkStatus({ ...options, suite: new DataIntegrityProof({ cryptosuite }), documentLoader: loaderFor(viaSupertest(t.http), APP, fetched), verifyBitstringStatusListCredential: true, verifyMatchingIssuers: true }),
     });
     expect(result.error).toBeUndefined();
     expect(result.verified).toBe(true);
@@ -340,6 +345,22 @@ describe('open badges', () => {
     for (const r of rows) expect(r.statusListIndex).toBeLessThan(131_072);
     await expect(t.db.manager.update(Certification, { id: rows[1].id }, { statusListIndex: rows[0].statusListIndex })).rejects.toThrow();
   });
+
+  // Last in this block: it draws new indexes for every certification of the app.
+  it('backfills distinct indexes for certifications that existed before the migration, and its down step works', async () => {
+    const before = await t.db.manager.count(Certification);
+    const last = await t.db.dataSource.undoLastMigration();
+    expect(last).toBeUndefined();
+    const columns: Array<{ name?: string; column_name?: string }> = await t.db.manager.query(
+      t.db.kind === 'postgres' ? "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'certifications'" : 'PRAGMA table_info(certifications)',
+    );
+    expect(columns.map((c) => c.name ?? c.column_name)).not.toContain('status_list_index');
+    await t.db.dataSource.runMigrations();
+    const rows = await t.db.manager.find(Certification);
+    expect(rows).toHaveLength(before);
+    expect(rows.every((r) => Number.isInteger(r.statusListIndex) && r.statusListIndex >= 0 && r.statusListIndex < 131_072)).toBe(true);
+    expect(new Set(rows.map((r) => r.statusListIndex)).size).toBe(before);
+  });
 });
 
 describe('open badges signing key', () => {
@@ -384,5 +405,49 @@ describe('open badges signing key', () => {
       await given.close();
       await generated.close();
     }
+  });
+
+  describe('the built server (node dist/src/main.js)', () => {
+    beforeAll(() => buildServer(), 300_000);
+    afterAll(() => stopAllServers());
+
+    it('stops at start-up with one clear line when OB_SIGNING_KEY is bad', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'cascada-ob-bad-'));
+      try {
+        const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(40), SEED_DEMO: 'false', OB_SIGNING_KEY: 'too-short' };
+        const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) =>
+          execFile(process.execPath, [join(__dirname, '..', '..', 'dist', 'src', 'main.js')], { env, timeout: 60_000 }, (error, _stdout, stderr) =>
+            resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stderr }),
+          ),
+        );
+        expect(code).toBe(1);
+        expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Configuration error: OB_SIGNING_KEY must be a 32-byte Ed25519 seed in base64url/)]);
+        expect(existsSync(join(dataDir, 'ob-signing-key'))).toBe(false);
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+
+    it('signs with the key from the environment in plain Node (the libraries load through require(esm))', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'cascada-ob-run-'));
+      const seed = randomBytes(32);
+      const scratch = process.env.DATABASE_URL ? await scratchSchema(process.env.DATABASE_URL, 'ob') : undefined;
+      try {
+        const server = await startServer({ dataDir, databaseUrl: scratch?.url, env: { OB_SIGNING_KEY: seed.toString('base64url') } });
+        const get: Fetch = async (path) => {
+          const res = await fetch(`${server.base}${path}`);
+          return { status: res.status, text: await res.text() };
+        };
+        const profile = JSON.parse((await get('/ob/issuer')).text) as Json;
+        const { publicKeyMultibase } = await (await Ed25519Multikey.generate({ seed: new Uint8Array(seed) })).export({ publicKey: true });
+        expect(profile.assertionMethod[0].publicKeyMultibase).toBe(publicKeyMultibase);
+        const list = JSON.parse((await get('/ob/status/1')).text) as Json;
+        expect((await verify(get, list, server.base)).verified).toBe(true);
+        await server.stop();
+      } finally {
+        await scratch?.drop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
   });
 });
