@@ -245,7 +245,9 @@ describe('open badges', () => {
         ['Open Badges 2.0 badge address (older backpacks)', `${APP}/ob/v2/assertions/${code}`],
       ]),
     );
+    expect(page.text).toContain('A signed Open Badges credential that you can keep in a digital wallet');
     const verifyPage = await request(t.http).get(`/verify/${code}?lang=es`).expect(200);
+    expect(verifyPage.text).toContain('La misma certificación como credencial Open Badges firmada');
     expect(links(verifyPage.text)).toEqual(
       expect.arrayContaining([
         ['Descargar la credencial Open Badges 3.0 (JSON)', `/ob/credentials/${code}?download=1`],
