@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
@@ -20,6 +21,8 @@ interface SigningKey {
   export(options: { publicKey: true; includeContext?: boolean }): Promise<{ publicKeyMultibase: string }>;
 }
 
+const SIGNED_CACHE_SIZE = 2000;
+
 /** The stable URL of the issuer profile, which is also the key's controller document. */
 export const issuerIdOf = (appUrl: string) => `${appUrl}/ob/issuer`;
 
@@ -31,6 +34,8 @@ export const issuerIdOf = (appUrl: string) => `${appUrl}/ob/issuer`;
 @Injectable()
 export class CredentialSigner {
   private key?: Promise<{ key: SigningKey; method: VerificationMethod }>;
+  /** Signed documents by the hash of their unsigned content (canonicalisation costs milliseconds of CPU). */
+  private readonly signed = new Map<string, Promise<object>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,6 +52,22 @@ export class CredentialSigner {
     const { key } = await this.loadKey();
     const suite = new DataIntegrityProof({ signer: key.signer(), cryptosuite, date: this.clock.now() });
     return issue({ credential, suite, documentLoader: localDocumentLoader, now: this.clock.now() });
+  }
+
+  /**
+   * The same as `sign`, but an unchanged document is signed once: a public URL fetched again and
+   * again costs no canonicalisation. Any change of content (renewal, a new name) signs anew.
+   */
+  signOnce<T extends object>(credential: T): Promise<object> {
+    const key = createHash('sha256').update(JSON.stringify(credential)).digest('base64url');
+    let signed = this.signed.get(key);
+    if (!signed) {
+      signed = this.sign(credential);
+      signed.catch(() => this.signed.delete(key));
+      if (this.signed.size >= SIGNED_CACHE_SIZE) this.signed.delete(this.signed.keys().next().value as string);
+      this.signed.set(key, signed);
+    }
+    return signed;
   }
 
   private loadKey() {

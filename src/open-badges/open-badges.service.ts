@@ -48,7 +48,7 @@ export class OpenBadgesService {
   /** The public, hosted credential: anyone with the code (it says what /verify/:code says, signed). */
   async publicCredential(code: string): Promise<object> {
     const view = await this.known(code);
-    return this.signer.sign(openBadgeCredential(await this.factsOf(view), this.issuer));
+    return this.signer.signOnce(openBadgeCredential(await this.factsOf(view), this.issuer));
   }
 
   /** The holder's own download (holder, managers in scope, admins): adds the hashed-email identifier. */

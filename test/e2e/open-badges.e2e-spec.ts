@@ -75,13 +75,14 @@ function loaderFor(get: Fetch, base = APP, fetched: string[] = []) {
  * Verifies like a third party: signature, issuer/controller binding and validity dates, and, when the
  * credential points at a status list, its entry there (the checker reports `status: true` for a set bit).
  */
-async function verify(http: TestApp['http'] | Fetch, credential: Json, base = APP) {
+async function verify(http: TestApp['http'] | Fetch, credential: Json, base = APP, now?: Date) {
   const documentLoader = loaderFor(typeof http === 'function' ? http : viaSupertest(http), base);
   const suite = new DataIntegrityProof({ cryptosuite });
   const result = await verifyCredential({
     credential,
     suite,
     documentLoader,
+    ...(now ? { now } : {}),
     checkStatus: (options: Json) => checkStatus({ ...options, suite, documentLoader, verifyBitstringStatusListCredential: true, verifyMatchingIssuers: true }),
   });
   return result as { verified: boolean; statusResult?: { verified: boolean; results?: Array<{ verified: boolean; status: boolean }> }; error?: { errors?: Error[]; message?: string } };
@@ -276,6 +277,37 @@ describe('open badges', () => {
     await request(t.http).get('/assets/img/favicon.svg').expect(200);
     const issuer = (await request(t.http).get('/ob/v2/issuer').expect(200)).body;
     expect(issuer).toMatchObject({ type: 'Issuer', id: `${APP}/ob/v2/issuer`, name: 'Regional Prevention Program', url: APP });
+  });
+
+  it('follows a renewal: the credential downloaded afterwards carries the new validUntil and verifies', async () => {
+    const other = await certifiedTrainer('Carla Renewed');
+    const first = jsonOf(await request(t.http).get(`/ob/credentials/${other.code}`).expect(200));
+    expect(jsonOf(await request(t.http).get(`/ob/credentials/${other.code}`).expect(200)).proof).toEqual(first.proof); // unchanged: signed once
+    expect(first.validUntil).toBe('2028-03-02T23:59:59Z');
+    await api(managerToken).post(`/certifications/${other.code}/renew`).expect(200);
+    const renewed = jsonOf(await request(t.http).get(`/ob/credentials/${other.code}`).expect(200));
+    expect(renewed.validUntil).toBe('2030-03-02T23:59:59Z');
+    expect(renewed.credentialStatus).toEqual(first.credentialStatus);
+    expect(await verdict(t.http, renewed)).toBe('valid');
+  });
+
+  it('still serves an expired certification signed, and a verifier after validUntil refuses it', async () => {
+    const vc = jsonOf(await request(t.http).get(`/ob/credentials/${code}`).expect(200));
+    const later = new Date('2028-03-03T12:00:00Z');
+    const expired = await verify(t.http, vc, APP, later);
+    expect(expired.verified).toBe(false);
+    expect(String((expired.error as { errors?: Error[] })?.errors?.map((e) => e.message) ?? expired.error?.message)).toContain('is after "validUntil" (2028-03-02T23:59:59Z)');
+    expect((await verify(t.http, vc, APP, new Date('2028-03-02T12:00:00Z'))).verified).toBe(true);
+    t.clock.set('2028-06-01T10:00:00.000Z');
+    try {
+      expect((await request(t.http).get(`/api/v1/verify/${code}`).expect(200)).body.status).toBe('expired');
+      const afterExpiry = jsonOf(await request(t.http).get(`/ob/credentials/${code}`).expect(200));
+      expect(afterExpiry.validUntil).toBe('2028-03-02T23:59:59Z');
+      expect((await verify(t.http, afterExpiry, APP, new Date('2028-03-02T12:00:00Z'))).verified).toBe(true);
+      expect((await verify(t.http, afterExpiry, APP, new Date('2028-06-01T12:00:00Z'))).verified).toBe(false);
+    } finally {
+      t.clock.set('2026-03-02T10:00:00.000Z');
+    }
   });
 
   it('answers 404 in JSON for unknown codes, courses and lists', async () => {
