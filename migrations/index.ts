@@ -7,5 +7,7 @@ import { CreateSchoolsAndCascadeSessions1764130400000 } from './1764130400000-Cr
 import { AddPlaceToCascadeSessions1764130500000 } from './1764130500000-AddPlaceToCascadeSessions';
 import { CreateCascadeReachRollups1764130600000 } from './1764130600000-CreateCascadeReachRollups';
 import { AddStatusListIndexToCertifications1764130900000 } from './1764130900000-AddStatusListIndexToCertifications';
+import { CreateDhis2Mappings1764131000000 } from './1764131000000-CreateDhis2Mappings';
+import { AddAnonymisedAtToUsers1764131200000 } from './1764131200000-AddAnonymisedAtToUsers';
 
-export const migrations = [CreateAccounts1764130000000, CreateOutbox1764130100000, CreateCourses1764130200000, CreateCohortsAndCertifications1764130300000, CreateSchoolsAndCascadeSessions1764130400000, AddPlaceToCascadeSessions1764130500000, CreateCascadeReachRollups1764130600000, AddStatusListIndexToCertifications1764130900000];
+export const migrations = [CreateAccounts1764130000000, CreateOutbox1764130100000, CreateCourses1764130200000, CreateCohortsAndCertifications1764130300000, CreateSchoolsAndCascadeSessions1764130400000, AddPlaceToCascadeSessions1764130500000, CreateCascadeReachRollups1764130600000, AddStatusListIndexToCertifications1764130900000, CreateDhis2Mappings1764131000000, AddAnonymisedAtToUsers1764131200000];

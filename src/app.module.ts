@@ -23,6 +23,7 @@ import { SchoolsModule } from './schools/schools.module';
 import { OpenBadgesModule } from './open-badges/open-badges.module';
 import { CascadeModule } from './cascade/cascade.module';
 import { ReportsModule } from './reports/reports.module';
+import { Dhis2Module } from './dhis2/dhis2.module';
 import { UsersModule } from './users/users.module';
 import { OutboxService } from './mail/outbox.service';
 
@@ -73,6 +74,7 @@ export class AppModule {
         SchoolsModule,
         CascadeModule,
         ReportsModule,
+        Dhis2Module,
         HomeModule,
       ],
       controllers: [AdminPagesController, HealthController, ServiceWorkerController],

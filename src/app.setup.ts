@@ -80,7 +80,7 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
   app.use(parse(json));
   app.use(parse(form));
   // The CSV import forms may carry a file (multipart): read before the CSRF check needs `_csrf`.
-  app.use(csvUploads([/^\/cohorts\/[^/]+\/import$/, /^\/schools\/import$/]));
+  app.use(csvUploads([/^\/cohorts\/[^/]+\/import$/, /^\/schools\/import$/, /^\/admin\/dhis2$/]));
   app.use(cookieParser(cookieSecret));
   app.use(
     csrfMiddleware(config.jwtSecret, https, (req, res) => {

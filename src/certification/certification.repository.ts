@@ -56,6 +56,16 @@ export class CertificationRepository {
     return { items, total };
   }
 
+  /** Active certifications expiring from `today` to `limitDay`, soonest first, in the holders' country when given. */
+  expiringBetween(today: string, limitDay: string, countryCode: string | null, take: number): Promise<Certification[]> {
+    const q = this.db.manager
+      .createQueryBuilder(Certification, 'c')
+      .where('c.status = :status', { status: 'active' })
+      .andWhere('c.expires_on BETWEEN :today AND :limitDay', { today, limitDay });
+    if (countryCode) q.andWhere('c.cohort_id IN (SELECT h.id FROM cohorts h WHERE h.country_code = :country)', { country: countryCode });
+    return q.orderBy('c.expires_on', 'ASC').addOrderBy('c.code', 'ASC').take(take).getMany();
+  }
+
   byCohort(cohortId: string): Promise<Certification[]> {
     return this.db.manager.find(Certification, { where: { cohortId }, order: { code: 'ASC' } });
   }

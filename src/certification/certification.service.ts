@@ -18,7 +18,7 @@ import { CertificationError, NotEligibleError } from './certification.errors';
 import { CertificationFilter, CertificationRepository } from './certification.repository';
 import { CodeGenerator, normaliseCode } from './code-generator';
 import { IssueCertificationDto, ListCertificationsQuery } from './dto/certification.dto';
-import { addMonths, isDate, statusOn } from './validity';
+import { addDays, addMonths, isDate, statusOn } from './validity';
 
 export interface CertificationView {
   certification: Certification;
@@ -90,6 +90,17 @@ export class CertificationService {
     }
     const page = await this.repo.page(filter, limit, offset);
     return { items: await this.views(page.items), total: page.total };
+  }
+
+  /**
+   * Active certifications expiring within `days` from today, soonest first (the manager dashboard).
+   * Managers see their country scope; other roles nothing.
+   */
+  async expiringWithin(actor: AuthUser, days: number, limit = 10): Promise<CertificationView[]> {
+    if (actor.role !== 'manager' && actor.role !== 'admin') return [];
+    const today = this.clock.today();
+    const rows = await this.repo.expiringBetween(today, addDays(today, days), countryScopeOf(actor), limit);
+    return this.views(rows);
   }
 
   /** One certification: its holder, managers in scope, admins. */

@@ -26,7 +26,6 @@ export interface AppConfig {
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   seedDemo: boolean;
-  redisUrl: string | undefined;
   /** Course packages (content/ of the repository unless CONTENT_DIR says otherwise). */
   contentDir: string;
   /** Background workers (mail sender, scheduled jobs). Tests turn them off and drive them by hand. */
@@ -99,7 +98,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const databaseUrl = parseUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   const appUrl = (parseUrl(env, 'APP_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const smtpUrl = parseUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']);
-  const redisUrl = parseUrl(env, 'REDIS_URL', ['redis:', 'rediss:']);
 
   const adminEmail = env.ADMIN_EMAIL || undefined;
   const adminPassword = env.ADMIN_PASSWORD || undefined;
@@ -148,7 +146,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     adminEmail: adminEmail?.toLowerCase(),
     adminPassword,
     seedDemo,
-    redisUrl,
     runWorkers,
     contentDir: env.CONTENT_DIR ? resolve(env.CONTENT_DIR) : CONTENT_DIR,
   };

@@ -19,8 +19,9 @@ import { Attendance, CohortDay, CohortFacilitator, CohortParticipant, PracticumR
 import { Certification } from '../certification/certification.entity';
 import { Country, Municipality, School, SchoolCoordinator } from '../schools/school.entities';
 import { CascadeSession, IdempotencyKey } from '../cascade/cascade-session.entity';
+import { Dhis2Mapping } from '../dhis2/dhis2-mapping.entity';
 
 export const entities = [User, AuthToken, UserSession, OutboxMessage, RateLimitBucket, AuditEntry, JobLease,
   Course, CourseVersion, Lesson, Quiz, ContentImport, Enrolment, LessonCompletion, QuizAttempt, ReferralContact,
   Cohort, CohortFacilitator, CohortParticipant, CohortDay, Attendance, PracticumResult, Certification,
-  Country, Municipality, School, SchoolCoordinator, CascadeSession, IdempotencyKey];
+  Country, Municipality, School, SchoolCoordinator, CascadeSession, IdempotencyKey, Dhis2Mapping];

@@ -71,7 +71,7 @@ export class HomePagesController {
       const [current, previous, expiring, inProgress, waiting] = await Promise.all([
         this.reports.cascade({ ...filters, from: yearAgo, to: today }, 'country', false, lang),
         this.reports.cascade({ ...filters, from: twoYearsAgo, to: addDays(yearAgo, -1) }, 'country', false, lang),
-        this.certifications.list(actor, { status: 'active', limit: 200 }),
+        this.certifications.expiringWithin(actor, 90, 10),
         this.cohorts.list(actor, { status: 'in_progress', limit: 10 }),
         this.cascade.list(actor, { status: 'submitted', limit: 1 }),
       ]);
@@ -82,8 +82,7 @@ export class HomePagesController {
         { key: 'home.kpi.schools', value: current.totals.schools, trend: trend(current.totals.schools, previous.totals.schools) },
         { key: 'home.kpi.certified', value: current.certifiedTrainers, trend: null },
       ];
-      const soon = addDays(today, 90);
-      model.expiring = expiring.items.filter((v) => v.certification.expiresOn <= soon).slice(0, 10).map((v) => ({ code: v.certification.code, holder: v.holder?.name ?? '', expiresOn: v.certification.expiresOn }));
+      model.expiring = expiring.map((v) => ({ code: v.certification.code, holder: v.holder?.name ?? '', expiresOn: v.certification.expiresOn }));
       model.cohortsInProgress = inProgress.items.map((c) => ({ id: c.id, name: c.name, endsOn: c.endsOn }));
       model.sessionsWaiting = waiting.total;
     }

@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CoursesModule } from '../courses/courses.module';
+import { Dhis2Module } from '../dhis2/dhis2.module';
+import { Dhis2ExportController } from './dhis2-export.controller';
+import { Dhis2ExportService } from './dhis2-export.service';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 import { ReportReader } from './report-reader';
 
-@Module({ imports: [CoursesModule], controllers: [ReportsController], providers: [ReportsService, ReportReader], exports: [ReportsService] })
+// Dhis2ExportController first: /reports/dhis2 must match before ReportsController's /reports/:name.
+@Module({ imports: [CoursesModule, Dhis2Module], controllers: [Dhis2ExportController, ReportsController], providers: [ReportsService, ReportReader, Dhis2ExportService], exports: [ReportsService] })
 export class ReportsModule {}

@@ -26,7 +26,8 @@ export class Municipality {
   name: string;
 }
 
-export const SCHOOL_LEVELS = ['primary', 'lower_secondary', 'upper_secondary', 'secondary', 'other'] as const;
+/** `community`: a place that is not a school where sessions are delivered (town hall, community centre), e.g. committee sessions. */
+export const SCHOOL_LEVELS = ['primary', 'lower_secondary', 'upper_secondary', 'secondary', 'community', 'other'] as const;
 export type SchoolLevel = (typeof SCHOOL_LEVELS)[number];
 
 @Entity('schools')

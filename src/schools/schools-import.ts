@@ -25,7 +25,7 @@ const LEVELS: Record<string, SchoolLevel> = {
   primary: 'primary', primaria: 'primary', basica: 'primary', 'básica': 'primary',
   lower_secondary: 'lower_secondary', 'lower secondary': 'lower_secondary', 'tercer ciclo': 'lower_secondary', 'secundaria baja': 'lower_secondary',
   upper_secondary: 'upper_secondary', 'upper secondary': 'upper_secondary', bachillerato: 'upper_secondary', media: 'upper_secondary',
-  secondary: 'secondary', secundaria: 'secondary', other: 'other', otro: 'other', otra: 'other',
+  secondary: 'secondary', secundaria: 'secondary', community: 'community', comunitario: 'community', comunidad: 'community', other: 'other', otro: 'other', otra: 'other',
 };
 
 export const MAX_SCHOOL_ROWS = 5000;

@@ -10,6 +10,7 @@ import { Authenticated, CurrentUser, FormView } from '../common/decorators/acces
 import { redirectWithFlash } from '../common/http/flash';
 import { LANG_COOKIE } from '../i18n/language';
 import { LANGUAGES } from './user-role.enum';
+import { PersonalDataService } from './personal-data.service';
 import { UsersService } from './users.service';
 
 @ApiExcludeController()
@@ -20,11 +21,19 @@ export class AccountPagesController {
     private readonly users: UsersService,
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
+    private readonly personalData: PersonalDataService,
   ) {}
 
   @Get()
   async show(@Req() req: Request, @Res() res: Response) {
     res.render('account/show', await this.model(req));
+  }
+
+  /** The signed-in person's own data (DESIGN.md "Privacy"). */
+  @Get('data.json')
+  async exportData(@CurrentUser() actor: AuthUser, @Res() res: Response) {
+    const data = await this.personalData.export(actor, actor.id);
+    res.attachment('cascada-my-data.json').type('application/json').send(JSON.stringify(data, null, 2));
   }
 
   @Post('profile')

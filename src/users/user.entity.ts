@@ -44,4 +44,8 @@ export class User {
 
   @Column({ type: 'varchar', length: 30, nullable: true, transformer: instant })
   lastLoginAt: Date | null;
+
+  /** When the account was anonymised (DESIGN.md "Privacy"); null = never. */
+  @Column({ type: 'varchar', length: 30, nullable: true, transformer: instant })
+  anonymisedAt: Date | null;
 }

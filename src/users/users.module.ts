@@ -14,6 +14,7 @@ import { UsersApiController } from './users.api.controller';
 import { UsersPagesController } from './users.pages.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
+import { PersonalDataService } from './personal-data.service';
 import { SchoolsModule } from '../schools/schools.module';
 
 /** Accounts and authentication: users, sessions, invitations, password reset. */
@@ -27,7 +28,7 @@ import { SchoolsModule } from '../schools/schools.module';
     }),
   ],
   controllers: [AuthPagesController, AuthApiController, AccountPagesController, UsersPagesController, UsersApiController],
-  providers: [SessionsService, LinkTokensService, AuthService, JwtStrategy, MeContributors, UsersRepository, UsersService],
+  providers: [SessionsService, LinkTokensService, AuthService, JwtStrategy, MeContributors, UsersRepository, UsersService, PersonalDataService],
   exports: [UsersService, UsersRepository, MeContributors, SessionsService, AuthService],
 })
 export class UsersModule {}

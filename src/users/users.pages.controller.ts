@@ -4,7 +4,8 @@ import type { Request, Response } from 'express';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, FormView, Roles } from '../common/decorators/access.decorators';
 import { redirectWithFlash } from '../common/http/flash';
-import { CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/user.dto';
+import { AnonymiseUserDto, CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/user.dto';
+import { PersonalDataService } from './personal-data.service';
 import { LANGUAGES, ROLES, Role, SEXES } from './user-role.enum';
 import { UsersService } from './users.service';
 
@@ -14,7 +15,10 @@ const rolesFor = (actor: AuthUser): readonly Role[] => (actor.role === 'admin' ?
 @Controller('admin/users')
 @Roles('admin', 'manager')
 export class UsersPagesController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly personalData: PersonalDataService,
+  ) {}
 
   @Get()
   async index(@CurrentUser() actor: AuthUser, @Query() query: ListUsersQuery, @Res() res: Response) {
@@ -56,7 +60,23 @@ export class UsersPagesController {
   @Get(':id')
   async edit(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Req() req: Request, @Res() res: Response) {
     const user = await this.users.get(actor, id);
-    res.render('admin/users/edit', { ...(await this.formModel(req)), user, values: { ...user, countryCode: user.countryCode ?? '' } });
+    res.render('admin/users/edit', { ...(await this.editModel(req)), values: { ...user, countryCode: user.countryCode ?? '' } });
+  }
+
+  /** DESIGN.md "Privacy": everything held about the person, before an anonymisation (admins only). */
+  @Get(':id/data.json')
+  @Roles('admin')
+  async exportData(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Res() res: Response) {
+    const data = await this.personalData.export(actor, id);
+    res.attachment(`cascada-personal-data-${data.account.id as string}.json`).type('application/json').send(JSON.stringify(data, null, 2));
+  }
+
+  @Post(':id/anonymise')
+  @Roles('admin')
+  @FormView('admin/users/edit', 'editModel')
+  async anonymise(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Body() _dto: AnonymiseUserDto, @Res() res: Response) {
+    await this.personalData.anonymise(actor, id);
+    redirectWithFlash(res, `/admin/users/${id}`, 'users.anonymised');
   }
 
   @Post(':id')
@@ -92,6 +112,7 @@ export class UsersPagesController {
   async editModel(req: Request) {
     const actor = req.user as AuthUser;
     const user = await this.users.get(actor, String(req.params.id));
-    return { ...(await this.formModel(req)), user };
+    const canAnonymise = actor.role === 'admin' && actor.id !== user.id && !user.anonymisedAt;
+    return { ...(await this.formModel(req)), user, isAdmin: actor.role === 'admin', canAnonymise };
   }
 }

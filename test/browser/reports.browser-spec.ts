@@ -126,8 +126,9 @@ describe('the manager reports journey (Chromium)', () => {
       await ui.go(ui.page.getByRole('navigation').getByRole('link', { name: say(lang, 'nav.reports') }));
       expect(await heading(ui.page)).toBe(say(lang, 'reports.title'));
       const links = ui.page.getByRole('main').getByRole('link');
-      expect(await links.allTextContents()).toEqual(REPORTS.map((r) => say(lang, `reports.${r}.title`)));
-      expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(REPORTS.map((r) => `/reports/${r}`));
+      // Every report, then the DHIS2 export.
+      expect(await links.allTextContents()).toEqual([...REPORTS.map((r) => say(lang, `reports.${r}.title`)), say(lang, 'dhis2.export.title')]);
+      expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([...REPORTS.map((r) => `/reports/${r}`), '/reports/dhis2']);
 
       // Completion funnel: two enrolled, one who did everything and was certified.
       await ui.go(links.filter({ hasText: say(lang, 'reports.completion.title') }));

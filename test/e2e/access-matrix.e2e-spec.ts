@@ -77,6 +77,8 @@ interface Entry {
   /** Values for the path's `:params` (per role, so one-shot actions can use an object of each role's own). */
   params?: (f: Fixtures, role: Role) => Record<string, string>;
   body?: (f: Fixtures, role: Role) => object;
+  /** A query string for the request (without `?`). */
+  query?: string;
   /** The request ends the caller's session: use a session opened just for it. */
   endsSession?: true;
   /** Success itself redirects to /login (otherwise a 303 to /login counts as "not signed in"). */
@@ -161,6 +163,7 @@ const ACCESS: Record<string, Entry> = {
 
   // Own account
   'GET /account': { expect: signedIn(200) },
+  'GET /account/data.json': { expect: signedIn(200) },
   'POST /account/profile': { expect: signedIn(303), body: (f, role) => ({ name: role === 'anonymous' ? 'x' : f.users[role].name, language: 'en' }) },
   'POST /account/password': { expect: signedIn(400), body: () => ({ current: 'not my password', password: 'a new good sentence', confirm: 'a new good sentence' }) },
 
@@ -176,6 +179,11 @@ const ACCESS: Record<string, Entry> = {
   },
   'POST /admin/users/:id/disable': { expect: managersPage(303), params: (f) => ({ id: f.disableTarget.id }) },
   'POST /admin/users/:id/resend-invitation': { expect: managersPage(303), params: (f) => ({ id: f.resendTarget.id }) },
+  // Privacy: admins only. The anonymise request leaves out the confirmation (400), so nobody is anonymised.
+  'GET /admin/users/:id/data.json': { expect: adminsPage, params: (f) => ({ id: f.editTarget.id }) },
+  'POST /admin/users/:id/anonymise': { expect: { ...adminsPage, admin: 400 }, params: (f) => ({ id: f.editTarget.id }), body: () => ({}) },
+  'GET /api/v1/users/:id/data': { expect: { ...adminsPage, anonymous: 401 }, params: (f) => ({ id: f.editTarget.id }) },
+  'POST /api/v1/users/:id/anonymise': { expect: { ...adminsPage, anonymous: 401, admin: 400 }, params: (f) => ({ id: f.editTarget.id }), body: () => ({}) },
   'POST /api/v1/users': { expect: managersApi(201), body: (_f, role) => ({ name: 'Matrix Person', email: `matrix.api.${role}.${++unique}@example.org`, role: 'trainer' }) },
   'GET /api/v1/users': { expect: managersApi(200) },
 
@@ -183,6 +191,9 @@ const ACCESS: Record<string, Entry> = {
   'GET /admin/outbox': { expect: adminsPage },
   'GET /admin/outbox/:id': { expect: adminsPage, params: (f) => ({ id: f.outboxMessageId }) },
   'GET /admin/audit': { expect: adminsPage },
+  'GET /admin/dhis2': { expect: adminsPage },
+  'GET /admin/dhis2/mapping.csv': { expect: adminsPage },
+  'POST /admin/dhis2': { expect: { ...adminsPage, admin: 303 }, body: () => ({ csv: 'kind,key,uid\nindicator,sessions,DeSessions1\n' }) },
 
   // Courses and learning
   'GET /api/v1/courses': { expect: signedInApi(200) },
@@ -223,6 +234,13 @@ const ACCESS: Record<string, Entry> = {
   'GET /reports': { expect: managersPage(200) },
   'GET /reports/:name': { expect: managersPage(200), params: () => ({ name: 'cascade' }) },
   'GET /api/v1/reports/:name': { expect: managersApi(200), params: () => ({ name: 'cascade' }) },
+  'GET /reports/dhis2': { expect: managersPage(200), query: 'period=202602&countryCode=DO' },
+  'GET /reports/dhis2/data-value-sets.json': { expect: managersPage(200), query: 'period=202602' },
+  // January 2000 has no data: past the role check, ADX answers that there is nothing to send.
+  'GET /reports/dhis2/adx.xml': { expect: managersPage(422), query: 'period=200001' },
+  'GET /api/v1/exports/dhis2/data-value-sets': { expect: managersApi(200), query: 'period=202602&level=school' },
+  'GET /api/v1/exports/dhis2/adx': { expect: managersApi(422), query: 'period=200001' },
+  'GET /api/v1/exports/dhis2/unmapped': { expect: managersApi(200), query: 'period=202602' },
 
   // The offline logging form's service worker
   'GET /sw.js': { expect: everyone(200) },
@@ -549,7 +567,7 @@ describe('access matrix', () => {
       let token = tokens.get(role);
       if (token && entry.endsSession) token = await apiToken(t, f.users[role as Exclude<Role, 'anonymous'>].email);
       const verb = method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-      let req = request(t.http)[verb](path);
+      let req = request(t.http)[verb](entry.query ? `${path}?${entry.query}` : path);
       if (isApi) {
         if (token) req = req.set('Authorization', `Bearer ${token}`);
         if (verb !== 'get') req = req.send(entry.body?.(f, role) ?? {});

@@ -19,6 +19,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { AddStatusListIndexToCertifications1764130900000 } from '../../migrations/1764130900000-AddStatusListIndexToCertifications';
 import { Certification } from '../../src/certification/certification.entity';
 import type { User } from '../../src/users/user.entity';
 import { createTestApp, TestApp } from '../support/create-test-app';
@@ -383,13 +384,21 @@ describe('open badges', () => {
   // Last in this block: it draws new indexes for every certification of the app.
   it('backfills distinct indexes for certifications that existed before the migration, and its down step works', async () => {
     const before = await t.db.manager.count(Certification);
-    const last = await t.db.dataSource.undoLastMigration();
-    expect(last).toBeUndefined();
-    const columns: Array<{ name?: string; column_name?: string }> = await t.db.manager.query(
-      t.db.kind === 'postgres' ? "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'certifications'" : 'PRAGMA table_info(certifications)',
-    );
-    expect(columns.map((c) => c.name ?? c.column_name)).not.toContain('status_list_index');
-    await t.db.dataSource.runMigrations();
+    const columns = async () =>
+      ((await t.db.manager.query(
+        t.db.kind === 'postgres' ? "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'certifications'" : 'PRAGMA table_info(certifications)',
+      )) as Array<{ name?: string; column_name?: string }>).map((c) => c.name ?? c.column_name);
+    // This migration's own down and up on the populated table (later migrations do not touch it).
+    const migration = new AddStatusListIndexToCertifications1764130900000();
+    const runner = t.db.dataSource.createQueryRunner();
+    try {
+      await migration.down(runner);
+      expect(await columns()).not.toContain('status_list_index');
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await columns()).toContain('status_list_index');
     const rows = await t.db.manager.find(Certification);
     expect(rows).toHaveLength(before);
     expect(rows.every((r) => Number.isInteger(r.statusListIndex) && r.statusListIndex >= 0 && r.statusListIndex < 131_072)).toBe(true);

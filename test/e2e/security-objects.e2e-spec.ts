@@ -311,6 +311,10 @@ const REFUSALS: Refusal[] = [
   { name: "resends another country's invitation", actor: 'manager', request: { route: 'POST /admin/users/:id/resend-invitation', params: other.user('invited') }, expectStatus: 404 },
   { name: "opens another user's account", actor: 'trainer', request: { route: 'GET /admin/users/:id', params: other.user('trainer') }, expectStatus: 403 },
   { name: "edits another user's account", actor: 'coordinator', request: { route: 'POST /admin/users/:id', params: other.user('coordinator'), body: (x) => userForm(x.other.users.coordinator) }, expectStatus: 403 },
+  { name: "downloads another country's trainer's personal data", actor: 'manager', request: { route: 'GET /admin/users/:id/data.json', params: other.user('trainer') }, expectStatus: 403 },
+  { name: "downloads another trainer's personal data", actor: 'trainer', request: { route: 'GET /api/v1/users/:id/data', params: other.user('trainer') }, expectStatus: 403 },
+  { name: "anonymises another country's trainer", actor: 'manager', request: { route: 'POST /admin/users/:id/anonymise', params: other.user('trainer'), body: () => ({ confirm: 'yes' }) }, expectStatus: 403 },
+  { name: 'anonymises another trainer through the API', actor: 'certified', request: { route: 'POST /api/v1/users/:id/anonymise', params: other.user('trainer'), body: () => ({ confirm: 'yes' }) }, expectStatus: 403 },
 
   // ── Cascade sessions, JSON API ──
   { name: 'reads a session of a school that is not theirs', actor: 'coordinator', request: { route: 'GET /api/v1/cascade-sessions/:id', params: other.byTrainer }, expectStatus: 403 },
@@ -417,6 +421,20 @@ const SCOPED: Scoped[] = [
   { name: 'cascade report page of another country (?countryCode=)', actor: 'manager', request: { route: 'GET /reports/:name', params: () => ({ name: 'cascade' }), query: (x) => ({ countryCode: x.other.country, status: 'all', groupBy: 'trainer' }) }, expectStatus: 200 },
   { name: 'donor summary page of another country (?countryCode=)', actor: 'manager', request: { route: 'GET /reports/:name', params: () => ({ name: 'donor' }), query: (x) => ({ countryCode: x.other.country }) }, expectStatus: 200 },
   { name: 'completion report page of another workshop (?cohortId=)', actor: 'manager', request: { route: 'GET /reports/:name', params: () => ({ name: 'completion' }), query: (x) => ({ cohortId: x.other.cohortId }) }, expectStatus: 200 },
+  // The DHIS2 export of February (the confirmed session and the certifications): nothing is mapped here, so every value is listed as unmapped.
+  { name: 'DHIS2 unmapped values of another country (?countryCode=)', actor: 'manager', request: { route: 'GET /api/v1/exports/dhis2/unmapped', query: (x) => ({ period: '202602', level: 'school', countryCode: x.other.country }) }, expectStatus: 200, check: (res) => expect(res.body.unmapped).toEqual([]) },
+  {
+    name: 'DHIS2 unmapped values (their own country only)',
+    actor: 'manager',
+    request: { route: 'GET /api/v1/exports/dhis2/unmapped', query: () => ({ period: '202602', level: 'school' }) },
+    expectStatus: 200,
+    check: (res, x) => {
+      expect((res.body.unmapped as unknown[]).length).toBeGreaterThan(0);
+      expect((res.body.unmapped as Array<{ countryCode: string }>).filter((u) => u.countryCode !== x.me.country)).toEqual([]);
+    },
+  },
+  { name: 'DHIS2 dataValueSets of another country (?countryCode=)', actor: 'manager', request: { route: 'GET /api/v1/exports/dhis2/data-value-sets', query: (x) => ({ period: '2026Q1', countryCode: x.other.country }) }, expectStatus: 200, check: (res) => expect(res.body).toEqual({ dataValues: [] }) },
+  { name: 'DHIS2 export page of another country (?countryCode=)', actor: 'manager', request: { route: 'GET /reports/dhis2', query: (x) => ({ period: '202602', countryCode: x.other.country }) }, expectStatus: 200 },
 
   // List pages and exports.
   { name: 'workshops page of another country (?countryCode=)', actor: 'manager', request: { route: 'GET /cohorts', query: (x) => ({ countryCode: x.other.country }) }, expectStatus: 200 },

@@ -21,6 +21,7 @@ const ITEMS: NavItem[] = [
   { href: '/admin/content', key: 'nav.content', roles: ['admin'] },
   { href: '/admin/outbox', key: 'nav.outbox', roles: ['admin'] },
   { href: '/admin/audit', key: 'nav.audit', roles: ['admin'] },
+  { href: '/admin/dhis2', key: 'nav.dhis2', roles: ['admin'] },
   { href: '/account', key: 'nav.account', roles: 'all' },
 ];
 

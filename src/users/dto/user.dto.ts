@@ -132,3 +132,10 @@ export class ListUsersQuery {
   @IsIn(LANGUAGES)
   lang?: Language;
 }
+
+/** The anonymise form: the admin ticks that they understand it cannot be undone (API callers send `confirm: "yes"`). */
+export class AnonymiseUserDto {
+  @ApiProperty({ enum: ['yes'] })
+  @IsIn(['yes'], { message: msg('confirm-required') })
+  confirm: 'yes';
+}
