@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CertificationRule } from '../courses/content/course-package';
-import { t, tn } from '../i18n/i18n';
+import { formatDate, t, tn } from '../i18n/i18n';
 import type { Language } from '../users/user-role.enum';
 import { CREDENTIALS_V2, MULTIKEY_V1, OPEN_BADGES_V3 } from './document-loader';
 import { issuerIdOf, type VerificationMethod } from './credential-signer';
@@ -171,6 +171,6 @@ export function v2Assertion(facts: BadgeFacts, issuer: Issuer, recipient: { emai
     verification: { type: 'hosted' },
     issuedOn: validFromOf(facts.issuedOn),
     expires: validUntilOf(facts.expiresOn),
-    ...(facts.revokedOn ? { revoked: true, revocationReason: t(facts.language, 'badges.revocation-reason', { date: facts.revokedOn }) } : {}),
+    ...(facts.revokedOn ? { revoked: true, revocationReason: t(facts.language, 'badges.revocation-reason', { date: formatDate(facts.language, facts.revokedOn, 'long') }) } : {}),
   };
 }
