@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../auth/auth-user';
 import { CertificationError } from '../certification/certification.errors';
@@ -72,6 +72,17 @@ export class OpenBadgesController {
   @Public()
   async v2Assertion(@Param('code') code: string, @Res() res: Response) {
     sendPublic(res, JSON_LD, await this.badges.v2Assertion(code), 60);
+  }
+
+  /** The same for API clients (Bearer): the signed credential with the hashed-email identifier. */
+  @Get('api/v1/certifications/:code/open-badge')
+  @Authenticated()
+  @ApiBearerAuth()
+  async personalApi(@CurrentUser() actor: AuthUser, @Param('code') code: string, @Res() res: Response) {
+    const { credential } = await this.badges.personalCredential(actor, code);
+    res.setHeader('Content-Type', `${VC}; charset=utf-8`);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.send(JSON.stringify(credential, null, 2));
   }
 
   /** The holder's own credential file (with the hashed-email identifier): holder, managers in scope, admins. */

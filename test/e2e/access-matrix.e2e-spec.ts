@@ -321,6 +321,7 @@ const ACCESS: Record<string, Entry> = {
   // Portable credentials: the hosted documents are public by design; the file with the holder's
   // hashed email only for its holder (not a fixture role), managers in scope and admins.
   'GET /certifications/:code/credential.json': { expect: managersPage(200), params: (f) => ({ code: f.certCode }) },
+  'GET /api/v1/certifications/:code/open-badge': { expect: managersApi(200), params: (f) => ({ code: f.certCode }) },
   'GET /ob/issuer': { expect: everyone(200) },
   'GET /ob/credentials/:code': { expect: everyone(200), params: (f) => ({ code: f.certCode }) },
   'GET /ob/status/:list': { expect: everyone(200), params: () => ({ list: '1' }) },

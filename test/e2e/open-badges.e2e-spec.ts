@@ -235,6 +235,13 @@ describe('open badges', () => {
     await (await pageAgent(t, panama.email)).get(path).expect(403);
     const anonymous = await request(t.http).get(path).expect(303);
     expect(anonymous.headers.location).toBe(`/login?next=${encodeURIComponent(path)}`);
+
+    // The same through the API (Bearer), for the mobile and offline clients.
+    const viaApi = await api(holderToken).get(`/certifications/${code}/open-badge`).expect(200);
+    expect(viaApi.headers['content-type']).toBe('application/vc; charset=utf-8');
+    expect(jsonOf(viaApi).credentialSubject.identifier[1]).toEqual(byEmail);
+    await api(await apiToken(t, stranger.email)).get(`/certifications/${code}/open-badge`).expect(403);
+    await request(t.http).get(`/api/v1/certifications/${code}/open-badge`).expect(401);
   });
 
   it('shows the download links on the certificate page and on the public verify page', async () => {

@@ -269,6 +269,9 @@ const REFUSALS: Refusal[] = [
   { name: "reads another trainer's certification", actor: 'trainer', request: { route: 'GET /api/v1/certifications/:code', params: other.cert }, expectStatus: 403 },
   { name: "reads another trainer's certification", actor: 'certified', request: { route: 'GET /api/v1/certifications/:code', params: other.cert }, expectStatus: 403 },
   { name: "reads a trainer's certification", actor: 'coordinator', request: { route: 'GET /api/v1/certifications/:code', params: other.cert }, expectStatus: 403 },
+  { name: "reads another country's portable credential", actor: 'manager', request: { route: 'GET /api/v1/certifications/:code/open-badge', params: other.cert }, expectStatus: 403 },
+  { name: "reads another trainer's portable credential", actor: 'certified', request: { route: 'GET /api/v1/certifications/:code/open-badge', params: other.cert }, expectStatus: 403 },
+  { name: "reads a trainer's portable credential", actor: 'coordinator', request: { route: 'GET /api/v1/certifications/:code/open-badge', params: other.cert }, expectStatus: 403 },
 
   // ── Certifications, pages ──
   { name: "opens another country's certification", actor: 'manager', request: { route: 'GET /certifications/:code', params: other.cert }, expectStatus: 403 },
