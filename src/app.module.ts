@@ -20,6 +20,7 @@ import { CoursesModule } from './courses/courses.module';
 import { CohortsModule } from './cohorts/cohorts.module';
 import { CertificationModule } from './certification/certification.module';
 import { SchoolsModule } from './schools/schools.module';
+import { OpenBadgesModule } from './open-badges/open-badges.module';
 import { CascadeModule } from './cascade/cascade.module';
 import { ReportsModule } from './reports/reports.module';
 import { Dhis2Module } from './dhis2/dhis2.module';
@@ -69,6 +70,7 @@ export class AppModule {
         CoursesModule,
         CohortsModule,
         CertificationModule,
+        OpenBadgesModule,
         SchoolsModule,
         CascadeModule,
         ReportsModule,

@@ -1,5 +1,5 @@
 import { Injectable, Module } from '@nestjs/common';
-import { In } from 'typeorm';
+import { In, IsNull, Not } from 'typeorm';
 import { Clock } from '../common/clock';
 import { Database } from '../database/database.service';
 import { Certification } from './certification.entity';
@@ -42,6 +42,12 @@ export class CertificationReadService {
     const today = this.clock.today();
     const rows = await this.db.manager.find(Certification, { select: { userId: true, issuedOn: true, expiresOn: true, revokedOn: true }, where: { courseId } });
     return new Set(rows.filter((c) => isValidOn(c, today)).map((c) => c.userId));
+  }
+
+  /** The status-list positions of every revoked certification (the revocation list's set bits). */
+  async revokedStatusIndexes(): Promise<number[]> {
+    const rows = await this.db.manager.find(Certification, { select: { statusListIndex: true }, where: { revokedOn: Not(IsNull()) } });
+    return rows.map((r) => r.statusListIndex);
   }
 
   /** Certifications issued from these cohorts (roster display), newest first. */

@@ -7,6 +7,7 @@ import { resolveLanguage } from '../i18n/language';
 import { CertificationError, NotEligibleError } from './certification.errors';
 import { t } from '../i18n/i18n';
 import { conditionParams } from '../cohorts/cohorts.api.controller';
+import { OutboxService } from '../mail/outbox.service';
 import { CertificationService } from './certification.service';
 import { toCertificationJson, toVerificationJson } from './certification.view';
 import { IssueCertificationDto, ListCertificationsQuery, RevokeDto } from './dto/certification.dto';
@@ -14,7 +15,10 @@ import { IssueCertificationDto, ListCertificationsQuery, RevokeDto } from './dto
 @ApiTags('certifications')
 @Controller('api/v1')
 export class CertificationApiController {
-  constructor(private readonly certifications: CertificationService) {}
+  constructor(
+    private readonly certifications: CertificationService,
+    private readonly outbox: OutboxService,
+  ) {}
 
   @Post('certifications')
   @Roles('manager', 'admin')
@@ -73,6 +77,14 @@ export class CertificationApiController {
   async verify(@Param('code') code: string, @Req() req: Request) {
     const view = await this.certifications.verify(code);
     if (!view) throw new CertificationError('not-found', 'unknown-code');
-    return toVerificationJson(view, resolveLanguage(req));
+    const exact = view.certification.code;
+    // Added fields only (API.md): where the portable credentials live, and the status-list entry a
+    // third-party verifier reads; its bit is set exactly when `status` is revoked.
+    return {
+      ...toVerificationJson(view, resolveLanguage(req)),
+      openBadgeCredential: this.outbox.link(`/ob/credentials/${exact}`),
+      openBadgeV2Assertion: this.outbox.link(`/ob/v2/assertions/${exact}`),
+      credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: String(view.certification.statusListIndex), statusListCredential: this.outbox.link('/ob/status/1') },
+    };
   }
 }

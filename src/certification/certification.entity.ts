@@ -1,7 +1,14 @@
+import { randomInt } from 'node:crypto';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { instant, newId } from '../database/columns';
+import { STATUS_LIST_LENGTH } from './code-generator';
 
 export type CertificationStatus = 'active' | 'expired' | 'revoked';
+
+// Fixtures and the demo seed write certifications straight to the table; they get consecutive
+// positions from a random start, unique within the process (random ones would collide in bulk).
+let lastDefaultIndex = randomInt(STATUS_LIST_LENGTH);
+const defaultStatusIndex = () => (lastDefaultIndex = (lastDefaultIndex + 1) % STATUS_LIST_LENGTH);
 
 /**
  * A trainer's certification in a course, with its lineage (cohort, facilitator, issuing manager).
@@ -45,6 +52,13 @@ export class Certification {
 
   @Column({ type: 'varchar', length: 500, nullable: true })
   revokedReason: string | null;
+
+  /**
+   * This certification's bit in the revocation status list of its Open Badges credential (unique).
+   * The service draws a free one at random; the default only spares fixtures from choosing.
+   */
+  @Column({ type: 'integer' })
+  statusListIndex: number = defaultStatusIndex();
 
   @Column({ type: 'varchar', length: 30, nullable: true, transformer: instant })
   reminderSentAt: Date | null;

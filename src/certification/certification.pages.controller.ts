@@ -139,6 +139,7 @@ export class CertificationPagesController {
       validityOn: validity.on,
       // Once it is not valid, a sentence says so and since when, not only the status word.
       noticeKey: v.status === 'active' ? null : `certification.verify.${v.status}-notice`,
+      badges: { credentialUrl: `/ob/credentials/${view.certification.code}?download=1`, assertionUrl: this.outbox.link(`/ob/v2/assertions/${view.certification.code}`), textKey: 'badges.download.public-text' },
     });
   }
 
@@ -154,6 +155,8 @@ export class CertificationPagesController {
       canRenew: canManage && view.status !== 'revoked',
       canRevoke: canManage && view.status !== 'revoked',
       verifyUrl: this.outbox.link(`/verify/${view.certification.code}`),
+      // The signed-in download adds the holder's hashed email (src/open-badges/).
+      badges: { credentialUrl: `/certifications/${view.certification.code}/credential.json`, assertionUrl: this.outbox.link(`/ob/v2/assertions/${view.certification.code}`), textKey: 'badges.download.text' },
       values: {},
     };
   }

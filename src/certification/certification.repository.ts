@@ -41,6 +41,10 @@ export class CertificationRepository {
     return (await tx.count(Certification, { where: { code } })) > 0;
   }
 
+  async statusIndexTaken(statusListIndex: number, tx: EntityManager): Promise<boolean> {
+    return (await tx.count(Certification, { where: { statusListIndex } })) > 0;
+  }
+
   async page(filter: CertificationFilter, limit: number, offset: number): Promise<{ items: Certification[]; total: number }> {
     const q = this.db.manager.createQueryBuilder(Certification, 'c');
     if (filter.userId) q.andWhere('c.user_id = :userId', { userId: filter.userId });

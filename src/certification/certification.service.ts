@@ -140,6 +140,7 @@ export class CertificationService {
         if (cert.status !== 'expired') await tx.update(Certification, { id: cert.id }, { status: 'expired' });
         result = tx.create(Certification, {
           code: await this.uniqueCode(tx),
+          statusListIndex: await this.uniqueStatusIndex(tx),
           userId: cert.userId,
           courseId: cert.courseId,
           cohortId: cert.cohortId,
@@ -223,6 +224,7 @@ export class CertificationService {
     const facilitators = await this.cohortFacilitatorIds(tx, cohort.id);
     const cert = tx.create(Certification, {
       code: await this.uniqueCode(tx),
+      statusListIndex: await this.uniqueStatusIndex(tx),
       userId: standing.userId,
       courseId: cohort.courseId,
       cohortId: cohort.id,
@@ -261,6 +263,15 @@ export class CertificationService {
       if (!(await this.repo.codeExists(code, tx))) return code;
     }
     throw new Error('could not find a free certificate code');
+  }
+
+  /** A free bit of the revocation status list (the unique index is the last word under a race). */
+  private async uniqueStatusIndex(tx: EntityManager): Promise<number> {
+    for (let i = 0; i < 50; i++) {
+      const index = this.codes.nextStatusIndex();
+      if (!(await this.repo.statusIndexTaken(index, tx))) return index;
+    }
+    throw new Error('the revocation status list has no free entry left');
   }
 
   private async mailHolder(tx: EntityManager, view: CertificationView, template: string, extra: Record<string, unknown> = {}): Promise<void> {

@@ -89,7 +89,7 @@ async function generate(file: string): Promise<{ seconds: number; cohortId: stri
   const insertEnrolment = db.prepare("INSERT INTO enrolments (id, user_id, course_id, course_version_id, status, enrolled_at, started_at, completed_at) VALUES (?, ?, ?, ?, 'completed', ?, ?, ?)");
   const insertParticipant = db.prepare('INSERT INTO cohort_participants (id, cohort_id, user_id, enrolment_id, added_at) VALUES (?, ?, ?, ?, ?)');
   const insertFacilitator = db.prepare('INSERT INTO cohort_facilitators (cohort_id, user_id) VALUES (?, ?)');
-  const insertCert = db.prepare("INSERT INTO certifications (id, code, user_id, course_id, cohort_id, facilitator_id, issued_by, issued_on, expires_on, status, revoked_on, revoked_reason, reminder_sent_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', NULL, NULL, NULL, ?)");
+  const insertCert = db.prepare("INSERT INTO certifications (id, code, user_id, course_id, cohort_id, facilitator_id, issued_by, issued_on, expires_on, status, revoked_on, revoked_reason, reminder_sent_at, created_at, status_list_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', NULL, NULL, NULL, ?, ?)");
   const insertSession = db.prepare(`INSERT INTO cascade_sessions (id, school_id, trainer_id, country_code, municipality_id, course_id, module_slugs, date, duration_minutes, female, male, unspecified,
     age_under10, age10_to14, age15_to17, age18_plus, teachers, parents, notes, status, logged_by_role, logged_by, decided_by, decided_at, rejection_reason, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 50, ?, ?, ?, 0, ?, ?, 0, ?, ?, NULL, ?, 'trainer', ?, NULL, NULL, NULL, ?, ?)`);
@@ -137,7 +137,7 @@ async function generate(file: string): Promise<{ seconds: number; cohortId: stri
       insertParticipant.run(randomUUID(), cohort, userId, enrolmentId, now);
       // Valid through the five years and two more: expiring within 60 days of the run would make the
       // app mail 5,000 reminders at start-up, in the middle of the measurements.
-      insertCert.run(randomUUID(), `CSC-B${String(t).padStart(3, '0').slice(-3)}-${String(t).padStart(4, '0').slice(-4)}`, userId, course.id, cohort, facilitator, admin.id, dayString(start, 2), dayString(start, totalDays + 730), now);
+      insertCert.run(randomUUID(), `CSC-B${String(t).padStart(3, '0').slice(-3)}-${String(t).padStart(4, '0').slice(-4)}`, userId, course.id, cohort, facilitator, admin.id, dayString(start, 2), dayString(start, totalDays + 730), now, t);
       const perTrainer = Math.floor(SESSIONS / TRAINERS) + (t < SESSIONS % TRAINERS ? 1 : 0);
       const schools = schoolsByCountry.get(country) as Array<{ id: string; municipalityId: string }>;
       const used = new Set<number>();

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app.config';
@@ -44,6 +44,9 @@ describe('loadConfig', () => {
     ['ADMIN_PASSWORD without ADMIN_EMAIL', { ADMIN_PASSWORD: 'a good password' }, 'ADMIN_EMAIL'],
     ['NODE_ENV that is unknown', { NODE_ENV: 'staging' }, 'NODE_ENV'],
     ['demo data in production', { NODE_ENV: 'production', SEED_DEMO: 'true' }, 'SEED_DEMO'],
+    ['an OB_SIGNING_KEY that is not base64url', { OB_SIGNING_KEY: 'not a key at all' }, 'OB_SIGNING_KEY'],
+    ['an OB_SIGNING_KEY of 16 bytes', { OB_SIGNING_KEY: Buffer.alloc(16, 7).toString('base64url') }, 'OB_SIGNING_KEY'],
+    ['an OB_ISSUER_NAME that is too long', { OB_ISSUER_NAME: 'x'.repeat(201) }, 'OB_ISSUER_NAME'],
   ];
 
   it.each(cases)('stops on %s with one line naming the variable', (_label, overrides, variable) => {
@@ -73,6 +76,30 @@ describe('loadConfig', () => {
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
     }
+  });
+
+  it('generates the Open Badges signing key once in DATA_DIR, in production too, and reuses it', () => {
+    const first = loadConfig(env());
+    expect(Buffer.from(first.obSigningKey, 'base64url')).toHaveLength(32);
+    const file = join(dataDir, 'ob-signing-key');
+    expect(readFileSync(file, 'utf8').trim()).toBe(first.obSigningKey);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(loadConfig(env({ NODE_ENV: 'production', SEED_DEMO: 'false' })).obSigningKey).toBe(first.obSigningKey);
+  });
+
+  it('takes OB_SIGNING_KEY from the environment (no file), and refuses a damaged key file instead of replacing it', () => {
+    const seed = Buffer.alloc(32, 9).toString('base64url');
+    expect(loadConfig(env({ OB_SIGNING_KEY: seed })).obSigningKey).toBe(seed);
+    expect(() => statSync(join(dataDir, 'ob-signing-key'))).toThrow();
+    writeFileSync(join(dataDir, 'ob-signing-key'), 'garbage\n');
+    const error = failureOf({});
+    expect(error.variable).toBe('OB_SIGNING_KEY');
+    expect(readFileSync(join(dataDir, 'ob-signing-key'), 'utf8')).toBe('garbage\n');
+  });
+
+  it('does not put a refused signing key into the message', () => {
+    const bad = Buffer.alloc(16, 7).toString('base64url');
+    expect(failureOf({ OB_SIGNING_KEY: bad }).message).not.toContain(bad);
   });
 
   it('prefers JWT_SECRET from the environment and writes no file then', () => {

@@ -15,6 +15,13 @@ export interface AppConfig {
   sqlitePath: string;
   appUrl: string;
   jwtSecret: string;
+  /**
+   * The 32-byte Ed25519 seed (base64url) that signs the program's Open Badges credentials and status
+   * list: OB_SIGNING_KEY, or generated once and kept in DATA_DIR (the key must outlive upgrades).
+   */
+  obSigningKey: string;
+  /** The issuer's name in Open Badges credentials (OB_ISSUER_NAME, e.g. the program's name). */
+  obIssuerName: string;
   smtpUrl: string | undefined;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
@@ -64,8 +71,8 @@ function parseUrl(env: Env, name: string, protocols: string[]): string | undefin
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
- * Reads and validates the environment (DESIGN.md "Configuration"). Side effect outside production:
- * a JWT secret is generated once and kept in DATA_DIR.
+ * Reads and validates the environment (DESIGN.md "Configuration"). Side effects: outside production
+ * a JWT secret, and in every environment the Open Badges signing key, generated once and kept in DATA_DIR.
  */
 export function loadConfig(env: Env = process.env): AppConfig {
   const rawEnv = env.NODE_ENV ?? 'development';
@@ -116,6 +123,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtSecret = readOrCreateSecret(join(dataDir, 'jwt-secret'));
   }
 
+  // Unlike the JWT secret, the badge key is generated in production too: refusing to start an
+  // existing installation after an upgrade would help nobody. Instances that do not share DATA_DIR
+  // must share OB_SIGNING_KEY, or credentials signed by one fail against the other's issuer profile.
+  const obSigningKey = env.OB_SIGNING_KEY ? parseSigningKey(env.OB_SIGNING_KEY) : readOrCreateSigningKey(join(dataDir, 'ob-signing-key'));
+
+  const obIssuerName = (env.OB_ISSUER_NAME ?? '').trim() || 'Cascada';
+  if (obIssuerName.length > 200) throw new ConfigError('OB_ISSUER_NAME', 'must be at most 200 characters long');
+
   return {
     nodeEnv,
     isProduction,
@@ -125,6 +140,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sqlitePath: env.SQLITE_PATH || join(dataDir, 'cascada.sqlite'),
     appUrl,
     jwtSecret,
+    obSigningKey,
+    obIssuerName,
     smtpUrl,
     adminEmail: adminEmail?.toLowerCase(),
     adminPassword,
@@ -143,6 +160,29 @@ function readOrCreateSecret(file: string): string {
   writeFileSync(file, secret + '\n', { mode: 0o600 });
   chmodSync(file, 0o600);
   return secret;
+}
+
+const SEED = /^[A-Za-z0-9_-]{43}$/;
+
+function parseSigningKey(raw: string): string {
+  const value = raw.trim();
+  if (!SEED.test(value) || Buffer.from(value, 'base64url').length !== 32) {
+    throw new ConfigError('OB_SIGNING_KEY', 'must be a 32-byte Ed25519 seed in base64url (43 characters; make one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64url\'))")');
+  }
+  return value;
+}
+
+function readOrCreateSigningKey(file: string): string {
+  if (existsSync(file)) {
+    const seed = readFileSync(file, 'utf8').trim();
+    // A damaged key file is not silently replaced: every credential already handed out names this key.
+    if (!SEED.test(seed) || Buffer.from(seed, 'base64url').length !== 32) throw new ConfigError('OB_SIGNING_KEY', `is unset and ${file} does not hold a 32-byte base64url seed`);
+    return seed;
+  }
+  const seed = randomBytes(32).toString('base64url');
+  writeFileSync(file, seed + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return seed;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

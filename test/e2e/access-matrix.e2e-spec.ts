@@ -328,6 +328,16 @@ const ACCESS: Record<string, Entry> = {
   'GET /cohorts/:id/certificates.zip': { expect: managersPage(200), params: (f) => ({ id: f.cohortId }) },
   'GET /verify': { expect: everyone(200) },
   'GET /verify/:code': { expect: everyone(200), params: (f) => ({ code: f.certCode }) },
+  // Portable credentials: the hosted documents are public by design; the file with the holder's
+  // hashed email only for its holder (not a fixture role), managers in scope and admins.
+  'GET /certifications/:code/credential.json': { expect: managersPage(200), params: (f) => ({ code: f.certCode }) },
+  'GET /api/v1/certifications/:code/open-badge': { expect: managersApi(200), params: (f) => ({ code: f.certCode }) },
+  'GET /ob/issuer': { expect: everyone(200) },
+  'GET /ob/credentials/:code': { expect: everyone(200), params: (f) => ({ code: f.certCode }) },
+  'GET /ob/status/:list': { expect: everyone(200), params: () => ({ list: '1' }) },
+  'GET /ob/v2/issuer': { expect: everyone(200) },
+  'GET /ob/v2/badges/:slug': { expect: everyone(200), params: (f) => ({ slug: f.course }) },
+  'GET /ob/v2/assertions/:code': { expect: everyone(200), params: (f) => ({ code: f.certCode }) },
 
   // Schools. Coordinators read their own schools, trainers any school (to log sessions).
   'POST /api/v1/schools': {

@@ -247,6 +247,16 @@ describe('certification', () => {
           expiresOn: '2028-03-02',
           // Not personal: the day a revocation took effect (null while valid).
           revokedOn: null,
+          // Added for portable credentials (open-badges.e2e-spec.ts): where they live, and the
+          // certification's entry in the public revocation list.
+          openBadgeCredential: `http://cascada.test/ob/credentials/${anaCode}`,
+          openBadgeV2Assertion: `http://cascada.test/ob/v2/assertions/${anaCode}`,
+          credentialStatus: {
+            type: 'BitstringStatusListEntry',
+            statusPurpose: 'revocation',
+            statusListIndex: String((await certOf(anaCode)).statusListIndex),
+            statusListCredential: 'http://cascada.test/ob/status/1',
+          },
         });
         expect(res.text).not.toContain(ana.user.email);
         expect(res.text).not.toContain(ana.user.id);
@@ -568,9 +578,11 @@ describe('certification', () => {
         const holder = await t.db.manager.findOneByOrFail(User, { id: fito.user.id });
         const holders = Array.from({ length: n }, (_, i) => ({ ...holder, id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, email: `batch-${i}@example.org`, name: `Batch Holder ${i}` }));
         await t.db.manager.insert(User, holders);
+        const used = new Set((await t.db.manager.find(Certification)).map((c) => c.statusListIndex));
+        const free = Array.from({ length: 131_072 }, (_, i) => i).filter((i) => !used.has(i)); // each its own revocation bit
         await t.db.manager.insert(
           Certification,
-          holders.map((h, i) => ({ ...model, id: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`, code: `CSC-BTCH-${String(i).padStart(4, '0')}`, userId: h.id, issuedBy: null, expiresOn: '2028-01-31', reminderSentAt: null })),
+          holders.map((h, i) => ({ ...model, id: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`, code: `CSC-BTCH-${String(i).padStart(4, '0')}`, statusListIndex: free[i], userId: h.id, issuedBy: null, expiresOn: '2028-01-31', reminderSentAt: null })),
         );
         t.clock.set('2027-12-25T06:00:00.000Z');
         const before = (await expiring()).length;

@@ -46,8 +46,8 @@ describe('manager dashboard: certifications expiring soon', () => {
       });
     });
     // Not counted: expired already, revoked, or expiring after 90 days.
-    certs.push(m.create(Certification, { ...certs[0], id: undefined, code: 'CSC-DASH-REVOKED', expiresOn: '2026-03-05', status: 'revoked', revokedOn: '2026-01-01', revokedReason: 'Test' }));
-    certs.push(m.create(Certification, { ...certs[0], id: undefined, code: 'CSC-DASH-LATER', expiresOn: '2026-06-01' }));
+    certs.push(m.create(Certification, { ...certs[0], id: undefined, statusListIndex: undefined, code: 'CSC-DASH-REVOKED', expiresOn: '2026-03-05', status: 'revoked', revokedOn: '2026-01-01', revokedReason: 'Test' }));
+    certs.push(m.create(Certification, { ...certs[0], id: undefined, statusListIndex: undefined, code: 'CSC-DASH-LATER', expiresOn: '2026-06-01' }));
     await m.insert(Certification, certs.map((c) => ({ ...c })));
   });
   afterAll(() => t?.close());

@@ -22,6 +22,7 @@ import { QuizAttempt } from '../../src/courses/quiz-attempt.entity';
 import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import { Municipality, School } from '../../src/schools/school.entities';
 import { User } from '../../src/users/user.entity';
+import { migrations } from '../../migrations';
 import { createTestApp, TestApp, TEST_PASSWORD } from '../support/create-test-app';
 import { apiToken, csrfOf, pageAgent } from '../support/login';
 
@@ -209,7 +210,6 @@ describe('the anonymisation migration', () => {
       const user = await t.createUser('trainer', { name: 'Migrating Person' });
       await apiToken(t, user.email); // a sign-in session: a row that refers to the account
       const ds = t.db.dataSource;
-      const { migrations } = await import('../../migrations');
       const index = migrations.findIndex((m) => m.name === 'AddAnonymisedAtToUsers1764131200000');
       for (let i = index; i < migrations.length; i++) await ds.undoLastMigration();
       const columns = (await ds.createQueryRunner().getTable('users'))?.columns.map((c) => c.name) ?? [];

@@ -269,6 +269,9 @@ const REFUSALS: Refusal[] = [
   { name: "reads another trainer's certification", actor: 'trainer', request: { route: 'GET /api/v1/certifications/:code', params: other.cert }, expectStatus: 403 },
   { name: "reads another trainer's certification", actor: 'certified', request: { route: 'GET /api/v1/certifications/:code', params: other.cert }, expectStatus: 403 },
   { name: "reads a trainer's certification", actor: 'coordinator', request: { route: 'GET /api/v1/certifications/:code', params: other.cert }, expectStatus: 403 },
+  { name: "reads another country's portable credential", actor: 'manager', request: { route: 'GET /api/v1/certifications/:code/open-badge', params: other.cert }, expectStatus: 403 },
+  { name: "reads another trainer's portable credential", actor: 'certified', request: { route: 'GET /api/v1/certifications/:code/open-badge', params: other.cert }, expectStatus: 403 },
+  { name: "reads a trainer's portable credential", actor: 'coordinator', request: { route: 'GET /api/v1/certifications/:code/open-badge', params: other.cert }, expectStatus: 403 },
 
   // ── Certifications, pages ──
   { name: "opens another country's certification", actor: 'manager', request: { route: 'GET /certifications/:code', params: other.cert }, expectStatus: 403 },
@@ -283,6 +286,10 @@ const REFUSALS: Refusal[] = [
   { name: "downloads another trainer's certificate", actor: 'trainer', request: { route: 'GET /certifications/:code/certificate.pdf', params: other.cert }, expectStatus: 403 },
   { name: "downloads another trainer's certificate", actor: 'certified', request: { route: 'GET /certifications/:code/certificate.pdf', params: other.cert }, expectStatus: 403 },
   { name: "opens a trainer's certification", actor: 'coordinator', request: { route: 'GET /certifications/:code', params: other.cert }, expectStatus: 403 },
+  { name: "downloads another country's portable credential", actor: 'manager', request: { route: 'GET /certifications/:code/credential.json', params: other.cert }, expectStatus: 403 },
+  { name: "downloads another trainer's portable credential", actor: 'trainer', request: { route: 'GET /certifications/:code/credential.json', params: other.cert }, expectStatus: 403 },
+  { name: "downloads another trainer's portable credential", actor: 'certified', request: { route: 'GET /certifications/:code/credential.json', params: other.cert }, expectStatus: 403 },
+  { name: "downloads a trainer's portable credential", actor: 'coordinator', request: { route: 'GET /certifications/:code/credential.json', params: other.cert }, expectStatus: 403 },
 
   // ── Schools and coordinators ──
   { name: "reads another country's school", actor: 'manager', request: { route: 'GET /api/v1/schools/:id', params: other.school }, expectStatus: 403 },
@@ -483,6 +490,10 @@ const NOT_OBJECT_IDS: Record<string, string> = {
   'POST /reset-password/:token': 'a link token (auth suite)',
   'GET /verify/:code': 'public verification, by design',
   'GET /api/v1/verify/:code': 'public verification, by design',
+  'GET /ob/credentials/:code': 'public verification, by design (the hosted Open Badges credential: what /verify/:code shows, signed)',
+  'GET /ob/v2/assertions/:code': 'public verification, by design (a hosted OB 2.0 assertion; the email only salted and hashed)',
+  'GET /ob/status/:list': 'the public revocation list, everyone’s',
+  'GET /ob/v2/badges/:slug': 'the catalogue is everyone’s',
   'GET /api/v1/courses/:slug': 'the catalogue is everyone’s',
   'GET /courses/:slug': 'the catalogue is everyone’s',
   'POST /courses/:slug/enrol': 'the catalogue is everyone’s (trainers enrol themselves)',
