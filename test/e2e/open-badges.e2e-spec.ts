@@ -22,6 +22,7 @@ import request from 'supertest';
 import { AddStatusListIndexToCertifications1764130900000 } from '../../migrations/1764130900000-AddStatusListIndexToCertifications';
 import { Certification } from '../../src/certification/certification.entity';
 import type { User } from '../../src/users/user.entity';
+import { drawnAnswers } from '../support/quizzes';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { buildServer, scratchSchema, startServer, stopAllServers } from '../support/server-process';
 import { apiToken, csrfOf, pageAgent } from '../support/login';
@@ -120,7 +121,7 @@ describe('open badges', () => {
     const token = await apiToken(t, user.email);
     const enrolmentId = (await api(token).get('/me').expect(200)).body.enrolments[0].id as string;
     for (const lesson of LESSONS) await api(token).post(`/enrolments/${enrolmentId}/lessons/${lesson}/complete`).expect(200);
-    await api(token).post(`/enrolments/${enrolmentId}/quizzes/post-test/attempts`, { answers: { q1: ['a'], q2: ['b'] } }).expect(201);
+    await api(token).post(`/enrolments/${enrolmentId}/quizzes/post-test/attempts`, await drawnAnswers(api(token), enrolmentId, 'post-test')).expect(201);
     await api(managerToken).put(`/cohorts/${cohort.id}/participants/${user.id}/practicum`, { passed: true, score: 90 }).expect(200);
     for (const date of DAYS) {
       const day = (await api(managerToken).post(`/cohorts/${cohort.id}/days`, { date }).expect(201)).body;
