@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import type { QuizQuestion } from './course-package';
@@ -36,6 +36,14 @@ describe('the quiz content check', () => {
     const problems = quizCheckProblems(quiz);
     expect(problems).toContain('always choosing the option at position 1 scores 75 %, reaching the pass mark 70 %');
     expect(problems).toContainEqual(expect.stringMatching(/^the correct option is at position 1 in 9 of the 9 single-choice questions \(100 %\), more than 40 %$/));
+  });
+
+  it('passes the rewritten TIP post-test that replaced it, and every other shipped quiz', () => {
+    const content = join(__dirname, '..', '..', '..', 'content');
+    expect(quizCheckProblems(yamlQuiz(join(content, 'school-tip-awareness', 'facilitator-guide', 'post-test.quiz.yaml')))).toEqual([]);
+    const shipped = readdirSync(content, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.quiz.yaml'));
+    expect(shipped.length).toBeGreaterThanOrEqual(15);
+    for (const file of shipped) expect({ file, problems: quizCheckProblems(yamlQuiz(join(content, file))) }).toEqual({ file, problems: [] });
   });
 
   it('passes a balanced quiz: keys spread over positions, the key not systematically the longest', () => {
