@@ -15,7 +15,7 @@ import { CatalogueService } from '../courses/catalogue.service';
 import { t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
 import { SchoolsService } from '../schools/schools.service';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import { CascadeService } from './cascade.service';
 import { ListSessionsQuery, LogSessionDto, RejectSessionDto } from './dto/cascade.dto';
 import type { CascadeSession } from './cascade-session.entity';

@@ -7,7 +7,7 @@ import { InputError } from '../common/errors/app-errors';
 import { redirectWithFlash } from '../common/http/flash';
 import { t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import { OutboxService } from '../mail/outbox.service';
 import { fileSafe, renderCertificate, zipFiles } from './certificate-pdf';
 import { NotEligibleError } from './certification.errors';

@@ -21,7 +21,7 @@ import type { CountryFact } from './country-fact.entity';
 import { CoursesError } from './courses.errors';
 import type { ReferralContact } from './referral-contact.entity';
 import { ALL_COURSES, contactsFor, DEFAULT_CONTACTS, ReferralContactsService } from './referral-contacts.service';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 
 const COURSE_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const COUNTRY_PARAM = /^([A-Z]{2}|--)$/;

@@ -8,7 +8,7 @@ import { redirectWithFlash } from '../common/http/flash';
 import { APP_CONFIG, type AppConfig } from '../config/app.config';
 import { t, tn } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import { CatalogueService, CourseOutline } from './catalogue.service';
 import { handoutHref } from './content/markdown';
 import { lessonTitle, pick } from './course.view';

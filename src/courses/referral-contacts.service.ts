@@ -4,7 +4,7 @@ import { AuditService } from '../common/audit/audit.service';
 import { Clock } from '../common/clock';
 import { Database } from '../database/database.service';
 import { t } from '../i18n/i18n';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import { CONTACTS_MARKER } from './content/markdown';
 import { CoursesRepository } from './courses.repository';
 import { ReferralContact } from './referral-contact.entity';

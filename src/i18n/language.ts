@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import { fromAcceptLanguage, isLanguage } from './i18n';
 import type { AuthUser } from '../auth/auth-user';
 

@@ -7,7 +7,7 @@ import { DomainError } from '../common/errors/app-errors';
 import { isApiRequest } from '../common/http/request-kind';
 import { formatDate, t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import { toCsv, toXlsx } from './export';
 import { DonorFacts, renderDonorPdf } from './donor-pdf';
 import { ReportName, REPORTS, ReportResult, runReport } from './report-definitions';

@@ -9,7 +9,7 @@ import { SessionsService } from '../auth/sessions.service';
 import { Authenticated, CurrentUser, FormView } from '../common/decorators/access.decorators';
 import { redirectWithFlash } from '../common/http/flash';
 import { LANG_COOKIE } from '../i18n/language';
-import { LANGUAGES } from './user-role.enum';
+import { LANGUAGES } from '../common/kernel/user-role.enum';
 import { PersonalDataService } from './personal-data.service';
 import { UsersService } from './users.service';
 

@@ -6,7 +6,7 @@ import { CurrentUser, FormView, Roles } from '../common/decorators/access.decora
 import { redirectWithFlash } from '../common/http/flash';
 import { AnonymiseUserDto, CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/user.dto';
 import { PersonalDataService } from './personal-data.service';
-import { LANGUAGES, ROLES, Role, SEXES } from './user-role.enum';
+import { LANGUAGES, ROLES, Role, SEXES } from '../common/kernel/user-role.enum';
 import { UsersService } from './users.service';
 
 const rolesFor = (actor: AuthUser): readonly Role[] => (actor.role === 'admin' ? ROLES : (['trainer', 'coordinator'] as const));

@@ -12,7 +12,7 @@ import { conflict, forbidden, InputError, notFound } from '../common/errors/app-
 import { Database } from '../database/database.service';
 import { OutboxService } from '../mail/outbox.service';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/user.dto';
-import type { Language, Role } from './user-role.enum';
+import type { Language, Role } from '../common/kernel/user-role.enum';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 import { SchoolsService } from '../schools/schools.service';

@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
-import type { Role } from '../../users/user-role.enum';
+import type { Role } from '../kernel/user-role.enum';
 import type { AuthUser } from '../../auth/auth-user';
 
 /**

@@ -14,7 +14,7 @@ import { MAX_SEED, planSitting } from '../../courses/quiz-draw';
 import { newId } from '../columns';
 import { School } from '../../schools/school.entities';
 import { User } from '../../users/user.entity';
-import type { Sex } from '../../users/user-role.enum';
+import type { Sex } from '../../common/kernel/user-role.enum';
 
 /** Deterministic PRNG (mulberry32): the demo is the same on every machine. */
 export function prng(seed: number): () => number {
