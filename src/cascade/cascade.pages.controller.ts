@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify/sync';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { Clock } from '../common/clock';
 import { Authenticated, CurrentUser, FormView } from '../common/decorators/access.decorators';
 import { DomainError, InputError } from '../common/errors/app-errors';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { Authenticated, CurrentUser, FormView, Public, Roles } from '../common/decorators/access.decorators';
 import { InputError } from '../common/errors/app-errors';
 import { redirectWithFlash } from '../common/http/flash';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import { ApiExcludeController } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { CertificationReadService } from '../certification/certification-read.service';
 import { Authenticated, CurrentUser, FormView, Roles } from '../common/decorators/access.decorators';
 import { countryScopeOf } from '../common/access/scope';

@@ -1,7 +1,7 @@
 import type { LearningService } from '../courses/learning.service';
 import type { QuizQuestion } from '../courses/content/course-package';
 import type { QuizzesService } from '../courses/quizzes.service';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import type { CohortsService } from '../cohorts/cohorts.service';
 import type { CertificationService } from '../certification/certification.service';
 import type { SchoolsService } from '../schools/schools.service';

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { createList } from '@digitalbazaar/vc-bitstring-status-list';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { CertificationReadService } from '../certification/certification-read.service';
 import { CertificationError } from '../certification/certification.errors';
 import { CertificationService, type CertificationView } from '../certification/certification.service';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { Clock } from '../common/clock';
 import { CatalogueService, CourseOutline } from '../courses/catalogue.service';
 import { pick } from '../courses/course.view';

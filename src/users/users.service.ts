@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isEmail } from 'class-validator';
 import { EntityManager } from 'typeorm';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { LinkTokensService } from '../auth/link-tokens.service';
 import { hashPassword, passwordProblem } from '../auth/password';
 import { SessionsService } from '../auth/sessions.service';

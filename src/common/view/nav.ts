@@ -1,4 +1,4 @@
-import type { AuthUser } from '../../auth/auth-user';
+import type { AuthUser } from '../kernel/auth-user';
 import type { Role } from '../kernel/user-role.enum';
 
 interface NavItem {

@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } fr
 import { ModuleRef, Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { catchError, from, Observable, throwError } from 'rxjs';
-import type { AuthUser } from '../../auth/auth-user';
+import type { AuthUser } from '../kernel/auth-user';
 import { isLanguage, t } from '../../i18n/i18n';
 import { LANG_COOKIE } from '../../i18n/language';
 import { FORM_VIEW_KEY, FormViewOptions } from '../decorators/access.decorators';
