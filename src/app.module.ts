@@ -10,7 +10,7 @@ import { RateLimiter } from './common/http/rate-limiter';
 import { PageInterceptor } from './common/view/page.interceptor';
 import { APP_CONFIG, type AppConfig } from './config/app.config';
 import { DatabaseModule, DB_SCHEMA } from './database/database.module';
-import { BootstrapService } from './database/seeds/bootstrap.service';
+import { BootstrapService } from './demo/bootstrap.service';
 import { HealthController } from './health/health.controller';
 import { ServiceWorkerController } from './health/service-worker.controller';
 import { HomeModule } from './home/home.module';

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { Authenticated, CurrentUser, Public } from '../common/decorators/access.decorators';
 import { clientAddress } from '../common/http/client-address';
 import { UsersRepository } from '../users/users.repository';
-import type { AuthUser } from './auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { AuthService, SignedIn } from './auth.service';
 import { LoginDto, PasswordResetRequestDto, SetPasswordDto } from './dto/auth.dto';
 import { MeContributors } from './me-contributors';

@@ -5,7 +5,7 @@ import { Authenticated, CurrentUser, FormView, Public } from '../common/decorato
 import { DomainError, InputError } from '../common/errors/app-errors';
 import { clientAddress } from '../common/http/client-address';
 import { redirectWithFlash } from '../common/http/flash';
-import type { AuthUser } from './auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { AuthService } from './auth.service';
 import { LoginDto, PasswordResetRequestDto, SetPasswordFormDto } from './dto/auth.dto';
 import { clearSessionCookie, safeNext, setSessionCookie } from './session-cookie';

@@ -15,7 +15,7 @@ import { Database } from '../database/database.service';
 import { OutboxService } from '../mail/outbox.service';
 import { User } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
-import type { AuthUser } from './auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import type { AuthTokenPurpose } from './auth-token.entity';
 import { LinkTokensService } from './link-tokens.service';
 import { hashPassword, passwordProblem, verifyPassword } from './password';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthUser } from './auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 
 export interface MeEnrolment {
   id: string;

@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app.config';
 import { Database } from '../database/database.service';
 import { User } from '../users/user.entity';
 import type { EntityManager } from 'typeorm';
-import type { AuthUser } from './auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { UserSession } from './user-session.entity';
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000; // a working day on a shared computer

@@ -2,7 +2,7 @@ import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import yazl from 'yazl';
 import { formatDate, t } from '../i18n/i18n';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import { validityOf } from './certification.view';
 
 export interface CertificateFacts {

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { Authenticated, CurrentUser, FormView, Public, Roles } from '../common/decorators/access.decorators';
 import { InputError } from '../common/errors/app-errors';
 import { redirectWithFlash } from '../common/http/flash';
 import { t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import { OutboxService } from '../mail/outbox.service';
 import { fileSafe, renderCertificate, zipFiles } from './certificate-pdf';
 import { NotEligibleError } from './certification.errors';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { CohortsService, ParticipantStanding } from '../cohorts/cohorts.service';
 import type { Cohort } from '../cohorts/cohort.entity';
 import { Cohort as CohortEntity } from '../cohorts/cohort.entity';

@@ -1,4 +1,4 @@
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import type { CertificationView } from './certification.service';
 
 export function toCertificationJson(view: CertificationView) {

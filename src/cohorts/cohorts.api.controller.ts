@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { Authenticated, CurrentUser, Roles } from '../common/decorators/access.decorators';
 import { formatNumber, t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { CertificationReadService } from '../certification/certification-read.service';
 import { evaluateEligibility, Eligibility } from '../certification/eligibility';
 import { countryScopeOf } from '../common/access/scope';

@@ -1,6 +1,6 @@
 import { isEmail } from 'class-validator';
 import { readCsvTable } from '../common/csv-table';
-import type { Language, Sex } from '../users/user-role.enum';
+import type { Language, Sex } from '../common/kernel/user-role.enum';
 
 export interface RosterRow {
   line: number;

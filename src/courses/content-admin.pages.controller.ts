@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsString, Matches, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { CurrentUser, FormView, Roles } from '../common/decorators/access.decorators';
 import { redirectWithFlash } from '../common/http/flash';
 import { msg } from '../common/validation';
@@ -21,7 +21,7 @@ import type { CountryFact } from './country-fact.entity';
 import { CoursesError } from './courses.errors';
 import type { ReferralContact } from './referral-contact.entity';
 import { ALL_COURSES, contactsFor, DEFAULT_CONTACTS, ReferralContactsService } from './referral-contacts.service';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 
 const COURSE_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const COUNTRY_PARAM = /^([A-Z]{2}|--)$/;

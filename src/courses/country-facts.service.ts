@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { AuditService } from '../common/audit/audit.service';
 import { Clock } from '../common/clock';
 import { FieldMessage, InputError } from '../common/errors/app-errors';
 import { Database } from '../database/database.service';
 import { t } from '../i18n/i18n';
 import { SchoolsService } from '../schools/schools.service';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import { UsersRepository } from '../users/users.repository';
 import type { CourseOutline } from './catalogue.service';
 import { FACT_TEXT_MAX } from './content/local-content-reader';

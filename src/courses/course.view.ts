@@ -1,4 +1,4 @@
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import type { CourseOutline, QuizOutline } from './catalogue.service';
 import type { Localised, QuizQuestion } from './content/course-package';
 import type { EnrolmentProgress } from './learning.service';

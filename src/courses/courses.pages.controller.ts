@@ -1,14 +1,14 @@
 import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { Authenticated, CurrentUser, Roles } from '../common/decorators/access.decorators';
 import { DomainError } from '../common/errors/app-errors';
 import { redirectWithFlash } from '../common/http/flash';
 import { APP_CONFIG, type AppConfig } from '../config/app.config';
 import { t, tn } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import { CatalogueService, CourseOutline } from './catalogue.service';
 import { handoutHref } from './content/markdown';
 import { lessonTitle, pick } from './course.view';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { Clock } from '../common/clock';
 import { InputError } from '../common/errors/app-errors';
 import { Database } from '../database/database.service';

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { AuditService } from '../common/audit/audit.service';
 import { Clock } from '../common/clock';
 import { Database } from '../database/database.service';
 import { t } from '../i18n/i18n';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import { CONTACTS_MARKER } from './content/markdown';
 import { CoursesRepository } from './courses.repository';
 import { ReferralContact } from './referral-contact.entity';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { CurrentUser, FormView, Roles } from '../common/decorators/access.decorators';
 import { redirectWithFlash } from '../common/http/flash';
 import { refuseFailedUpload } from '../common/http/csv-upload';

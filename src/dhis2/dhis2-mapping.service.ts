@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { AuditService } from '../common/audit/audit.service';
 import { Clock } from '../common/clock';
 import { InputError } from '../common/errors/app-errors';

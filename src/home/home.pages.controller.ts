@@ -1,7 +1,7 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { CascadeService } from '../cascade/cascade.service';
 import { CertificationService } from '../certification/certification.service';
 import { validityOf } from '../certification/certification.view';

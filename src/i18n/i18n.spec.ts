@@ -1,5 +1,5 @@
 import { catalogueKeys, counted, formatDate, formatNumber, fromAcceptLanguage, pluralCategories, pluralFormsOf, t, tn } from './i18n';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 
 const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 /** Every text of a key: the message, or each of its plural forms. */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../common/paths';
-import { LANGUAGES, type Language } from '../users/user-role.enum';
+import { LANGUAGES, type Language } from '../common/kernel/user-role.enum';
 
 /**
  * A message that counts something is not one string but an object of plural forms, one per CLDR

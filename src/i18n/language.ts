@@ -1,7 +1,7 @@
 import type { Request } from 'express';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import { fromAcceptLanguage, isLanguage } from './i18n';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 
 export const LANG_COOKIE = 'lang';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { t } from '../i18n/i18n';
 import { viewHelpers } from '../common/view/helpers';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 
 import { VIEWS_DIR } from '../common/paths';
 

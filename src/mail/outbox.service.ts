@@ -4,7 +4,7 @@ import { EntityManager, In, LessThanOrEqual } from 'typeorm';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app.config';
 import { Database, toDialect } from '../database/database.service';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import { MailTemplates } from './mail-templates';
 import { MailTransport } from './mail-transport';
 import { OutboxMessage, OutboxStatus } from './outbox-message.entity';

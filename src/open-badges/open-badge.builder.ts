@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CertificationRule } from '../courses/content/course-package';
 import { formatDate, t, tn } from '../i18n/i18n';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import { CREDENTIALS_V2, MULTIKEY_V1, OPEN_BADGES_V3 } from './document-loader';
 import { issuerIdOf, type VerificationMethod } from './credential-signer';
 

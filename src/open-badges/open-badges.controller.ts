@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { CertificationError } from '../certification/certification.errors';
 import { Authenticated, CurrentUser, Public } from '../common/decorators/access.decorators';
 import { resolveLanguage } from '../i18n/language';

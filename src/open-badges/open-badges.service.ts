@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { createList } from '@digitalbazaar/vc-bitstring-status-list';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { CertificationReadService } from '../certification/certification-read.service';
 import { CertificationError } from '../certification/certification.errors';
 import { CertificationService, type CertificationView } from '../certification/certification.service';
@@ -10,7 +10,7 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app.config';
 import { CatalogueService } from '../courses/catalogue.service';
 import { pick } from '../courses/course.view';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import { CredentialSigner } from './credential-signer';
 import { type BadgeFacts, type Issuer, issuerProfile, openBadgeCredential, statusListCredential, STATUS_LIST_ID, v2Assertion, v2BadgeClass, v2Issuer } from './open-badge.builder';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { Clock } from '../common/clock';
 import { Dhis2Period, Disaggregation, Indicator, OrgUnitKind } from '../dhis2/dhis2-codes';
 import { Dhis2MappingService } from '../dhis2/dhis2-mapping.service';

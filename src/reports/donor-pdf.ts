@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { formatNumber, t, tn } from '../i18n/i18n';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 
 interface Breakdown {
   total?: number;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { countryScopeOf } from '../common/access/scope';
 import { LineageError } from './lineage.errors';
 import { countedStatuses, GENERATION_CTE, LineageRoot, TRAINER_GENERATION_CTE, treeCte } from './lineage.query';

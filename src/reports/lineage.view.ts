@@ -1,5 +1,5 @@
 import { t } from '../i18n/i18n';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import type { CohortNode, Lineage, TrainerNode } from './lineage.service';
 
 /** What the lineage templates show of a node: labels and links decided here, not in the template. */

@@ -1,5 +1,5 @@
 import { t, formatNumber } from '../i18n/i18n';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import type { Column } from './export';
 import type { ReportFilters, ReportQuery } from './report-filters';
 import type { ReportsService } from './reports.service';

@@ -1,13 +1,13 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { CurrentUser, Roles } from '../common/decorators/access.decorators';
 import { DomainError } from '../common/errors/app-errors';
 import { isApiRequest } from '../common/http/request-kind';
 import { formatDate, t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import { toCsv, toXlsx } from './export';
 import { DonorFacts, renderDonorPdf } from './donor-pdf';
 import { ReportName, REPORTS, ReportResult, runReport } from './report-definitions';

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { Clock } from '../common/clock';
 import { CatalogueService, CourseOutline } from '../courses/catalogue.service';
 import { pick } from '../courses/course.view';
 import { ReportReader } from './report-reader';
 import { addDays } from '../certification/validity';
-import type { Language } from '../users/user-role.enum';
+import type { Language } from '../common/kernel/user-role.enum';
 import { GroupBy, ReportFilters, ReportQuery, scopedCountry } from './report-filters';
 import { reachSource } from './reach-source';
 import { GENERATION_CTE, TRAINER_GENERATION_CTE } from './lineage.query';

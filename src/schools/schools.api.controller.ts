@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { Authenticated, CurrentUser, Roles } from '../common/decorators/access.decorators';
 import { CoordinatorsDto, CreateSchoolDto, ListSchoolsQuery } from './dto/school.dto';
 import type { School } from './school.entities';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { In } from 'typeorm';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { countryScopeOf } from '../common/access/scope';
 import { Authenticated, CurrentUser, FormView, Roles } from '../common/decorators/access.decorators';
 import { InputError } from '../common/errors/app-errors';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { AuthService } from '../auth/auth.service';
 import { ChangePasswordDto, ProfileDto } from '../auth/dto/auth.dto';
 import { setSessionCookie } from '../auth/session-cookie';
@@ -9,7 +9,7 @@ import { SessionsService } from '../auth/sessions.service';
 import { Authenticated, CurrentUser, FormView } from '../common/decorators/access.decorators';
 import { redirectWithFlash } from '../common/http/flash';
 import { LANG_COOKIE } from '../i18n/language';
-import { LANGUAGES } from './user-role.enum';
+import { LANGUAGES } from '../common/kernel/user-role.enum';
 import { PersonalDataService } from './personal-data.service';
 import { UsersService } from './users.service';
 

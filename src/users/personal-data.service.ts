@@ -3,7 +3,7 @@ import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EntityManager, In, Not } from 'typeorm';
 import { AuthToken } from '../auth/auth-token.entity';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { SessionsService } from '../auth/sessions.service';
 import { CascadeSession } from '../cascade/cascade-session.entity';
 import { Certification } from '../certification/certification.entity';

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { instant, newId } from '../database/columns';
-import type { Language, Role, Sex, UserStatus } from './user-role.enum';
+import type { Language, Role, Sex, UserStatus } from '../common/kernel/user-role.enum';
 
 @Entity('users')
 export class User {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { CurrentUser, Roles } from '../common/decorators/access.decorators';
 import { AnonymiseUserDto, CreateUserDto, ListUsersQuery } from './dto/user.dto';
 import { PersonalDataService } from './personal-data.service';

@@ -8,6 +8,7 @@ import { JwtStrategy } from '../auth/jwt.strategy';
 import { LinkTokensService } from '../auth/link-tokens.service';
 import { MeContributors } from '../auth/me-contributors';
 import { SessionsService } from '../auth/sessions.service';
+import { LANGUAGE_PREFERENCE } from '../common/view/language-preference';
 import { APP_CONFIG, type AppConfig } from '../config/app.config';
 import { AccountPagesController } from './account.pages.controller';
 import { UsersApiController } from './users.api.controller';
@@ -28,7 +29,11 @@ import { SchoolsModule } from '../schools/schools.module';
     }),
   ],
   controllers: [AuthPagesController, AuthApiController, AccountPagesController, UsersPagesController, UsersApiController],
-  providers: [SessionsService, LinkTokensService, AuthService, JwtStrategy, MeContributors, UsersRepository, UsersService, PersonalDataService],
-  exports: [UsersService, UsersRepository, MeContributors, SessionsService, AuthService],
+  providers: [
+    SessionsService, LinkTokensService, AuthService, JwtStrategy, MeContributors, UsersRepository, UsersService, PersonalDataService,
+    // The page interceptor (common/view) saves a picked ?lang= through this token, without importing users/.
+    { provide: LANGUAGE_PREFERENCE, useExisting: UsersService },
+  ],
+  exports: [UsersService, UsersRepository, MeContributors, SessionsService, AuthService, LANGUAGE_PREFERENCE],
 })
 export class UsersModule {}

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { CurrentUser, FormView, Roles } from '../common/decorators/access.decorators';
 import { redirectWithFlash } from '../common/http/flash';
 import { AnonymiseUserDto, CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/user.dto';
 import { PersonalDataService } from './personal-data.service';
-import { LANGUAGES, ROLES, Role, SEXES } from './user-role.enum';
+import { LANGUAGES, ROLES, Role, SEXES } from '../common/kernel/user-role.enum';
 import { UsersService } from './users.service';
 
 const rolesFor = (actor: AuthUser): readonly Role[] => (actor.role === 'admin' ? ROLES : (['trainer', 'coordinator'] as const));

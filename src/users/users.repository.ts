@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, EntityManager } from 'typeorm';
 import { Database } from '../database/database.service';
-import type { Role } from './user-role.enum';
+import type { Role } from '../common/kernel/user-role.enum';
 import { User } from './user.entity';
 
 export interface UserFilter {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isEmail } from 'class-validator';
 import { EntityManager } from 'typeorm';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from '../common/kernel/auth-user';
 import { LinkTokensService } from '../auth/link-tokens.service';
 import { hashPassword, passwordProblem } from '../auth/password';
 import { SessionsService } from '../auth/sessions.service';
@@ -12,7 +12,7 @@ import { conflict, forbidden, InputError, notFound } from '../common/errors/app-
 import { Database } from '../database/database.service';
 import { OutboxService } from '../mail/outbox.service';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/user.dto';
-import type { Language, Role } from './user-role.enum';
+import type { Language, Role } from '../common/kernel/user-role.enum';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 import { SchoolsService } from '../schools/schools.service';

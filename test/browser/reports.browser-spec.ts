@@ -14,7 +14,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import { REPORTS, type ReportName } from '../../src/reports/report-definitions';
-import type { Language } from '../../src/users/user-role.enum';
+import type { Language } from '../../src/common/kernel/user-role.enum';
 import type { User } from '../../src/users/user.entity';
 import { TEST_PASSWORD, type TestApp } from '../support/create-test-app';
 import { Journey, useJourneyApp, VARIANTS } from './support/journey';

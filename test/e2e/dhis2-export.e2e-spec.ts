@@ -23,7 +23,7 @@ import { Course } from '../../src/courses/course.entity';
 import { Dhis2Mapping } from '../../src/dhis2/dhis2-mapping.entity';
 import { Municipality, School } from '../../src/schools/school.entities';
 import type { User } from '../../src/users/user.entity';
-import type { Sex } from '../../src/users/user-role.enum';
+import type { Sex } from '../../src/common/kernel/user-role.enum';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { apiToken, csrfOf, pageAgent } from '../support/login';
 

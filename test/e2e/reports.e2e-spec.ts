@@ -32,7 +32,7 @@ import { Enrolment, EnrolmentStatus } from '../../src/courses/enrolment.entity';
 import { QuizAttempt } from '../../src/courses/quiz-attempt.entity';
 import { Municipality, School } from '../../src/schools/school.entities';
 import type { User } from '../../src/users/user.entity';
-import type { Sex } from '../../src/users/user-role.enum';
+import type { Sex } from '../../src/common/kernel/user-role.enum';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { apiToken, pageAgent } from '../support/login';
 

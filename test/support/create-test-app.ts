@@ -12,7 +12,7 @@ import { type AppConfig, loadConfig } from '../../src/config/app.config';
 import { Database } from '../../src/database/database.service';
 import { OutboxService } from '../../src/mail/outbox.service';
 import { UsersService } from '../../src/users/users.service';
-import type { Role } from '../../src/users/user-role.enum';
+import type { Role } from '../../src/common/kernel/user-role.enum';
 import type { User } from '../../src/users/user.entity';
 
 export interface TestApp {

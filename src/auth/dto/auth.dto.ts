@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsString } from 'class-validator';
 import { Length, MaxLength, msg } from '../../common/validation';
-import { LANGUAGES, type Language } from '../../users/user-role.enum';
+import { LANGUAGES, type Language } from '../../common/kernel/user-role.enum';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);

@@ -16,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Length, MaxLength, msg } from '../../common/validation';
-import { LANGUAGES, type Language, SEXES, type Sex } from '../../users/user-role.enum';
+import { LANGUAGES, type Language, SEXES, type Sex } from '../../common/kernel/user-role.enum';
 import { ATTENDANCE_STATUSES, type AttendanceStatus, COHORT_STATUSES, type CohortStatus } from '../cohort-status.enum';
 import { PageQuery } from '../../common/page-query';
 

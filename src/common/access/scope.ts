@@ -1,4 +1,4 @@
-import type { AuthUser } from '../../auth/auth-user';
+import type { AuthUser } from '../kernel/auth-user';
 import { forbidden } from '../errors/app-errors';
 
 /**

@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
-import type { Role } from '../../users/user-role.enum';
-import type { AuthUser } from '../../auth/auth-user';
+import type { Role } from '../kernel/user-role.enum';
+import type { AuthUser } from '../kernel/auth-user';
 
 /**
  * Every route declares who may call it: `@Public()`, `@Authenticated()` (any signed-in user) or

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { t } from '../../i18n/i18n';
 import { resolveLanguage } from '../../i18n/language';
-import type { Language } from '../../users/user-role.enum';
+import type { Language } from '../kernel/user-role.enum';
 import { DomainError, InputError, SHORT_CODE_BY_STATUS, STATUS_BY_KIND } from '../errors/app-errors';
 import { isApiRequest } from '../http/request-kind';
 import { setPageLocals } from '../view/page-locals';

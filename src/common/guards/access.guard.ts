@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { Access, ACCESS_KEY } from '../decorators/access.decorators';
 import { DomainError } from '../errors/app-errors';
-import type { AuthUser } from '../../auth/auth-user';
+import type { AuthUser } from '../kernel/auth-user';
 
 /**
  * The one global guard: authenticates (JWT from cookie or Bearer, session checked in the database)

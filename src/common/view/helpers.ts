@@ -1,6 +1,6 @@
 import type { HelperDelegate, HelperOptions } from 'handlebars';
 import { formatDate, formatDateTime, formatNumber, isLanguage, t, tn } from '../../i18n/i18n';
-import type { Language } from '../../users/user-role.enum';
+import type { Language } from '../kernel/user-role.enum';
 import { assetUrl } from '../http/static-assets';
 import { VIEWS_DIR } from '../paths';
 import { join } from 'node:path';

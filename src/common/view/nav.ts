@@ -1,5 +1,5 @@
-import type { AuthUser } from '../../auth/auth-user';
-import type { Role } from '../../users/user-role.enum';
+import type { AuthUser } from '../kernel/auth-user';
+import type { Role } from '../kernel/user-role.enum';
 
 interface NavItem {
   href: string;

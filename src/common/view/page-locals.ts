@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
-import type { AuthUser } from '../../auth/auth-user';
+import type { AuthUser } from '../kernel/auth-user';
 import { t } from '../../i18n/i18n';
 import { resolveLanguage } from '../../i18n/language';
-import type { Language } from '../../users/user-role.enum';
+import type { Language } from '../kernel/user-role.enum';
 import { takeFlash } from '../http/flash';
 import { navFor } from './nav';
 

@@ -1,15 +1,15 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { catchError, from, Observable, throwError } from 'rxjs';
-import type { AuthUser } from '../../auth/auth-user';
+import type { AuthUser } from '../kernel/auth-user';
 import { isLanguage, t } from '../../i18n/i18n';
 import { LANG_COOKIE } from '../../i18n/language';
-import { UsersService } from '../../users/users.service';
 import { FORM_VIEW_KEY, FormViewOptions } from '../decorators/access.decorators';
 import { DomainError, InputError } from '../errors/app-errors';
 import { translateFields, statusOf } from '../filters/errors.filter';
 import { isApiRequest } from '../http/request-kind';
+import { LANGUAGE_PREFERENCE, type LanguagePreference } from './language-preference';
 import { setPageLocals } from './page-locals';
 
 /**
@@ -22,7 +22,7 @@ import { setPageLocals } from './page-locals';
 export class PageInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
-    private readonly users: UsersService,
+    @Inject(LANGUAGE_PREFERENCE) private readonly languages: LanguagePreference,
     private readonly moduleRef: ModuleRef,
   ) {}
 
@@ -34,7 +34,7 @@ export class PageInterceptor implements NestInterceptor {
     if (isLanguage(asked)) {
       res.cookie(LANG_COOKIE, asked, { sameSite: 'lax', httpOnly: false, maxAge: 365 * 24 * 3600 * 1000, path: '/' });
       if (user && user.language !== asked) {
-        await this.users.setLanguage(user.id, asked);
+        await this.languages.setLanguage(user.id, asked);
         user.language = asked;
       }
     }

@@ -2,7 +2,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Length, MaxLength, msg } from '../../common/validation';
-import { LANGUAGES, type Language, ROLES, type Role, SEXES, type Sex, USER_STATUSES } from '../user-role.enum';
+import { LANGUAGES, type Language, ROLES, type Role, SEXES, type Sex, USER_STATUSES } from '../../common/kernel/user-role.enum';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);

@@ -17,7 +17,7 @@ import type { Locator, Page } from 'playwright-core';
 import request from 'supertest';
 import { hasKey, t as translate } from '../../../src/i18n/i18n';
 import { OutboxMessage } from '../../../src/mail/outbox-message.entity';
-import type { Language, Sex } from '../../../src/users/user-role.enum';
+import type { Language, Sex } from '../../../src/common/kernel/user-role.enum';
 import type { User } from '../../../src/users/user.entity';
 import type { TestApp } from '../../support/create-test-app';
 import { apiToken } from '../../support/login';

@@ -1,19 +1,19 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { CascadeService } from '../../cascade/cascade.service';
-import { CatalogueService } from '../../courses/catalogue.service';
-import { CertificationService } from '../../certification/certification.service';
-import { CohortsService } from '../../cohorts/cohorts.service';
-import { Clock } from '../../common/clock';
-import { SchoolsService } from '../../schools/schools.service';
-import { APP_CONFIG, type AppConfig } from '../../config/app.config';
-import { ContentImporter } from '../../courses/content/content-importer';
-import { LearningService } from '../../courses/learning.service';
-import { QuizzesService } from '../../courses/quizzes.service';
-import { UsersRepository } from '../../users/users.repository';
-import { UsersService } from '../../users/users.service';
-import { STARTUP_DATA_LOCK, withDatabaseLock } from '../data-source';
-import { Database } from '../database.service';
+import { CascadeService } from '../cascade/cascade.service';
+import { CatalogueService } from '../courses/catalogue.service';
+import { CertificationService } from '../certification/certification.service';
+import { CohortsService } from '../cohorts/cohorts.service';
+import { Clock } from '../common/clock';
+import { SchoolsService } from '../schools/schools.service';
+import { APP_CONFIG, type AppConfig } from '../config/app.config';
+import { ContentImporter } from '../courses/content/content-importer';
+import { LearningService } from '../courses/learning.service';
+import { QuizzesService } from '../courses/quizzes.service';
+import { UsersRepository } from '../users/users.repository';
+import { UsersService } from '../users/users.service';
+import { STARTUP_DATA_LOCK, withDatabaseLock } from '../database/data-source';
+import { Database } from '../database/database.service';
 import { seedDemo } from './demo.seed';
 
 /**

@@ -1,4 +1,4 @@
-import type { Language, Role } from '../users/user-role.enum';
+import type { Language, Role } from './user-role.enum';
 
 /** The signed-in user as every service sees it: the actor of a use case. */
 export interface AuthUser {

@@ -1,20 +1,20 @@
 import { EntityManager, ObjectLiteral, EntityTarget } from 'typeorm';
-import { hashPassword } from '../../auth/password';
-import { CascadeSession } from '../../cascade/cascade-session.entity';
-import { rebuildRollups } from '../../cascade/reach-rollups';
-import { Certification } from '../../certification/certification.entity';
-import { addDays, addMonths } from '../../certification/validity';
-import { Attendance, CohortDay, CohortFacilitator, CohortParticipant, PracticumResult } from '../../cohorts/cohort-member.entities';
-import { Cohort } from '../../cohorts/cohort.entity';
-import type { CourseOutline } from '../../courses/catalogue.service';
-import { Enrolment } from '../../courses/enrolment.entity';
-import { LessonCompletion } from '../../courses/lesson-completion.entity';
-import { QuizAttempt } from '../../courses/quiz-attempt.entity';
-import { MAX_SEED, planSitting } from '../../courses/quiz-draw';
-import { newId } from '../columns';
-import { School } from '../../schools/school.entities';
-import { User } from '../../users/user.entity';
-import type { Sex } from '../../users/user-role.enum';
+import { hashPassword } from '../auth/password';
+import { CascadeSession } from '../cascade/cascade-session.entity';
+import { rebuildRollups } from '../cascade/reach-rollups';
+import { Certification } from '../certification/certification.entity';
+import { addDays, addMonths } from '../certification/validity';
+import { Attendance, CohortDay, CohortFacilitator, CohortParticipant, PracticumResult } from '../cohorts/cohort-member.entities';
+import { Cohort } from '../cohorts/cohort.entity';
+import type { CourseOutline } from '../courses/catalogue.service';
+import { Enrolment } from '../courses/enrolment.entity';
+import { LessonCompletion } from '../courses/lesson-completion.entity';
+import { QuizAttempt } from '../courses/quiz-attempt.entity';
+import { MAX_SEED, planSitting } from '../courses/quiz-draw';
+import { newId } from '../database/columns';
+import { School } from '../schools/school.entities';
+import { User } from '../users/user.entity';
+import type { Sex } from '../common/kernel/user-role.enum';
 
 /** Deterministic PRNG (mulberry32): the demo is the same on every machine. */
 export function prng(seed: number): () => number {

@@ -1,19 +1,19 @@
-import type { LearningService } from '../../courses/learning.service';
-import type { QuizQuestion } from '../../courses/content/course-package';
-import type { QuizzesService } from '../../courses/quizzes.service';
-import type { AuthUser } from '../../auth/auth-user';
-import type { CohortsService } from '../../cohorts/cohorts.service';
-import type { CertificationService } from '../../certification/certification.service';
-import type { SchoolsService } from '../../schools/schools.service';
-import type { CascadeService } from '../../cascade/cascade.service';
-import type { Clock } from '../../common/clock';
+import type { LearningService } from '../courses/learning.service';
+import type { QuizQuestion } from '../courses/content/course-package';
+import type { QuizzesService } from '../courses/quizzes.service';
+import type { AuthUser } from '../common/kernel/auth-user';
+import type { CohortsService } from '../cohorts/cohorts.service';
+import type { CertificationService } from '../certification/certification.service';
+import type { SchoolsService } from '../schools/schools.service';
+import type { CascadeService } from '../cascade/cascade.service';
+import type { Clock } from '../common/clock';
 import { DEMO_PLACES, DEMO_SCHOOL_NAMES } from './demo-places';
-import { addDays } from '../../certification/validity';
-import type { CourseOutline } from '../../courses/catalogue.service';
+import { addDays } from '../certification/validity';
+import type { CourseOutline } from '../courses/catalogue.service';
 import { seedHistory } from './demo-history';
-import type { User } from '../../users/user.entity';
-import type { UsersService } from '../../users/users.service';
-import type { Database } from '../database.service';
+import type { User } from '../users/user.entity';
+import type { UsersService } from '../users/users.service';
+import type { Database } from '../database/database.service';
 
 /** Published in the README: for demos and local development only (SEED_DEMO is refused in production). */
 export const DEMO_PASSWORD = 'cascada-demo';
