@@ -111,7 +111,7 @@ describeOnPg(title, () => {
     const now = new Date();
     // Started at the same time, on an empty schema: migrations, content import and the first admin race.
     const results = await Promise.allSettled([startInstance(scratch.schema, smtp, now), startInstance(scratch.schema, smtp, now)]);
-    for (const r of results) if (r.status === 'fulfilled') (a ? (b = r.value) : (a = r.value));
+    for (const r of results) if (r.status === 'fulfilled') { if (a) b = r.value; else a = r.value; }
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => String(r.reason?.stack ?? r.reason));
     if (failures.length) throw new Error(`an instance failed to start on the empty schema:\n${failures.join('\n')}`);
     sql = await openDatabase('', scratch.url);

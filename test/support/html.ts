@@ -57,7 +57,7 @@ export const tableRows = (root: HtmlDocument | HtmlElement): string[][] =>
 
 const URL_ATTRIBUTES = ['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'poster'];
 /** Browsers drop ASCII whitespace and control characters inside a URL scheme: `java\tscript:` runs too. */
-const isScriptUrl = (value: string) => /^(javascript|vbscript|data):/i.test(value.replace(/[\u0000-\u0020]/g, ''));
+const isScriptUrl = (value: string) => /^(javascript|vbscript|data):/i.test(value.replace(/[\u0000-\u0020]/g, '')); // eslint-disable-line no-control-regex -- they are what is stripped
 
 /**
  * Nothing on the page runs or loads what a user typed: no inline script (the app's scripts are files

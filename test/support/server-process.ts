@@ -62,7 +62,7 @@ async function buildUnderLock(): Promise<void> {
       } catch {
         /* the holder has not written its pid yet */
       }
-      let age = 0;
+      let age: number;
       try {
         age = Date.now() - statSync(lock).mtimeMs;
       } catch {
@@ -70,7 +70,7 @@ async function buildUnderLock(): Promise<void> {
       }
       // A lock whose holder died (or never wrote its pid) is taken over.
       if ((holder && !isAlive(holder)) || (!holder && age > 10_000)) rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`another build held ${lock} for 3 minutes`);
+      else if (Date.now() > deadline) throw new Error(`another build held ${lock} for 3 minutes`, { cause: error });
       else await sleep(200);
     }
   }

@@ -1,0 +1,465 @@
+// Known violations of the import boundaries in .dependency-cruiser.cjs, as of main on 2026-12-03
+// (issue 14 item 1). One entry per importing file (or folder, for the cycle rule); `to` lists exactly
+// the imports that are excused. "remove when" says what ends it. Do not add entries: fix the import.
+// Regenerating is not the way to make a new violation pass.
+module.exports = [
+  // known violation, issue 14 item 1: remove when the import goes through the other feature's exported service or public types.
+  {
+    name: 'internals: admin/admin.pages.controller.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/admin/admin\\.pages\\.controller\\.ts$',
+    to: ['^src/mail/mail-transport\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when the caller uses a UsersService method instead of the repository (issue 14 item 2).
+  {
+    name: 'internals: auth/auth.api.controller.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/auth/auth\\.api\\.controller\\.ts$',
+    to: ['^src/users/users\\.repository\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when the caller uses a UsersService method instead of the repository (issue 14 item 2).
+  {
+    name: 'internals: auth/auth.service.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/auth/auth\\.service\\.ts$',
+    to: ['^src/users/users\\.repository\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when course.view.ts becomes a public type (renamed *.types.ts) or its mapper moves behind CatalogueService.
+  {
+    name: 'internals: cascade/cascade.pages.controller.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/cascade/cascade\\.pages\\.controller\\.ts$',
+    to: ['^src/courses/course\\.view\\.ts$', '^src/reports/export\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when course.view.ts becomes a public type (renamed *.types.ts) or its mapper moves behind CatalogueService.
+  {
+    name: 'internals: cascade/cascade.service.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/cascade/cascade\\.service\\.ts$',
+    to: ['^src/courses/course\\.view\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when certification asks cohorts for facts through a service, not both ways (issue 14 item 1).
+  {
+    name: 'internals: certification/certification.api.controller.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/certification/certification\\.api\\.controller\\.ts$',
+    to: ['^src/cohorts/cohorts\\.api\\.controller\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when course.view.ts becomes a public type (renamed *.types.ts) or its mapper moves behind CatalogueService.
+  {
+    name: 'internals: certification/certification.service.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/certification/certification\\.service\\.ts$',
+    to: ['^src/courses/course\\.view\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when certification asks cohorts for facts through a service, not both ways (issue 14 item 1).
+  {
+    name: 'internals: certification/eligibility.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/certification/eligibility\\.ts$',
+    to: ['^src/courses/content/course-package\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when the import goes through the other feature's exported service or public types.
+  {
+    name: 'internals: cli/bench.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/cli/bench\\.ts$',
+    to: ['^src/cascade/reach-rollups\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when the import goes through the other feature's exported service or public types.
+  {
+    name: 'internals: cli/content-import.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/cli/content-import\\.ts$',
+    to: ['^src/courses/content/content-importer\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when course.view.ts becomes a public type (renamed *.types.ts) or its mapper moves behind CatalogueService.
+  {
+    name: 'internals: cohorts/cohorts.pages.controller.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/cohorts/cohorts\\.pages\\.controller\\.ts$',
+    to: ['^src/courses/course\\.view\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when course.view.ts becomes a public type (renamed *.types.ts) or its mapper moves behind CatalogueService.
+  {
+    name: 'internals: cohorts/cohorts.service.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/cohorts/cohorts\\.service\\.ts$',
+    to: ['^src/certification/eligibility\\.ts$', '^src/courses/course\\.view\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when the caller uses a UsersService method instead of the repository (issue 14 item 2).
+  {
+    name: 'internals: courses/country-facts.service.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/courses/country-facts\\.service\\.ts$',
+    to: ['^src/users/users\\.repository\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when the import goes through the other feature's exported service or public types.
+  {
+    name: 'internals: courses/courses.module.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/courses/courses\\.module\\.ts$',
+    to: ['^src/auth/me-contributors\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when the caller uses a UsersService method instead of the repository (issue 14 item 2).
+  {
+    name: 'internals: courses/learning.service.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/courses/learning\\.service\\.ts$',
+    to: ['^src/users/users\\.repository\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when the caller uses a UsersService method instead of the repository (issue 14 item 2).
+  {
+    name: 'internals: courses/referral-contacts.service.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/courses/referral-contacts\\.service\\.ts$',
+    to: ['^src/users/users\\.repository\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when the shared code moves behind an exported service (or to common/) so reports and dhis2 stop reaching into each other.
+  {
+    name: 'internals: dhis2/dhis2-admin.pages.controller.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/dhis2/dhis2-admin\\.pages\\.controller\\.ts$',
+    to: ['^src/reports/export\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when course.view.ts becomes a public type (renamed *.types.ts) or its mapper moves behind CatalogueService.
+  {
+    name: 'internals: home/home.pages.controller.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/home/home\\.pages\\.controller\\.ts$',
+    to: [
+      '^src/certification/certification\\.view\\.ts$',
+      '^src/certification/validity\\.ts$',
+      '^src/courses/course\\.view\\.ts$',
+    ],
+  },
+  // known violation, issue 14 item 1: remove when the import goes through the other feature's exported service or public types.
+  {
+    name: 'internals: open-badges/open-badge.builder.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/open-badges/open-badge\\.builder\\.ts$',
+    to: ['^src/courses/content/course-package\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when course.view.ts becomes a public type (renamed *.types.ts) or its mapper moves behind CatalogueService.
+  {
+    name: 'internals: open-badges/open-badges.service.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/open-badges/open-badges\\.service\\.ts$',
+    to: ['^src/certification/code-generator\\.ts$', '^src/courses/course\\.view\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when the shared code moves behind an exported service (or to common/) so reports and dhis2 stop reaching into each other.
+  {
+    name: 'internals: reports/dhis2-export.query.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/reports/dhis2-export\\.query\\.ts$',
+    to: ['^src/dhis2/dhis2-codes\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when the shared code moves behind an exported service (or to common/) so reports and dhis2 stop reaching into each other.
+  {
+    name: 'internals: reports/dhis2-export.service.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/reports/dhis2-export\\.service\\.ts$',
+    to: ['^src/dhis2/dhis2-codes\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when the shared code moves behind an exported service (or to common/) so reports and dhis2 stop reaching into each other.
+  {
+    name: 'internals: reports/dhis2-export.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/reports/dhis2-export\\.ts$',
+    to: ['^src/dhis2/dhis2-codes\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when course.view.ts becomes a public type (renamed *.types.ts) or its mapper moves behind CatalogueService.
+  {
+    name: 'internals: reports/reports.controller.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/reports/reports\\.controller\\.ts$',
+    to: ['^src/courses/course\\.view\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when course.view.ts becomes a public type (renamed *.types.ts) or its mapper moves behind CatalogueService.
+  {
+    name: 'internals: reports/reports.service.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/reports/reports\\.service\\.ts$',
+    to: ['^src/certification/validity\\.ts$', '^src/courses/course\\.view\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when an AuthModule owns auth controllers, strategy and passwords; users no longer wires them (issue 14 item 1).
+  {
+    name: 'internals: users/account.pages.controller.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/users/account\\.pages\\.controller\\.ts$',
+    to: ['^src/auth/session-cookie\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when an AuthModule owns auth controllers, strategy and passwords; users no longer wires them (issue 14 item 1).
+  {
+    name: 'internals: users/users.module.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/users/users\\.module\\.ts$',
+    to: [
+      '^src/auth/auth\\.api\\.controller\\.ts$',
+      '^src/auth/auth\\.pages\\.controller\\.ts$',
+      '^src/auth/jwt\\.strategy\\.ts$',
+      '^src/auth/me-contributors\\.ts$',
+    ],
+  },
+  // known violation, issue 14 item 1: remove when an AuthModule owns auth controllers, strategy and passwords; users no longer wires them (issue 14 item 1).
+  {
+    name: 'internals: users/users.service.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/users/users\\.service\\.ts$',
+    to: ['^src/auth/password\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when the cycle is gone: seeds out of src/database, AuthModule split from users, certification asks cohorts for facts (issue 14 item 1).
+  {
+    name: 'cycle: auth',
+    rule: 'no-circular-feature-folders',
+    from: '^src/auth$',
+    to: ['^src/mail$', '^src/schools$', '^src/users$'],
+  },
+  // known violation, issue 14 item 1: remove when the cycle is gone: seeds out of src/database, AuthModule split from users, certification asks cohorts for facts (issue 14 item 1).
+  {
+    name: 'cycle: cascade',
+    rule: 'no-circular-feature-folders',
+    from: '^src/cascade$',
+    to: [
+      '^src/auth$',
+      '^src/certification$',
+      '^src/courses$',
+      '^src/mail$',
+      '^src/reports$',
+      '^src/schools$',
+      '^src/users$',
+    ],
+  },
+  // known violation, issue 14 item 1: remove when the cycle is gone: seeds out of src/database, AuthModule split from users, certification asks cohorts for facts (issue 14 item 1).
+  {
+    name: 'cycle: certification',
+    rule: 'no-circular-feature-folders',
+    from: '^src/certification$',
+    to: ['^src/auth$', '^src/cohorts$', '^src/courses$', '^src/mail$', '^src/users$'],
+  },
+  // known violation, issue 14 item 1: remove when the cycle is gone: seeds out of src/database, AuthModule split from users, certification asks cohorts for facts (issue 14 item 1).
+  {
+    name: 'cycle: cohorts',
+    rule: 'no-circular-feature-folders',
+    from: '^src/cohorts$',
+    to: ['^src/auth$', '^src/certification$', '^src/courses$', '^src/mail$', '^src/users$'],
+  },
+  // known violation, issue 14 item 1: remove when the cycle is gone: seeds out of src/database, AuthModule split from users, certification asks cohorts for facts (issue 14 item 1).
+  {
+    name: 'cycle: courses',
+    rule: 'no-circular-feature-folders',
+    from: '^src/courses$',
+    to: ['^src/auth$', '^src/schools$', '^src/users$'],
+  },
+  // known violation, issue 14 item 1: remove when the cycle is gone: seeds out of src/database, AuthModule split from users, certification asks cohorts for facts (issue 14 item 1).
+  {
+    name: 'cycle: dhis2',
+    rule: 'no-circular-feature-folders',
+    from: '^src/dhis2$',
+    to: ['^src/auth$', '^src/reports$', '^src/schools$'],
+  },
+  // known violation, issue 14 item 1: remove when the cycle is gone: seeds out of src/database, AuthModule split from users, certification asks cohorts for facts (issue 14 item 1).
+  {
+    name: 'cycle: mail',
+    rule: 'no-circular-feature-folders',
+    from: '^src/mail$',
+    to: ['^src/users$'],
+  },
+  // known violation, issue 14 item 1: remove when the cycle is gone: seeds out of src/database, AuthModule split from users, certification asks cohorts for facts (issue 14 item 1).
+  {
+    name: 'cycle: reports',
+    rule: 'no-circular-feature-folders',
+    from: '^src/reports$',
+    to: ['^src/auth$', '^src/certification$', '^src/courses$', '^src/dhis2$', '^src/users$'],
+  },
+  // known violation, issue 14 item 1: remove when the cycle is gone: seeds out of src/database, AuthModule split from users, certification asks cohorts for facts (issue 14 item 1).
+  {
+    name: 'cycle: schools',
+    rule: 'no-circular-feature-folders',
+    from: '^src/schools$',
+    to: ['^src/auth$', '^src/users$'],
+  },
+  // known violation, issue 14 item 1: remove when the cycle is gone: seeds out of src/database, AuthModule split from users, certification asks cohorts for facts (issue 14 item 1).
+  {
+    name: 'cycle: users',
+    rule: 'no-circular-feature-folders',
+    from: '^src/users$',
+    to: [
+      '^src/auth$',
+      '^src/cascade$',
+      '^src/certification$',
+      '^src/cohorts$',
+      '^src/courses$',
+      '^src/mail$',
+      '^src/schools$',
+    ],
+  },
+  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
+  {
+    name: 'shared: common/access/scope.ts',
+    rule: 'shared-imports-no-feature',
+    from: '^src/common/access/scope\\.ts$',
+    to: ['^src/auth/auth-user\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
+  {
+    name: 'shared: common/audit/audit-query.service.ts',
+    rule: 'shared-imports-no-feature',
+    from: '^src/common/audit/audit-query\\.service\\.ts$',
+    to: ['^src/users/user\\.entity\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
+  {
+    name: 'shared: common/decorators/access.decorators.ts',
+    rule: 'shared-imports-no-feature',
+    from: '^src/common/decorators/access\\.decorators\\.ts$',
+    to: ['^src/auth/auth-user\\.ts$', '^src/users/user-role\\.enum\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
+  {
+    name: 'shared: common/filters/errors.filter.ts',
+    rule: 'shared-imports-no-feature',
+    from: '^src/common/filters/errors\\.filter\\.ts$',
+    to: ['^src/users/user-role\\.enum\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
+  {
+    name: 'shared: common/guards/access.guard.ts',
+    rule: 'shared-imports-no-feature',
+    from: '^src/common/guards/access\\.guard\\.ts$',
+    to: ['^src/auth/auth-user\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
+  {
+    name: 'shared: common/view/helpers.ts',
+    rule: 'shared-imports-no-feature',
+    from: '^src/common/view/helpers\\.ts$',
+    to: ['^src/users/user-role\\.enum\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
+  {
+    name: 'shared: common/view/nav.ts',
+    rule: 'shared-imports-no-feature',
+    from: '^src/common/view/nav\\.ts$',
+    to: ['^src/auth/auth-user\\.ts$', '^src/users/user-role\\.enum\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
+  {
+    name: 'shared: common/view/page-locals.ts',
+    rule: 'shared-imports-no-feature',
+    from: '^src/common/view/page-locals\\.ts$',
+    to: ['^src/auth/auth-user\\.ts$', '^src/users/user-role\\.enum\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when common/view no longer injects UsersService (page locals get the user from auth).
+  {
+    name: 'shared: common/view/page.interceptor.ts',
+    rule: 'shared-imports-no-feature',
+    from: '^src/common/view/page\\.interceptor\\.ts$',
+    to: ['^src/auth/auth-user\\.ts$', '^src/users/users\\.service\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when each module registers its own entities (TypeOrmModule.forFeature), issue 14 item 1.
+  {
+    name: 'shared: database/entities.ts',
+    rule: 'shared-imports-no-feature',
+    from: '^src/database/entities\\.ts$',
+    to: [
+      '^src/auth/auth-token\\.entity\\.ts$',
+      '^src/auth/user-session\\.entity\\.ts$',
+      '^src/cascade/cascade-session\\.entity\\.ts$',
+      '^src/certification/certification\\.entity\\.ts$',
+      '^src/cohorts/cohort-member\\.entities\\.ts$',
+      '^src/cohorts/cohort\\.entity\\.ts$',
+      '^src/courses/content-import\\.entity\\.ts$',
+      '^src/courses/country-fact\\.entity\\.ts$',
+      '^src/courses/course-version\\.entity\\.ts$',
+      '^src/courses/course\\.entity\\.ts$',
+      '^src/courses/enrolment\\.entity\\.ts$',
+      '^src/courses/handout\\.entity\\.ts$',
+      '^src/courses/lesson-completion\\.entity\\.ts$',
+      '^src/courses/lesson\\.entity\\.ts$',
+      '^src/courses/quiz-attempt\\.entity\\.ts$',
+      '^src/courses/quiz-sitting\\.entity\\.ts$',
+      '^src/courses/quiz\\.entity\\.ts$',
+      '^src/courses/referral-contact\\.entity\\.ts$',
+      '^src/dhis2/dhis2-mapping\\.entity\\.ts$',
+      '^src/mail/outbox-message\\.entity\\.ts$',
+      '^src/schools/school\\.entities\\.ts$',
+      '^src/users/user\\.entity\\.ts$',
+    ],
+  },
+  // known violation, issue 14 item 1: remove when the seeds move to src/demo/ (a feature-level folder), issue 14 item 1.
+  {
+    name: 'shared: database/seeds/bootstrap.service.ts',
+    rule: 'shared-imports-no-feature',
+    from: '^src/database/seeds/bootstrap\\.service\\.ts$',
+    to: [
+      '^src/cascade/cascade\\.service\\.ts$',
+      '^src/certification/certification\\.service\\.ts$',
+      '^src/cohorts/cohorts\\.service\\.ts$',
+      '^src/courses/catalogue\\.service\\.ts$',
+      '^src/courses/content/content-importer\\.ts$',
+      '^src/courses/learning\\.service\\.ts$',
+      '^src/courses/quizzes\\.service\\.ts$',
+      '^src/schools/schools\\.service\\.ts$',
+      '^src/users/users\\.repository\\.ts$',
+      '^src/users/users\\.service\\.ts$',
+    ],
+  },
+  // known violation, issue 14 item 1: remove when the seeds move to src/demo/ (a feature-level folder), issue 14 item 1.
+  {
+    name: 'shared: database/seeds/demo-history.ts',
+    rule: 'shared-imports-no-feature',
+    from: '^src/database/seeds/demo-history\\.ts$',
+    to: [
+      '^src/auth/password\\.ts$',
+      '^src/cascade/cascade-session\\.entity\\.ts$',
+      '^src/cascade/reach-rollups\\.ts$',
+      '^src/certification/certification\\.entity\\.ts$',
+      '^src/certification/validity\\.ts$',
+      '^src/cohorts/cohort-member\\.entities\\.ts$',
+      '^src/cohorts/cohort\\.entity\\.ts$',
+      '^src/courses/catalogue\\.service\\.ts$',
+      '^src/courses/enrolment\\.entity\\.ts$',
+      '^src/courses/lesson-completion\\.entity\\.ts$',
+      '^src/courses/quiz-attempt\\.entity\\.ts$',
+      '^src/courses/quiz-draw\\.ts$',
+      '^src/schools/school\\.entities\\.ts$',
+      '^src/users/user-role\\.enum\\.ts$',
+      '^src/users/user\\.entity\\.ts$',
+    ],
+  },
+  // known violation, issue 14 item 1: remove when the seeds move to src/demo/ (a feature-level folder), issue 14 item 1.
+  {
+    name: 'shared: database/seeds/demo.seed.ts',
+    rule: 'shared-imports-no-feature',
+    from: '^src/database/seeds/demo\\.seed\\.ts$',
+    to: [
+      '^src/auth/auth-user\\.ts$',
+      '^src/cascade/cascade\\.service\\.ts$',
+      '^src/certification/certification\\.service\\.ts$',
+      '^src/certification/validity\\.ts$',
+      '^src/cohorts/cohorts\\.service\\.ts$',
+      '^src/courses/catalogue\\.service\\.ts$',
+      '^src/courses/content/course-package\\.ts$',
+      '^src/courses/learning\\.service\\.ts$',
+      '^src/courses/quizzes\\.service\\.ts$',
+      '^src/schools/schools\\.service\\.ts$',
+      '^src/users/user\\.entity\\.ts$',
+      '^src/users/users\\.service\\.ts$',
+    ],
+  },
+  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
+  {
+    name: 'shared: i18n/i18n.ts',
+    rule: 'shared-imports-no-feature',
+    from: '^src/i18n/i18n\\.ts$',
+    to: ['^src/users/user-role\\.enum\\.ts$'],
+  },
+  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
+  {
+    name: 'shared: i18n/language.ts',
+    rule: 'shared-imports-no-feature',
+    from: '^src/i18n/language\\.ts$',
+    to: ['^src/auth/auth-user\\.ts$', '^src/users/user-role\\.enum\\.ts$'],
+  },
+];
