@@ -296,66 +296,10 @@ module.exports = [
   },
   // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
   {
-    name: 'shared: common/access/scope.ts',
-    rule: 'shared-imports-no-feature',
-    from: '^src/common/access/scope\\.ts$',
-    to: ['^src/auth/auth-user\\.ts$'],
-  },
-  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
-  {
     name: 'shared: common/audit/audit-query.service.ts',
     rule: 'shared-imports-no-feature',
     from: '^src/common/audit/audit-query\\.service\\.ts$',
     to: ['^src/users/user\\.entity\\.ts$'],
-  },
-  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
-  {
-    name: 'shared: common/decorators/access.decorators.ts',
-    rule: 'shared-imports-no-feature',
-    from: '^src/common/decorators/access\\.decorators\\.ts$',
-    to: ['^src/auth/auth-user\\.ts$', '^src/users/user-role\\.enum\\.ts$'],
-  },
-  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
-  {
-    name: 'shared: common/filters/errors.filter.ts',
-    rule: 'shared-imports-no-feature',
-    from: '^src/common/filters/errors\\.filter\\.ts$',
-    to: ['^src/users/user-role\\.enum\\.ts$'],
-  },
-  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
-  {
-    name: 'shared: common/guards/access.guard.ts',
-    rule: 'shared-imports-no-feature',
-    from: '^src/common/guards/access\\.guard\\.ts$',
-    to: ['^src/auth/auth-user\\.ts$'],
-  },
-  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
-  {
-    name: 'shared: common/view/helpers.ts',
-    rule: 'shared-imports-no-feature',
-    from: '^src/common/view/helpers\\.ts$',
-    to: ['^src/users/user-role\\.enum\\.ts$'],
-  },
-  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
-  {
-    name: 'shared: common/view/nav.ts',
-    rule: 'shared-imports-no-feature',
-    from: '^src/common/view/nav\\.ts$',
-    to: ['^src/auth/auth-user\\.ts$', '^src/users/user-role\\.enum\\.ts$'],
-  },
-  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
-  {
-    name: 'shared: common/view/page-locals.ts',
-    rule: 'shared-imports-no-feature',
-    from: '^src/common/view/page-locals\\.ts$',
-    to: ['^src/auth/auth-user\\.ts$', '^src/users/user-role\\.enum\\.ts$'],
-  },
-  // known violation, issue 14 item 1: remove when common/view no longer injects UsersService (page locals get the user from auth).
-  {
-    name: 'shared: common/view/page.interceptor.ts',
-    rule: 'shared-imports-no-feature',
-    from: '^src/common/view/page\\.interceptor\\.ts$',
-    to: ['^src/auth/auth-user\\.ts$', '^src/users/users\\.service\\.ts$'],
   },
   // known violation, issue 14 item 1: remove when each module registers its own entities (TypeOrmModule.forFeature), issue 14 item 1.
   {
@@ -387,79 +331,25 @@ module.exports = [
       '^src/users/user\\.entity\\.ts$',
     ],
   },
-  // known violation, issue 14 item 1: remove when the seeds move to src/demo/ (a feature-level folder), issue 14 item 1.
+  // known violation, issue 14 item 1: remove when the demo seed reaches these features through their services.
   {
-    name: 'shared: database/seeds/bootstrap.service.ts',
-    rule: 'shared-imports-no-feature',
-    from: '^src/database/seeds/bootstrap\\.service\\.ts$',
-    to: [
-      '^src/cascade/cascade\\.service\\.ts$',
-      '^src/certification/certification\\.service\\.ts$',
-      '^src/cohorts/cohorts\\.service\\.ts$',
-      '^src/courses/catalogue\\.service\\.ts$',
-      '^src/courses/content/content-importer\\.ts$',
-      '^src/courses/learning\\.service\\.ts$',
-      '^src/courses/quizzes\\.service\\.ts$',
-      '^src/schools/schools\\.service\\.ts$',
-      '^src/users/users\\.repository\\.ts$',
-      '^src/users/users\\.service\\.ts$',
-    ],
+    name: 'demo: bootstrap.service.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/demo/bootstrap\\.service\\.ts$',
+    to: ['^src/users/users\\.repository\\.ts$', '^src/courses/content/content-importer\\.ts$'],
   },
-  // known violation, issue 14 item 1: remove when the seeds move to src/demo/ (a feature-level folder), issue 14 item 1.
+  // known violation, issue 14 item 1: remove when the demo seed reaches these features through their services.
   {
-    name: 'shared: database/seeds/demo-history.ts',
-    rule: 'shared-imports-no-feature',
-    from: '^src/database/seeds/demo-history\\.ts$',
-    to: [
-      '^src/auth/password\\.ts$',
-      '^src/cascade/cascade-session\\.entity\\.ts$',
-      '^src/cascade/reach-rollups\\.ts$',
-      '^src/certification/certification\\.entity\\.ts$',
-      '^src/certification/validity\\.ts$',
-      '^src/cohorts/cohort-member\\.entities\\.ts$',
-      '^src/cohorts/cohort\\.entity\\.ts$',
-      '^src/courses/catalogue\\.service\\.ts$',
-      '^src/courses/enrolment\\.entity\\.ts$',
-      '^src/courses/lesson-completion\\.entity\\.ts$',
-      '^src/courses/quiz-attempt\\.entity\\.ts$',
-      '^src/courses/quiz-draw\\.ts$',
-      '^src/schools/school\\.entities\\.ts$',
-      '^src/users/user-role\\.enum\\.ts$',
-      '^src/users/user\\.entity\\.ts$',
-    ],
+    name: 'demo: demo-history.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/demo/demo-history\\.ts$',
+    to: ['^src/courses/quiz-draw\\.ts$', '^src/certification/validity\\.ts$', '^src/cascade/reach-rollups\\.ts$', '^src/auth/password\\.ts$'],
   },
-  // known violation, issue 14 item 1: remove when the seeds move to src/demo/ (a feature-level folder), issue 14 item 1.
+  // known violation, issue 14 item 1: remove when the demo seed reaches these features through their services.
   {
-    name: 'shared: database/seeds/demo.seed.ts',
-    rule: 'shared-imports-no-feature',
-    from: '^src/database/seeds/demo\\.seed\\.ts$',
-    to: [
-      '^src/auth/auth-user\\.ts$',
-      '^src/cascade/cascade\\.service\\.ts$',
-      '^src/certification/certification\\.service\\.ts$',
-      '^src/certification/validity\\.ts$',
-      '^src/cohorts/cohorts\\.service\\.ts$',
-      '^src/courses/catalogue\\.service\\.ts$',
-      '^src/courses/content/course-package\\.ts$',
-      '^src/courses/learning\\.service\\.ts$',
-      '^src/courses/quizzes\\.service\\.ts$',
-      '^src/schools/schools\\.service\\.ts$',
-      '^src/users/user\\.entity\\.ts$',
-      '^src/users/users\\.service\\.ts$',
-    ],
-  },
-  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
-  {
-    name: 'shared: i18n/i18n.ts',
-    rule: 'shared-imports-no-feature',
-    from: '^src/i18n/i18n\\.ts$',
-    to: ['^src/users/user-role\\.enum\\.ts$'],
-  },
-  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
-  {
-    name: 'shared: i18n/language.ts',
-    rule: 'shared-imports-no-feature',
-    from: '^src/i18n/language\\.ts$',
-    to: ['^src/auth/auth-user\\.ts$', '^src/users/user-role\\.enum\\.ts$'],
+    name: 'demo: demo.seed.ts',
+    rule: 'feature-to-feature-internals',
+    from: '^src/demo/demo\\.seed\\.ts$',
+    to: ['^src/courses/content/course-package\\.ts$', '^src/certification/validity\\.ts$'],
   },
 ];

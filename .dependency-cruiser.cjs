@@ -22,6 +22,7 @@ const FEATURES = [
   'dhis2',
   'open-badges',
   'cli',
+  'demo',
 ];
 const SHARED = ['common', 'config', 'database', 'i18n'];
 const F = `(${FEATURES.join('|')})`;
