@@ -256,7 +256,7 @@ function runApart<T>(args: string[], what: string): Promise<T> {
 type Lines = Array<[string, string]>;
 
 /** Report latencies, page throughput and RSS of the app already started as `app`. */
-async function measure(app: ChildProcess, cohortId: string, lines: Lines, label: string): Promise<void> {
+async function measure(app: ChildProcess, cohortId: string, lines: Lines, label: string): Promise<string> {
   const login = await fetch(`${BASE}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(ADMIN) });
   const token = ((await login.json()) as { accessToken: string }).accessToken;
   const year = new Date().getUTCFullYear() - 1;
@@ -300,6 +300,10 @@ async function measure(app: ChildProcess, cohortId: string, lines: Lines, label:
   const reportRuns = await loop;
   lines.push(['roster page while reports run', `${busy.requests.average.toFixed(0)} req/s (${(busy.requests.average / page.requests.average).toFixed(2)}× of idle), p99 ${busy.latency.p99} ms, ${reportRuns} reports ran meanwhile`]);
   lines.push(['server RSS', `${rssMb(app)} MB`]);
+  // The all-time totals, so a run on both databases shows that they hold the same program.
+  const res = await fetch(`${BASE}/api/v1/reports/cascade?groupBy=municipality`, { headers: { Authorization: `Bearer ${token}` } });
+  const body = (await res.json()) as { totals?: unknown };
+  return JSON.stringify(body.totals ?? body);
 }
 
 /** A linear extrapolation to 10M sessions of a step measured at SESSIONS (stated as such). */
@@ -323,7 +327,7 @@ async function main(): Promise<void> {
     const gen = await runApart<Awaited<ReturnType<typeof generate>>>(['--generate', file], 'data generation');
     sqlite.push(['data generation', `${gen.seconds.toFixed(1)} s (${SESSIONS.toLocaleString('en')} sessions, ${TRAINERS} trainers, ${SCHOOLS} schools; rollups built in ${gen.rollupSeconds.toFixed(1)} s)${serverUrl ? at10M(gen.seconds) : ''}`]);
     app = await startApp(dataDir);
-    await measure(app, gen.cohortId, sqlite, 'SQLite');
+    const sqliteTotals = await measure(app, gen.cohortId, sqlite, 'SQLite');
     await stopApp(app);
     if (serverUrl) {
       const pgUrl = withDatabase(serverUrl, pgName);
@@ -341,7 +345,9 @@ async function main(): Promise<void> {
         `${load.seconds.toFixed(1)} s (${load.rows.toLocaleString('en')} rows copied in ${load.copySeconds.toFixed(1)} s, indexes ${load.indexSeconds.toFixed(1)} s, rollups ${load.rollupSeconds.toFixed(1)} s, ANALYZE ${load.analyzeSeconds.toFixed(1)} s)${at10M(load.seconds)}`,
       ]);
       app = await startApp(dataDir, pgUrl);
-      await measure(app, gen.cohortId, postgres, 'PostgreSQL');
+      const pgTotals = await measure(app, gen.cohortId, postgres, 'PostgreSQL');
+      sqlite.push(['all-time reach totals', sqliteTotals.length > 160 ? `${sqliteTotals.slice(0, 157)}…` : sqliteTotals]);
+      postgres.push(['all-time reach totals', pgTotals === sqliteTotals ? 'the same' : `**DIFFERENT**: ${pgTotals.slice(0, 157)}`]);
       await stopApp(app);
     }
   } finally {
