@@ -123,6 +123,8 @@ export async function loadIntoPostgres(file: string, url: string, progress: (lin
          WHERE i.schemaname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = current_schema()::regnamespace)`,
       )
     ).rows as Array<{ indexname: string; indexdef: string }>;
+    // SQLite keeps times as text without a zone, written in UTC.
+    await pg.query("SET TIME ZONE 'UTC'");
     await pg.query('SET session_replication_role = replica');
     await pg.query(`TRUNCATE ${[...pgColumns.keys()].filter((t) => !SKIPPED.has(t)).map(ident).join(', ')}`);
     for (const { indexname } of indexes) await pg.query(`DROP INDEX ${ident(indexname)}`);

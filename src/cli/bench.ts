@@ -115,7 +115,8 @@ async function generate(file: string): Promise<{ seconds: number; cohortId: stri
   const monthWeight = [0.2, 1, 1, 1, 0.9, 1, 0.4, 0.9, 1, 1, 1, 0.3];
   let cohortId = '';
   // Committed every TRAINERS_PER_COMMIT trainers (about 20,000 sessions at 1M), so the WAL of a
-  // 10M-session run stays small; the data is the same as in one transaction.
+  // 10M-session run is reused after each batch instead of holding the whole file; the data is the
+  // same as in one transaction.
   const TRAINERS_PER_COMMIT = 100;
   let lastReport = Date.now();
   let written = 0;
