@@ -28,7 +28,10 @@ export class CreateAccounts1764130000000 implements MigrationInterface {
       }),
     );
     await q.createIndex('users', new TableIndex({ name: 'idx_users_role', columnNames: ['role'] }));
-    await q.createIndex('users', new TableIndex({ name: 'idx_users_country_code', columnNames: ['country_code'] }));
+    await q.createIndex(
+      'users',
+      new TableIndex({ name: 'idx_users_country_code', columnNames: ['country_code'] }),
+    );
 
     await q.createTable(
       new Table({
@@ -42,7 +45,14 @@ export class CreateAccounts1764130000000 implements MigrationInterface {
           at('used_at', true),
           at('created_at'),
         ],
-        foreignKeys: [{ columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
+        foreignKeys: [
+          {
+            columnNames: ['user_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+        ],
         indices: [{ name: 'idx_auth_tokens_user_id', columnNames: ['user_id'] }],
       }),
     );
@@ -50,8 +60,21 @@ export class CreateAccounts1764130000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'user_sessions',
-        columns: [id, { name: 'user_id', type: 'varchar', length: '36' }, at('created_at'), at('expires_at'), at('revoked_at', true)],
-        foreignKeys: [{ columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
+        columns: [
+          id,
+          { name: 'user_id', type: 'varchar', length: '36' },
+          at('created_at'),
+          at('expires_at'),
+          at('revoked_at', true),
+        ],
+        foreignKeys: [
+          {
+            columnNames: ['user_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+        ],
         indices: [{ name: 'idx_user_sessions_user_id', columnNames: ['user_id'] }],
       }),
     );
@@ -101,7 +124,14 @@ export class CreateAccounts1764130000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['job_leases', 'audit_entries', 'rate_limit_buckets', 'user_sessions', 'auth_tokens', 'users']) {
+    for (const table of [
+      'job_leases',
+      'audit_entries',
+      'rate_limit_buckets',
+      'user_sessions',
+      'auth_tokens',
+      'users',
+    ]) {
       await q.dropTable(table);
     }
   }

@@ -17,7 +17,12 @@ export class CreateCourses1764130200000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'courses',
-        columns: [id, { name: 'slug', type: 'varchar', length: '80', isUnique: true }, ref('current_version_id', true), at('created_at')],
+        columns: [
+          id,
+          { name: 'slug', type: 'varchar', length: '80', isUnique: true },
+          ref('current_version_id', true),
+          at('created_at'),
+        ],
       }),
     );
     await q.createTable(
@@ -99,7 +104,11 @@ export class CreateCourses1764130200000 implements MigrationInterface {
           at('started_at', true),
           at('completed_at', true),
         ],
-        foreignKeys: [fk('user_id', 'users'), fk('course_id', 'courses', 'RESTRICT'), fk('course_version_id', 'course_versions', 'RESTRICT')],
+        foreignKeys: [
+          fk('user_id', 'users'),
+          fk('course_id', 'courses', 'RESTRICT'),
+          fk('course_version_id', 'course_versions', 'RESTRICT'),
+        ],
         uniques: [{ name: 'uq_enrolments_user_course', columnNames: ['user_id', 'course_id'] }],
         indices: [{ name: 'idx_enrolments_course_id', columnNames: ['course_id'] }],
       }),
@@ -107,9 +116,16 @@ export class CreateCourses1764130200000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'lesson_completions',
-        columns: [id, ref('enrolment_id'), { name: 'lesson_slug', type: 'varchar', length: '100' }, at('completed_at')],
+        columns: [
+          id,
+          ref('enrolment_id'),
+          { name: 'lesson_slug', type: 'varchar', length: '100' },
+          at('completed_at'),
+        ],
         foreignKeys: [fk('enrolment_id', 'enrolments')],
-        uniques: [{ name: 'uq_lesson_completions_enrolment_slug', columnNames: ['enrolment_id', 'lesson_slug'] }],
+        uniques: [
+          { name: 'uq_lesson_completions_enrolment_slug', columnNames: ['enrolment_id', 'lesson_slug'] },
+        ],
       }),
     );
     await q.createTable(
@@ -128,7 +144,9 @@ export class CreateCourses1764130200000 implements MigrationInterface {
           at('submitted_at'),
         ],
         foreignKeys: [fk('enrolment_id', 'enrolments')],
-        uniques: [{ name: 'uq_quiz_attempts_number', columnNames: ['enrolment_id', 'quiz_slug', 'attempt_number'] }],
+        uniques: [
+          { name: 'uq_quiz_attempts_number', columnNames: ['enrolment_id', 'quiz_slug', 'attempt_number'] },
+        ],
         indices: [{ name: 'idx_quiz_attempts_kind', columnNames: ['kind', 'enrolment_id'] }],
       }),
     );
@@ -147,7 +165,17 @@ export class CreateCourses1764130200000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['referral_contacts', 'quiz_attempts', 'lesson_completions', 'enrolments', 'content_imports', 'quizzes', 'lessons', 'course_versions', 'courses']) {
+    for (const table of [
+      'referral_contacts',
+      'quiz_attempts',
+      'lesson_completions',
+      'enrolments',
+      'content_imports',
+      'quizzes',
+      'lessons',
+      'course_versions',
+      'courses',
+    ]) {
       await q.dropTable(table);
     }
   }

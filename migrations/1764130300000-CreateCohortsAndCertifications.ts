@@ -55,7 +55,11 @@ export class CreateCohortsAndCertifications1764130300000 implements MigrationInt
       new Table({
         name: 'cohort_participants',
         columns: [id, ref('cohort_id'), ref('user_id'), ref('enrolment_id'), at('added_at')],
-        foreignKeys: [fk('cohort_id', 'cohorts'), fk('user_id', 'users'), fk('enrolment_id', 'enrolments', 'RESTRICT')],
+        foreignKeys: [
+          fk('cohort_id', 'cohorts'),
+          fk('user_id', 'users'),
+          fk('enrolment_id', 'enrolments', 'RESTRICT'),
+        ],
         uniques: [{ name: 'uq_cohort_participants_cohort_user', columnNames: ['cohort_id', 'user_id'] }],
         indices: [{ name: 'idx_cohort_participants_user_id', columnNames: ['user_id'] }],
       }),
@@ -63,7 +67,12 @@ export class CreateCohortsAndCertifications1764130300000 implements MigrationInt
     await q.createTable(
       new Table({
         name: 'cohort_days',
-        columns: [id, ref('cohort_id'), day('date'), { name: 'title', type: 'varchar', length: '160', isNullable: true }],
+        columns: [
+          id,
+          ref('cohort_id'),
+          day('date'),
+          { name: 'title', type: 'varchar', length: '160', isNullable: true },
+        ],
         foreignKeys: [fk('cohort_id', 'cohorts')],
         uniques: [{ name: 'uq_cohort_days_cohort_date', columnNames: ['cohort_id', 'date'] }],
       }),
@@ -71,7 +80,15 @@ export class CreateCohortsAndCertifications1764130300000 implements MigrationInt
     await q.createTable(
       new Table({
         name: 'attendance',
-        columns: [id, ref('cohort_id'), ref('day_id'), ref('user_id'), { name: 'status', type: 'varchar', length: '10' }, ref('recorded_by', true), at('recorded_at')],
+        columns: [
+          id,
+          ref('cohort_id'),
+          ref('day_id'),
+          ref('user_id'),
+          { name: 'status', type: 'varchar', length: '10' },
+          ref('recorded_by', true),
+          at('recorded_at'),
+        ],
         foreignKeys: [fk('cohort_id', 'cohorts'), fk('day_id', 'cohort_days'), fk('user_id', 'users')],
         uniques: [{ name: 'uq_attendance_day_user', columnNames: ['day_id', 'user_id'] }],
         indices: [{ name: 'idx_attendance_cohort_user', columnNames: ['cohort_id', 'user_id'] }],
@@ -111,7 +128,11 @@ export class CreateCohortsAndCertifications1764130300000 implements MigrationInt
           at('reminder_sent_at', true),
           at('created_at'),
         ],
-        foreignKeys: [fk('user_id', 'users', 'RESTRICT'), fk('course_id', 'courses', 'RESTRICT'), fk('cohort_id', 'cohorts', 'RESTRICT')],
+        foreignKeys: [
+          fk('user_id', 'users', 'RESTRICT'),
+          fk('course_id', 'courses', 'RESTRICT'),
+          fk('cohort_id', 'cohorts', 'RESTRICT'),
+        ],
         indices: [
           { name: 'idx_certifications_user_course', columnNames: ['user_id', 'course_id'] },
           { name: 'idx_certifications_cohort_id', columnNames: ['cohort_id'] },
@@ -122,7 +143,15 @@ export class CreateCohortsAndCertifications1764130300000 implements MigrationInt
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['certifications', 'practicum_results', 'attendance', 'cohort_days', 'cohort_participants', 'cohort_facilitators', 'cohorts']) {
+    for (const table of [
+      'certifications',
+      'practicum_results',
+      'attendance',
+      'cohort_days',
+      'cohort_participants',
+      'cohort_facilitators',
+      'cohorts',
+    ]) {
       await q.dropTable(table);
     }
   }

@@ -18,10 +18,32 @@ export class AddPlaceToCascadeSessions1764130500000 implements MigrationInterfac
         country_code = (SELECT s.country_code FROM schools s WHERE s.id = cascade_sessions.school_id),
         municipality_id = (SELECT s.municipality_id FROM schools s WHERE s.id = cascade_sessions.school_id)`,
     );
-    const counts = ['female', 'male', 'unspecified', 'age_under10', 'age10_to14', 'age15_to17', 'age18_plus', 'teachers', 'parents'];
+    const counts = [
+      'female',
+      'male',
+      'unspecified',
+      'age_under10',
+      'age10_to14',
+      'age15_to17',
+      'age18_plus',
+      'teachers',
+      'parents',
+    ];
     await q.createIndex(
       'cascade_sessions',
-      new TableIndex({ name: 'idx_cascade_sessions_reach', columnNames: ['status', 'date', 'country_code', 'municipality_id', 'school_id', 'trainer_id', 'course_id', ...counts] }),
+      new TableIndex({
+        name: 'idx_cascade_sessions_reach',
+        columnNames: [
+          'status',
+          'date',
+          'country_code',
+          'municipality_id',
+          'school_id',
+          'trainer_id',
+          'course_id',
+          ...counts,
+        ],
+      }),
     );
   }
 

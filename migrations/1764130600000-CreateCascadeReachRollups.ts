@@ -1,6 +1,16 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-const SUMS = ['female', 'male', 'unspecified', 'age_under10', 'age10_to14', 'age15_to17', 'age18_plus', 'teachers', 'parents'];
+const SUMS = [
+  'female',
+  'male',
+  'unspecified',
+  'age_under10',
+  'age10_to14',
+  'age15_to17',
+  'age18_plus',
+  'teachers',
+  'parents',
+];
 
 /**
  * Rollups of the cascade per year and per month, kept in the same transaction as every session
@@ -21,7 +31,8 @@ export class CreateCascadeReachRollups1764130600000 implements MigrationInterfac
   async up(q: QueryRunner): Promise<void> {
     const sqlite = q.connection.driver.options.type !== 'postgres';
     const clustered = sqlite ? ' WITHOUT ROWID' : '';
-    const key = 'grain varchar(5) NOT NULL, status varchar(10) NOT NULL, period varchar(7) NOT NULL, course_id varchar(36) NOT NULL, country_code varchar(2) NOT NULL';
+    const key =
+      'grain varchar(5) NOT NULL, status varchar(10) NOT NULL, period varchar(7) NOT NULL, course_id varchar(36) NOT NULL, country_code varchar(2) NOT NULL';
     const counts = ['sessions', ...SUMS].map((c) => `${c} integer NOT NULL DEFAULT 0`).join(', ');
     await q.query(
       `CREATE TABLE cascade_reach_rollups (${key}, municipality_id varchar(36) NOT NULL, school_id varchar(36) NOT NULL, ${counts},
@@ -32,7 +43,10 @@ export class CreateCascadeReachRollups1764130600000 implements MigrationInterfac
         PRIMARY KEY (grain, status, period, course_id, country_code, trainer_id))${clustered}`,
     );
     // Existing sessions: the same grouping the application maintains from now on.
-    for (const [grain, length] of [['year', 4], ['month', 7]] as const) {
+    for (const [grain, length] of [
+      ['year', 4],
+      ['month', 7],
+    ] as const) {
       const head = `'${grain}', status, SUBSTR(date, 1, ${length}), course_id, COALESCE(country_code, '')`;
       await q.query(
         `INSERT INTO cascade_reach_rollups (grain, status, period, course_id, country_code, municipality_id, school_id, sessions, ${SUMS.join(', ')})

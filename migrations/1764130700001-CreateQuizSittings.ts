@@ -21,7 +21,14 @@ export class CreateQuizSittings1764130700001 implements MigrationInterface {
           { name: 'option_order', type: 'text' },
           { name: 'opened_at', type: 'varchar', length: '30' },
         ],
-        foreignKeys: [{ columnNames: ['enrolment_id'], referencedTableName: 'enrolments', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
+        foreignKeys: [
+          {
+            columnNames: ['enrolment_id'],
+            referencedTableName: 'enrolments',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+        ],
         uniques: [{ name: 'uq_quiz_sittings_open', columnNames: ['enrolment_id', 'quiz_slug'] }],
       }),
     );

@@ -16,7 +16,10 @@ export class AddSittingToQuizAttempts1764130700002 implements MigrationInterface
       new TableColumn({ name: 'question_ids', type: 'text', isNullable: true }),
       new TableColumn({ name: 'option_order', type: 'text', isNullable: true }),
     ]);
-    await q.createIndex('quiz_attempts', new TableIndex({ name: 'uq_quiz_attempts_sitting', columnNames: ['sitting_id'], isUnique: true }));
+    await q.createIndex(
+      'quiz_attempts',
+      new TableIndex({ name: 'uq_quiz_attempts_sitting', columnNames: ['sitting_id'], isUnique: true }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

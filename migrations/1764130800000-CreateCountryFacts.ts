@@ -23,7 +23,10 @@ export class CreateCountryFacts1764130800000 implements MigrationInterface {
         ],
       }),
     );
-    await q.addColumn('course_versions', new TableColumn({ name: 'fact_defaults', type: 'text', isNullable: true }));
+    await q.addColumn(
+      'course_versions',
+      new TableColumn({ name: 'fact_defaults', type: 'text', isNullable: true }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

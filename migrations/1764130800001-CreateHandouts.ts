@@ -18,7 +18,14 @@ export class CreateHandouts1764130800001 implements MigrationInterface {
           { name: 'html_en', type: 'text', isNullable: true },
           { name: 'html_es', type: 'text', isNullable: true },
         ],
-        foreignKeys: [{ columnNames: ['course_version_id'], referencedTableName: 'course_versions', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
+        foreignKeys: [
+          {
+            columnNames: ['course_version_id'],
+            referencedTableName: 'course_versions',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+        ],
         uniques: [{ name: 'uq_handouts_version_slug', columnNames: ['course_version_id', 'slug'] }],
       }),
     );

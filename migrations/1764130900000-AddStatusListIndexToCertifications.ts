@@ -15,17 +15,38 @@ export class AddStatusListIndexToCertifications1764130900000 implements Migratio
 
   async up(q: QueryRunner): Promise<void> {
     const postgres = q.connection.driver.options.type === 'postgres';
-    await q.addColumn('certifications', new TableColumn({ name: 'status_list_index', type: 'integer', isNullable: true }));
-    const rows: Array<{ id: string }> = await q.query('SELECT id FROM certifications ORDER BY created_at, id');
+    await q.addColumn(
+      'certifications',
+      new TableColumn({ name: 'status_list_index', type: 'integer', isNullable: true }),
+    );
+    const rows: Array<{ id: string }> = await q.query(
+      'SELECT id FROM certifications ORDER BY created_at, id',
+    );
     const taken = new Set<number>();
     for (const row of rows) {
       let index = randomInt(LIST_LENGTH);
       while (taken.has(index)) index = randomInt(LIST_LENGTH);
       taken.add(index);
-      await q.query(postgres ? 'UPDATE certifications SET status_list_index = $1 WHERE id = $2' : 'UPDATE certifications SET status_list_index = ? WHERE id = ?', [index, row.id]);
+      await q.query(
+        postgres
+          ? 'UPDATE certifications SET status_list_index = $1 WHERE id = $2'
+          : 'UPDATE certifications SET status_list_index = ? WHERE id = ?',
+        [index, row.id],
+      );
     }
-    await q.changeColumn('certifications', 'status_list_index', new TableColumn({ name: 'status_list_index', type: 'integer', isNullable: false }));
-    await q.createIndex('certifications', new TableIndex({ name: 'uq_certifications_status_list_index', columnNames: ['status_list_index'], isUnique: true }));
+    await q.changeColumn(
+      'certifications',
+      'status_list_index',
+      new TableColumn({ name: 'status_list_index', type: 'integer', isNullable: false }),
+    );
+    await q.createIndex(
+      'certifications',
+      new TableIndex({
+        name: 'uq_certifications_status_list_index',
+        columnNames: ['status_list_index'],
+        isUnique: true,
+      }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

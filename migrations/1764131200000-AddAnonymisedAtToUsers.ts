@@ -5,7 +5,10 @@ export class AddAnonymisedAtToUsers1764131200000 implements MigrationInterface {
   name = 'AddAnonymisedAtToUsers1764131200000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.addColumn('users', new TableColumn({ name: 'anonymised_at', type: 'varchar', length: '30', isNullable: true }));
+    await q.addColumn(
+      'users',
+      new TableColumn({ name: 'anonymised_at', type: 'varchar', length: '30', isNullable: true }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

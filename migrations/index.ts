@@ -17,4 +17,22 @@ import { CreateDhis2Mappings1764131000000 } from './1764131000000-CreateDhis2Map
 import { AddLineageIndexes1764131100000 } from './1764131100000-AddLineageIndexes';
 import { AddAnonymisedAtToUsers1764131200000 } from './1764131200000-AddAnonymisedAtToUsers';
 
-export const migrations = [CreateAccounts1764130000000, CreateOutbox1764130100000, CreateCourses1764130200000, CreateCohortsAndCertifications1764130300000, CreateSchoolsAndCascadeSessions1764130400000, AddPlaceToCascadeSessions1764130500000, CreateCascadeReachRollups1764130600000, AddDrawToQuizzes1764130700000, CreateQuizSittings1764130700001, AddSittingToQuizAttempts1764130700002, CreateCountryFacts1764130800000, CreateHandouts1764130800001, AddCourseToReferralContacts1764130800002, AddStatusListIndexToCertifications1764130900000, CreateDhis2Mappings1764131000000, AddLineageIndexes1764131100000, AddAnonymisedAtToUsers1764131200000];
+export const migrations = [
+  CreateAccounts1764130000000,
+  CreateOutbox1764130100000,
+  CreateCourses1764130200000,
+  CreateCohortsAndCertifications1764130300000,
+  CreateSchoolsAndCascadeSessions1764130400000,
+  AddPlaceToCascadeSessions1764130500000,
+  CreateCascadeReachRollups1764130600000,
+  AddDrawToQuizzes1764130700000,
+  CreateQuizSittings1764130700001,
+  AddSittingToQuizAttempts1764130700002,
+  CreateCountryFacts1764130800000,
+  CreateHandouts1764130800001,
+  AddCourseToReferralContacts1764130800002,
+  AddStatusListIndexToCertifications1764130900000,
+  CreateDhis2Mappings1764131000000,
+  AddLineageIndexes1764131100000,
+  AddAnonymisedAtToUsers1764131200000,
+];

@@ -54,7 +54,17 @@ class CoreModule {
       module: CoreModule,
       imports: [DatabaseModule],
       providers,
-      exports: [APP_CONFIG, DB_SCHEMA, Clock, AuditService, AuditQueryService, RateLimiter, MailTransport, OutboxService, DatabaseModule],
+      exports: [
+        APP_CONFIG,
+        DB_SCHEMA,
+        Clock,
+        AuditService,
+        AuditQueryService,
+        RateLimiter,
+        MailTransport,
+        OutboxService,
+        DatabaseModule,
+      ],
     };
   }
 }

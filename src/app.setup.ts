@@ -28,13 +28,19 @@ function prepareHandlebars(): Promise<void> {
   if (!partialsLoaded) {
     for (const [name, helper] of Object.entries(viewHelpers)) hbs.registerHelper(name, helper);
     // registerPartials is asynchronous: wait for it, or the first render can miss a partial.
-    partialsLoaded = new Promise((resolve) => hbs.registerPartials(join(VIEWS_DIR, 'partials'), () => resolve()));
+    partialsLoaded = new Promise((resolve) =>
+      hbs.registerPartials(join(VIEWS_DIR, 'partials'), () => resolve()),
+    );
   }
   return partialsLoaded;
 }
 
 /** Everything main.ts and the tests share: security headers, parsers, CSRF, views, validation. */
-export async function configureApp(app: NestExpressApplication, config: AppConfig, logger: Logger): Promise<void> {
+export async function configureApp(
+  app: NestExpressApplication,
+  config: AppConfig,
+  logger: Logger,
+): Promise<void> {
   const https = config.appUrl.startsWith('https://');
   const cookieSecret = createHash('sha256').update(`cookies:${config.jwtSecret}`).digest('hex');
   app.set('trust proxy', process.env.TRUST_PROXY === 'true' ? 1 : false);
@@ -64,7 +70,10 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
       crossOriginEmbedderPolicy: false,
     }),
   );
-  app.use('/assets', staticAssets(join(VIEWS_DIR, 'assets'), config.nodeEnv === 'development' ? 0 : 7 * 24 * 3600));
+  app.use(
+    '/assets',
+    staticAssets(join(VIEWS_DIR, 'assets'), config.nodeEnv === 'development' ? 0 : 7 * 24 * 3600),
+  );
 
   // Body parsers here (not Nest's defaults) so that a malformed body gets our translated error.
   const json = express.json({ limit: '256kb' });
@@ -101,7 +110,10 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
     });
   const strict = validation(true);
   const lenient = validation(false);
-  app.useGlobalPipes(new RawInputPipe(), { transform: (value: unknown, metadata: ArgumentMetadata) => (metadata.type === 'query' ? lenient : strict).transform(value, metadata) });
+  app.useGlobalPipes(new RawInputPipe(), {
+    transform: (value: unknown, metadata: ArgumentMetadata) =>
+      (metadata.type === 'query' ? lenient : strict).transform(value, metadata),
+  });
 
   await prepareHandlebars();
   app.setBaseViewsDir(VIEWS_DIR);
@@ -113,7 +125,9 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
     app,
     new DocumentBuilder()
       .setTitle('Cascada API')
-      .setDescription('JSON API v1 for integrations. Authenticate with POST /api/v1/auth/login, then send `Authorization: Bearer <accessToken>`.')
+      .setDescription(
+        'JSON API v1 for integrations. Authenticate with POST /api/v1/auth/login, then send `Authorization: Bearer <accessToken>`.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

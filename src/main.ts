@@ -33,7 +33,11 @@ async function bootstrap(): Promise<void> {
   });
   await configureApp(app, config, logger);
   await app.listen(config.port);
-  logger.info({ msg: `Cascada is listening on ${config.appUrl}`, port: config.port, database: config.databaseUrl ? 'postgres' : 'sqlite' });
+  logger.info({
+    msg: `Cascada is listening on ${config.appUrl}`,
+    port: config.port,
+    database: config.databaseUrl ? 'postgres' : 'sqlite',
+  });
 }
 
 void bootstrap();

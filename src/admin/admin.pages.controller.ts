@@ -23,12 +23,17 @@ export class AdminPagesController {
   ) {}
 
   @Get('outbox')
-  async outboxIndex(@Query('status') status: string | undefined, @Query('page') page: string | undefined, @Res() res: Response) {
+  async outboxIndex(
+    @Query('status') status: string | undefined,
+    @Query('page') page: string | undefined,
+    @Res() res: Response,
+  ) {
     const filter = STATUSES.find((s) => s === status);
     const pageNo = pageOf(page);
     const result = await this.outbox.page(PAGE, (pageNo - 1) * PAGE, filter);
     const pages = Math.max(1, Math.ceil(result.total / PAGE));
-    const link = (p: number) => `/admin/outbox?${new URLSearchParams({ ...(filter ? { status: filter } : {}), page: String(p) })}`;
+    const link = (p: number) =>
+      `/admin/outbox?${new URLSearchParams({ ...(filter ? { status: filter } : {}), page: String(p) })}`;
     res.render('admin/outbox/index', {
       messages: result.items,
       total: result.total,

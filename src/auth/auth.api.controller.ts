@@ -13,7 +13,12 @@ import { SchoolsService } from '../schools/schools.service';
 const signedInJson = (signedIn: SignedIn) => ({
   accessToken: signedIn.token,
   expiresAt: signedIn.expiresAt.toISOString(),
-  user: { id: signedIn.user.id, email: signedIn.user.email, name: signedIn.user.name, role: signedIn.user.role },
+  user: {
+    id: signedIn.user.id,
+    email: signedIn.user.email,
+    name: signedIn.user.name,
+    role: signedIn.user.role,
+  },
 });
 
 @ApiTags('auth')
@@ -46,7 +51,9 @@ export class AuthApiController {
   @Public()
   @HttpCode(200)
   async acceptInvitation(@Body() dto: SetPasswordDto, @Req() req: Request) {
-    return signedInJson(await this.auth.completeWithToken(dto.token, 'invitation', dto.password, clientAddress(req)));
+    return signedInJson(
+      await this.auth.completeWithToken(dto.token, 'invitation', dto.password, clientAddress(req)),
+    );
   }
 
   @Post('auth/password-reset')
@@ -62,7 +69,12 @@ export class AuthApiController {
   @Public()
   @HttpCode(200)
   async confirmReset(@Body() dto: SetPasswordDto, @Req() req: Request) {
-    const signedIn = await this.auth.completeWithToken(dto.token, 'password-reset', dto.password, clientAddress(req));
+    const signedIn = await this.auth.completeWithToken(
+      dto.token,
+      'password-reset',
+      dto.password,
+      clientAddress(req),
+    );
     return { ok: true, ...signedInJson(signedIn) };
   }
 
@@ -78,7 +90,10 @@ export class AuthApiController {
       role: actor.role,
       language: actor.language,
       sex: user?.sex ?? 'unspecified',
-      scope: { countryCode: actor.countryCode, schoolIds: actor.role === 'coordinator' ? await this.schools.schoolIdsOfCoordinator(actor.id) : [] },
+      scope: {
+        countryCode: actor.countryCode,
+        schoolIds: actor.role === 'coordinator' ? await this.schools.schoolIdsOfCoordinator(actor.id) : [],
+      },
       enrolments: await this.me.enrolmentsOf(actor),
     };
   }

@@ -34,7 +34,11 @@ export class AuthPagesController {
     const signedIn = await this.auth.login(dto.email, dto.password, clientAddress(req));
     setSessionCookie(res, signedIn.token, signedIn.expiresAt, this.sessions.secureCookies);
     // The account's language wins from now on (shared computers).
-    res.cookie('lang', signedIn.user.language, { sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, path: '/' });
+    res.cookie('lang', signedIn.user.language, {
+      sameSite: 'lax',
+      maxAge: 365 * 24 * 3600 * 1000,
+      path: '/',
+    });
     res.redirect(303, safeNext(req.query.next));
   }
 
@@ -59,7 +63,12 @@ export class AuthPagesController {
   @Post('invite/:token')
   @Public()
   @FormView('auth/set-password', 'invitationModel')
-  async acceptInvitation(@Param('token') token: string, @Body() dto: SetPasswordFormDto, @Req() req: Request, @Res() res: Response) {
+  async acceptInvitation(
+    @Param('token') token: string,
+    @Body() dto: SetPasswordFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     await this.completeWithToken(req, res, token, 'invitation', dto);
   }
 
@@ -90,7 +99,12 @@ export class AuthPagesController {
   @Post('reset-password/:token')
   @Public()
   @FormView('auth/set-password', 'resetModel')
-  async confirmReset(@Param('token') token: string, @Body() dto: SetPasswordFormDto, @Req() req: Request, @Res() res: Response) {
+  async confirmReset(
+    @Param('token') token: string,
+    @Body() dto: SetPasswordFormDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     await this.completeWithToken(req, res, token, 'password-reset', dto);
   }
 
@@ -101,7 +115,14 @@ export class AuthPagesController {
   private async renderTokenPage(req: Request, res: Response, token: string, purpose: AuthTokenPurpose) {
     try {
       const user = await this.auth.peekToken(token, purpose, clientAddress(req));
-      res.render('auth/set-password', { purpose, isInvitation: purpose === 'invitation', name: user.name, email: user.email, action: req.path, values: {} });
+      res.render('auth/set-password', {
+        purpose,
+        isInvitation: purpose === 'invitation',
+        name: user.name,
+        email: user.email,
+        action: req.path,
+        values: {},
+      });
     } catch (error) {
       if (error instanceof DomainError && error.kind === 'invalid') {
         res.status(400).render('auth/token-invalid', { isInvitation: purpose === 'invitation' });
@@ -115,10 +136,21 @@ export class AuthPagesController {
     return { purpose, isInvitation: purpose === 'invitation', action: req.path };
   }
 
-  private async completeWithToken(req: Request, res: Response, token: string, purpose: AuthTokenPurpose, dto: SetPasswordFormDto) {
-    if (dto.password !== dto.confirm) throw new InputError({ confirm: [{ key: 'password-mismatch', params: {} }] });
+  private async completeWithToken(
+    req: Request,
+    res: Response,
+    token: string,
+    purpose: AuthTokenPurpose,
+    dto: SetPasswordFormDto,
+  ) {
+    if (dto.password !== dto.confirm)
+      throw new InputError({ confirm: [{ key: 'password-mismatch', params: {} }] });
     const signedIn = await this.auth.completeWithToken(token, purpose, dto.password, clientAddress(req));
     setSessionCookie(res, signedIn.token, signedIn.expiresAt, this.sessions.secureCookies);
-    redirectWithFlash(res, '/', purpose === 'invitation' ? 'auth.invitation-accepted' : 'auth.password-reset-done');
+    redirectWithFlash(
+      res,
+      '/',
+      purpose === 'invitation' ? 'auth.invitation-accepted' : 'auth.password-reset-done',
+    );
   }
 }

@@ -51,7 +51,8 @@ export class AuthService {
     if (await this.limiter.isBlocked(LOGIN_FAILURES_PER_ADDRESS, address)) throw tooMany();
     // The attempt is counted before the password is checked (a success resets the count): checking
     // first let guesses arriving at once, at one or several instances, all pass the limit.
-    if ((await this.limiter.hit(LOGIN_FAILURES_PER_EMAIL, normalised)) > LOGIN_FAILURES_PER_EMAIL.max) throw tooMany();
+    if ((await this.limiter.hit(LOGIN_FAILURES_PER_EMAIL, normalised)) > LOGIN_FAILURES_PER_EMAIL.max)
+      throw tooMany();
     const user = await this.users.findByEmail(normalised);
     const ok = await verifyPassword(user?.status === 'active' ? user.passwordHash : null, password);
     if (!user || !ok || user.status !== 'active') {
@@ -75,7 +76,8 @@ export class AuthService {
   async peekToken(token: string, purpose: AuthTokenPurpose, address: string): Promise<User> {
     // Counted before the token is looked up, as login does: checking first let guesses arriving at
     // once all pass the limit. A good token gives its count back, so only failures use the budget.
-    if ((await this.limiter.hit(TOKEN_FAILURES_PER_ADDRESS, address)) > TOKEN_FAILURES_PER_ADDRESS.max) throw tooMany();
+    if ((await this.limiter.hit(TOKEN_FAILURES_PER_ADDRESS, address)) > TOKEN_FAILURES_PER_ADDRESS.max)
+      throw tooMany();
     const row = await this.tokens.find(this.db.manager, token, purpose);
     const user = row ? await this.users.findById(row.userId) : null;
     if (!row || !user || user.status === 'disabled') throw invalid(`auth.${purpose}-invalid`);
@@ -84,10 +86,16 @@ export class AuthService {
   }
 
   /** Sets the password from an invitation or reset link, uses the token up and signs the user in. */
-  async completeWithToken(token: string, purpose: AuthTokenPurpose, password: string, address: string): Promise<SignedIn> {
+  async completeWithToken(
+    token: string,
+    purpose: AuthTokenPurpose,
+    password: string,
+    address: string,
+  ): Promise<SignedIn> {
     const user = await this.peekToken(token, purpose, address);
     // Counted before the password is checked, like login (a success resets the count).
-    if ((await this.limiter.hit(TOKEN_FAILURES_PER_ACCOUNT, user.id)) > TOKEN_FAILURES_PER_ACCOUNT.max) throw tooMany();
+    if ((await this.limiter.hit(TOKEN_FAILURES_PER_ACCOUNT, user.id)) > TOKEN_FAILURES_PER_ACCOUNT.max)
+      throw tooMany();
     const problem = passwordProblem(password);
     if (problem) throw new InputError({ password: [{ key: problem, params: { min: 8, max: 128 } }] });
     const passwordHash = await hashPassword(password);
@@ -96,8 +104,19 @@ export class AuthService {
       if (!row || !(await this.tokens.consume(tx, row))) throw invalid(`auth.${purpose}-invalid`);
       await this.sessions.closeAllFor(tx, user.id);
       const now = this.clock.now();
-      await tx.update(User, { id: user.id }, { passwordHash, status: 'active', updatedAt: now, lastLoginAt: now });
-      await this.audit.record(tx, user.id, purpose === 'invitation' ? 'user.accept-invitation' : 'user.reset-password', { type: 'user', id: user.id }, null, null);
+      await tx.update(
+        User,
+        { id: user.id },
+        { passwordHash, status: 'active', updatedAt: now, lastLoginAt: now },
+      );
+      await this.audit.record(
+        tx,
+        user.id,
+        purpose === 'invitation' ? 'user.accept-invitation' : 'user.reset-password',
+        { type: 'user', id: user.id },
+        null,
+        null,
+      );
       const fresh = (await this.users.findById(user.id, tx)) as User;
       const session = await this.sessions.open(tx, fresh);
       return { ...session, user: fresh };
@@ -109,7 +128,8 @@ export class AuthService {
   /** Mails a reset link when the account exists; answers the same either way. */
   async requestPasswordReset(email: string, address: string): Promise<void> {
     // Counted before the limit is checked, as login does, so requests arriving at once cannot all pass it.
-    if ((await this.limiter.hit(RESET_REQUESTS_PER_ADDRESS, address)) > RESET_REQUESTS_PER_ADDRESS.max) throw tooMany();
+    if ((await this.limiter.hit(RESET_REQUESTS_PER_ADDRESS, address)) > RESET_REQUESTS_PER_ADDRESS.max)
+      throw tooMany();
     const normalised = email.trim().toLowerCase();
     const count = await this.limiter.hit(RESET_REQUESTS_PER_EMAIL, normalised);
     if (count > RESET_REQUESTS_PER_EMAIL.max) return; // no mail bombing; the caller still sees 202
@@ -127,7 +147,12 @@ export class AuthService {
   }
 
   /** Changes the signed-in user's password; every other session ends. */
-  async changePassword(actor: AuthUser, current: string, password: string, confirm: string): Promise<SignedIn> {
+  async changePassword(
+    actor: AuthUser,
+    current: string,
+    password: string,
+    confirm: string,
+  ): Promise<SignedIn> {
     const user = await this.users.findById(actor.id);
     if (!user || !(await verifyPassword(user.passwordHash, current))) {
       throw new InputError({ current: [{ key: 'current-password', params: {} }] });
@@ -139,7 +164,14 @@ export class AuthService {
     return this.db.transaction(async (tx) => {
       await tx.update(User, { id: actor.id }, { passwordHash, updatedAt: this.clock.now() });
       await this.sessions.closeAllFor(tx, actor.id);
-      await this.audit.record(tx, actor.id, 'user.change-password', { type: 'user', id: actor.id }, null, null);
+      await this.audit.record(
+        tx,
+        actor.id,
+        'user.change-password',
+        { type: 'user', id: actor.id },
+        null,
+        null,
+      );
       // Other computers are signed out; this one continues with a fresh session.
       return { ...(await this.sessions.open(tx, user)), user };
     });

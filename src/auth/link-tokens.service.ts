@@ -23,7 +23,13 @@ export class LinkTokensService {
     const token = randomBytes(32).toString('base64url');
     await tx.insert(
       AuthToken,
-      tx.create(AuthToken, { userId, purpose, tokenHash: hash(token), createdAt: now, expiresAt: new Date(now.getTime() + TTL_MS[purpose]) }),
+      tx.create(AuthToken, {
+        userId,
+        purpose,
+        tokenHash: hash(token),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + TTL_MS[purpose]),
+      }),
     );
     return token;
   }

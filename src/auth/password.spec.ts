@@ -42,7 +42,10 @@ describe('password hashing', () => {
   });
 
   it('salts: the same password hashes differently each time', async () => {
-    const [a, b] = await Promise.all([hashPassword('same password here'), hashPassword('same password here')]);
+    const [a, b] = await Promise.all([
+      hashPassword('same password here'),
+      hashPassword('same password here'),
+    ]);
     expect(a).not.toBe(b);
   });
 

@@ -5,8 +5,24 @@ export const PASSWORD_MAX = 128;
 
 // The most common passwords that pass the length rule; refusing them costs nothing.
 const COMMON = new Set([
-  'password', 'password1', '12345678', '123456789', '1234567890', 'qwertyui', 'qwerty123', 'iloveyou', 'contraseña',
-  'contrasena', 'abc12345', '11111111', '00000000', 'password123', 'admin123', 'welcome1', 'bienvenido', 'cascada1',
+  'password',
+  'password1',
+  '12345678',
+  '123456789',
+  '1234567890',
+  'qwertyui',
+  'qwerty123',
+  'iloveyou',
+  'contraseña',
+  'contrasena',
+  'abc12345',
+  '11111111',
+  '00000000',
+  'password123',
+  'admin123',
+  'welcome1',
+  'bienvenido',
+  'cascada1',
 ]);
 
 /** Why a password is refused, as a `validation.` key; null when acceptable. */

@@ -23,7 +23,11 @@ export class SessionsService {
   /** Opens a session for `user` and returns its signed token. */
   async open(tx: EntityManager, user: User): Promise<{ token: string; expiresAt: Date }> {
     const now = this.clock.now();
-    const session = tx.create(UserSession, { userId: user.id, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS) });
+    const session = tx.create(UserSession, {
+      userId: user.id,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
+    });
     await tx.insert(UserSession, session);
     const token = await this.jwt.signAsync(
       { sub: user.id, sid: session.id },
@@ -37,8 +41,19 @@ export class SessionsService {
     const row = await this.db.manager
       .createQueryBuilder(UserSession, 's')
       .innerJoin(User, 'u', 'u.id = s.user_id')
-      .select(['s.id AS sid', 's.expires_at AS expires_at', 'u.id AS id', 'u.email AS email', 'u.name AS name'])
-      .addSelect(['u.role AS role', 'u.language AS language', 'u.country_code AS country_code', 'u.status AS status'])
+      .select([
+        's.id AS sid',
+        's.expires_at AS expires_at',
+        'u.id AS id',
+        'u.email AS email',
+        'u.name AS name',
+      ])
+      .addSelect([
+        'u.role AS role',
+        'u.language AS language',
+        'u.country_code AS country_code',
+        'u.status AS status',
+      ])
       .where('s.id = :sessionId AND s.user_id = :userId AND s.revoked_at IS NULL', { sessionId, userId })
       .getRawOne<Record<string, string | null>>();
     if (!row || row.status !== 'active') return undefined;
@@ -55,7 +70,9 @@ export class SessionsService {
   }
 
   async close(sessionId: string): Promise<void> {
-    await this.db.transaction((tx) => tx.update(UserSession, { id: sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() }));
+    await this.db.transaction((tx) =>
+      tx.update(UserSession, { id: sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() }),
+    );
   }
 
   /** Ends every open session of a user (disabled, password changed or reset). */

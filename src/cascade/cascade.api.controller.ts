@@ -20,11 +20,28 @@ export class CascadeApiController {
 
   @Post()
   @Roles('coordinator', 'trainer')
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key and body return the first response' })
-  async log(@CurrentUser() actor: AuthUser, @Body() dto: LogSessionDto, @Headers('idempotency-key') key: string | undefined, @Res() res: Response) {
-    const answer = (session: CascadeSession) => ({ status: 201, body: toSessionJson(session, dto.courseSlug) });
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'the same key and body return the first response',
+  })
+  async log(
+    @CurrentUser() actor: AuthUser,
+    @Body() dto: LogSessionDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res() res: Response,
+  ) {
+    const answer = (session: CascadeSession) => ({
+      status: 201,
+      body: toSessionJson(session, dto.courseSlug),
+    });
     const response = await this.idempotency.run(actor.id, key, dto, async (guard) =>
-      answer(await this.cascade.log(actor, dto, { before: (tx) => guard.claim(tx), after: (tx, session) => guard.store(tx, answer(session)) })),
+      answer(
+        await this.cascade.log(actor, dto, {
+          before: (tx) => guard.claim(tx),
+          after: (tx, session) => guard.store(tx, answer(session)),
+        }),
+      ),
     );
     res.status(response.status).json(response.body);
   }
@@ -35,7 +52,10 @@ export class CascadeApiController {
     const page = await this.cascade.list(actor, query);
     const { outlines } = await this.cascade.labels([]);
     const slugOf = new Map(outlines.map((o) => [o.courseId, o.slug]));
-    return { items: page.items.map((s) => toSessionJson(s, slugOf.get(s.courseId) ?? '')), total: page.total };
+    return {
+      items: page.items.map((s) => toSessionJson(s, slugOf.get(s.courseId) ?? '')),
+      total: page.total,
+    };
   }
 
   @Get(':id')

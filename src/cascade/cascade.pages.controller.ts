@@ -56,12 +56,21 @@ export class CascadePagesController {
 
   @Get()
   @Authenticated()
-  async index(@CurrentUser() actor: AuthUser, @Query() query: ListSessionsQuery, @Req() req: Request, @Res() res: Response) {
+  async index(
+    @CurrentUser() actor: AuthUser,
+    @Query() query: ListSessionsQuery,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const lang = resolveLanguage(req);
     const pageNo = query.page ?? 1;
     const page = await this.cascade.list(actor, { ...query, limit: 50, offset: (pageNo - 1) * 50 });
     const rows = await this.rows(page.items, lang);
-    const params = new URLSearchParams(Object.entries(query).filter(([k, v]) => v !== undefined && k !== 'page').map(([k, v]) => [k, String(v)]));
+    const params = new URLSearchParams(
+      Object.entries(query)
+        .filter(([k, v]) => v !== undefined && k !== 'page')
+        .map(([k, v]) => [k, String(v)]),
+    );
     const pages = Math.max(1, Math.ceil(page.total / 50));
     res.render('cascade/index', {
       title: t(lang, actor.role === 'trainer' ? 'cascade.mine' : 'cascade.title'),
@@ -69,7 +78,10 @@ export class CascadePagesController {
       total: page.total,
       query,
       canLog: actor.role === 'trainer' || actor.role === 'coordinator',
-      statuses: ['waiting-for-me', 'submitted', 'confirmed', 'rejected'].map((s) => ({ value: s, selected: s === query.status })),
+      statuses: ['waiting-for-me', 'submitted', 'confirmed', 'rejected'].map((s) => ({
+        value: s,
+        selected: s === query.status,
+      })),
       csvHref: `/cascade-sessions/export.csv?${params}`,
       page: pageNo,
       pages,
@@ -80,15 +92,66 @@ export class CascadePagesController {
 
   @Get('export.csv')
   @Authenticated()
-  async exportCsv(@CurrentUser() actor: AuthUser, @Query() query: ListSessionsQuery, @Req() req: Request, @Res() res: Response) {
+  async exportCsv(
+    @CurrentUser() actor: AuthUser,
+    @Query() query: ListSessionsQuery,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const lang = resolveLanguage(req);
     const page = await this.cascade.list(actor, { ...query, limit: 500, offset: 0 });
     let all = page.items;
-    for (let offset = 500; offset < Math.min(page.total, 100_000); offset += 500) all = all.concat((await this.cascade.list(actor, { ...query, limit: 500, offset })).items);
+    for (let offset = 500; offset < Math.min(page.total, 100_000); offset += 500)
+      all = all.concat((await this.cascade.list(actor, { ...query, limit: 500, offset })).items);
     const rows = await this.rows(all, lang);
-    const header = ['date', 'status', 'school', 'school_code', 'municipality', 'country', 'trainer', 'course', 'modules', 'minutes', 'female', 'male', 'unspecified', 'under_10', '10_14', '15_17', '18_plus', 'teachers', 'parents'];
+    const header = [
+      'date',
+      'status',
+      'school',
+      'school_code',
+      'municipality',
+      'country',
+      'trainer',
+      'course',
+      'modules',
+      'minutes',
+      'female',
+      'male',
+      'unspecified',
+      'under_10',
+      '10_14',
+      '15_17',
+      '18_plus',
+      'teachers',
+      'parents',
+    ];
     const csv = stringify(
-      [header.map((h) => t(lang, `cascade.csv.${h}`)), ...rows.map((r) => [r.date, t(lang, r.statusKey), r.schoolName, r.schoolCode, r.municipality, r.countryCode, r.trainerName, r.courseTitle, r.modules, r.s.durationMinutes, r.s.female, r.s.male, r.s.unspecified, r.s.ageUnder10, r.s.age10To14, r.s.age15To17, r.s.age18Plus, r.s.teachers, r.s.parents].map(neutralise))],
+      [
+        header.map((h) => t(lang, `cascade.csv.${h}`)),
+        ...rows.map((r) =>
+          [
+            r.date,
+            t(lang, r.statusKey),
+            r.schoolName,
+            r.schoolCode,
+            r.municipality,
+            r.countryCode,
+            r.trainerName,
+            r.courseTitle,
+            r.modules,
+            r.s.durationMinutes,
+            r.s.female,
+            r.s.male,
+            r.s.unspecified,
+            r.s.ageUnder10,
+            r.s.age10To14,
+            r.s.age15To17,
+            r.s.age18Plus,
+            r.s.teachers,
+            r.s.parents,
+          ].map(neutralise),
+        ),
+      ],
       { bom: true },
     );
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -106,21 +169,36 @@ export class CascadePagesController {
   @Post()
   @Authenticated()
   @FormView('cascade/form', 'formModel')
-  async create(@CurrentUser() actor: AuthUser, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
+  async create(
+    @CurrentUser() actor: AuthUser,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const wantsJson = (req.get('accept') ?? '').includes('application/json');
     try {
       const dto = await validateDto(LogSessionDto, formToBody(body, actor));
       const key = typeof body.idempotencyKey === 'string' ? body.idempotencyKey : undefined;
       const answer = (session: CascadeSession) => ({ status: 201, body: { id: session.id } });
-      const response = await this.idempotency.run(actor.id, key ? `form:${key}` : undefined, dto, async (guard) =>
-        answer(await this.cascade.log(actor, dto, { before: (tx) => guard.claim(tx), after: (tx, session) => guard.store(tx, answer(session)) })),
+      const response = await this.idempotency.run(
+        actor.id,
+        key ? `form:${key}` : undefined,
+        dto,
+        async (guard) =>
+          answer(
+            await this.cascade.log(actor, dto, {
+              before: (tx) => guard.claim(tx),
+              after: (tx, session) => guard.store(tx, answer(session)),
+            }),
+          ),
       );
       const id = (response.body as { id: string }).id;
       if (wantsJson) return res.status(201).json({ id, url: `/cascade-sessions/${id}` });
       redirectWithFlash(res, `/cascade-sessions/${id}`, 'cascade.logged');
     } catch (error) {
       // The offline queue (views/assets/js/offline.js) posts with Accept: application/json.
-      if (wantsJson && (error instanceof DomainError || error instanceof InputError)) return sendApiError(res, resolveLanguage(req), error, statusOf(error));
+      if (wantsJson && (error instanceof DomainError || error instanceof InputError))
+        return sendApiError(res, resolveLanguage(req), error, statusOf(error));
       throw error;
     }
   }
@@ -133,7 +211,12 @@ export class CascadePagesController {
 
   @Get(':id/edit')
   @Authenticated()
-  async edit(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Req() req: Request, @Res() res: Response) {
+  async edit(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const { session, access } = await this.cascade.get(actor, id);
     if (!access.canEdit) throw new DomainError('forbidden', 'cascade.only-author-edits');
     const outline = (await this.catalogue.currentOutlines()).find((o) => o.courseId === session.courseId);
@@ -148,9 +231,16 @@ export class CascadePagesController {
         moduleSlugs: session.moduleSlugs.split(','),
         date: session.date,
         durationMinutes: session.durationMinutes,
-        p_female: session.female, p_male: session.male, p_unspecified: session.unspecified,
-        a_under_10: session.ageUnder10, a_10_14: session.age10To14, a_15_17: session.age15To17, a_18_plus: session.age18Plus,
-        teachers: session.teachers, parents: session.parents, notes: session.notes ?? '',
+        p_female: session.female,
+        p_male: session.male,
+        p_unspecified: session.unspecified,
+        a_under_10: session.ageUnder10,
+        a_10_14: session.age10To14,
+        a_15_17: session.age15To17,
+        a_18_plus: session.age18Plus,
+        teachers: session.teachers,
+        parents: session.parents,
+        notes: session.notes ?? '',
       },
     });
   }
@@ -158,7 +248,12 @@ export class CascadePagesController {
   @Post(':id/edit')
   @Authenticated()
   @FormView('cascade/form', 'formModel')
-  async update(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Body() body: Record<string, unknown>, @Res() res: Response) {
+  async update(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Body() body: Record<string, unknown>,
+    @Res() res: Response,
+  ) {
     const dto = await validateDto(LogSessionDto, formToBody(body, actor));
     await this.cascade.update(actor, id, dto);
     redirectWithFlash(res, `/cascade-sessions/${id}`, 'cascade.saved');
@@ -174,7 +269,12 @@ export class CascadePagesController {
   @Post(':id/reject')
   @Authenticated()
   @FormView('cascade/show', 'showModel')
-  async reject(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Body() dto: RejectSessionDto, @Res() res: Response) {
+  async reject(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Body() dto: RejectSessionDto,
+    @Res() res: Response,
+  ) {
     await this.cascade.reject(actor, id, dto.reason);
     redirectWithFlash(res, `/cascade-sessions/${id}`, 'cascade.rejected');
   }
@@ -182,15 +282,27 @@ export class CascadePagesController {
   async formModel(req: Request) {
     const lang = resolveLanguage(req);
     const actor = req.user as AuthUser;
-    if (actor.role !== 'trainer' && actor.role !== 'coordinator') throw new DomainError('forbidden', 'cascade.who-logs');
+    if (actor.role !== 'trainer' && actor.role !== 'coordinator')
+      throw new DomainError('forbidden', 'cascade.who-logs');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const search = typeof req.query.school === 'string' ? req.query.school.slice(0, 100) : undefined;
     const schools = await this.schools.list(actor, { q: search, limit: 200 });
-    const outlines = (await this.catalogue.currentOutlines()).filter((o) => o.manifest.modules.some((m) => m.deliverable));
-    const trainerSearch = typeof req.query.trainer === 'string' ? req.query.trainer.trim().toLowerCase().slice(0, 100) : '';
-    const trainers = actor.role === 'coordinator'
-      ? await Promise.all(outlines.map(async (o) => ({ course: pick(o.manifest.title, lang), people: (await this.cascade.certifiedTrainers(o.courseId)).filter((p) => !trainerSearch || p.name.toLowerCase().includes(trainerSearch)) })))
-      : [];
+    const outlines = (await this.catalogue.currentOutlines()).filter((o) =>
+      o.manifest.modules.some((m) => m.deliverable),
+    );
+    const trainerSearch =
+      typeof req.query.trainer === 'string' ? req.query.trainer.trim().toLowerCase().slice(0, 100) : '';
+    const trainers =
+      actor.role === 'coordinator'
+        ? await Promise.all(
+            outlines.map(async (o) => ({
+              course: pick(o.manifest.title, lang),
+              people: (await this.cascade.certifiedTrainers(o.courseId)).filter(
+                (p) => !trainerSearch || p.name.toLowerCase().includes(trainerSearch),
+              ),
+            })),
+          )
+        : [];
     const values = req.method === 'POST' ? body : { date: this.clock.today(), durationMinutes: 50 };
     const chosen = ([] as unknown[]).concat(values.moduleSlugs ?? []);
     // A refused edit (POST :id/edit) is shown again as the edit form, not as a new session.
@@ -202,19 +314,39 @@ export class CascadePagesController {
       isCoordinator: actor.role === 'coordinator',
       schoolSearch: search ?? '',
       trainerSearch,
-      schools: schools.items.map((s) => ({ id: s.id, label: `${s.name} (${s.code})`, selected: s.id === values.schoolId })),
+      schools: schools.items.map((s) => ({
+        id: s.id,
+        label: `${s.name} (${s.code})`,
+        selected: s.id === values.schoolId,
+      })),
       moreSchools: schools.total > schools.items.length,
-      trainerGroups: trainers.map((g) => ({ course: g.course, people: g.people.map((p) => ({ id: p.id, name: p.name, selected: p.id === values.trainerId })) })),
+      trainerGroups: trainers.map((g) => ({
+        course: g.course,
+        people: g.people.map((p) => ({ id: p.id, name: p.name, selected: p.id === values.trainerId })),
+      })),
       courses: outlines.map((o) => ({
         slug: o.slug,
         title: pick(o.manifest.title, lang),
         selected: o.slug === values.courseSlug || outlines.length === 1,
-        modules: o.manifest.modules.filter((m) => m.deliverable).map((m) => ({ slug: m.slug, title: pick(m.title, lang), checked: chosen.includes(m.slug) })),
+        modules: o.manifest.modules
+          .filter((m) => m.deliverable)
+          .map((m) => ({ slug: m.slug, title: pick(m.title, lang), checked: chosen.includes(m.slug) })),
       })),
-      idempotencyKey: typeof body.idempotencyKey === 'string' && body.idempotencyKey.length <= 100 ? body.idempotencyKey : randomUUID(),
+      idempotencyKey:
+        typeof body.idempotencyKey === 'string' && body.idempotencyKey.length <= 100
+          ? body.idempotencyKey
+          : randomUUID(),
       values,
-      sexFields: COUNT_FIELDS.map((f) => ({ name: `p_${f}`, label: `cascade.sex.${f}`, value: values[`p_${f}`] ?? '' })),
-      ageFields: AGE_FIELDS.map((f) => ({ name: `a_${f}`, label: `cascade.age.${f}`, value: values[`a_${f}`] ?? '' })),
+      sexFields: COUNT_FIELDS.map((f) => ({
+        name: `p_${f}`,
+        label: `cascade.sex.${f}`,
+        value: values[`p_${f}`] ?? '',
+      })),
+      ageFields: AGE_FIELDS.map((f) => ({
+        name: `a_${f}`,
+        label: `cascade.age.${f}`,
+        value: values[`a_${f}`] ?? '',
+      })),
     };
   }
 
@@ -228,7 +360,13 @@ export class CascadePagesController {
 
   private async rows(sessions: Awaited<ReturnType<CascadeService['list']>>['items'], lang: Language) {
     const labels = await this.cascade.labels(sessions);
-    const municipalities = new Map((await this.schools.municipalitiesByIds([...new Set([...labels.school.values()].map((s) => s.municipalityId))])).map((m) => [m.id, m.name]));
+    const municipalities = new Map(
+      (
+        await this.schools.municipalitiesByIds([
+          ...new Set([...labels.school.values()].map((s) => s.municipalityId)),
+        ])
+      ).map((m) => [m.id, m.name]),
+    );
     return sessions.map((s) => {
       const school = labels.school.get(s.schoolId);
       const outline = labels.outlines.find((o) => o.courseId === s.courseId);
@@ -244,7 +382,10 @@ export class CascadePagesController {
         municipality: school ? (municipalities.get(school.municipalityId) ?? '') : '',
         trainerName: labels.trainer.get(s.trainerId) ?? '',
         courseTitle: outline ? pick(outline.manifest.title, lang) : '',
-        modules: s.moduleSlugs.split(',').map((slug) => pick(outline?.manifest.modules.find((m) => m.slug === slug)?.title, lang) || slug).join('; '),
+        modules: s.moduleSlugs
+          .split(',')
+          .map((slug) => pick(outline?.manifest.modules.find((m) => m.slug === slug)?.title, lang) || slug)
+          .join('; '),
         students: s.female + s.male + s.unspecified,
       };
     });

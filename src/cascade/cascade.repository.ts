@@ -24,13 +24,28 @@ export class CascadeRepository {
     return (tx ?? this.db.manager).findOne(CascadeSession, { where: { id } });
   }
 
-  findDuplicate(tx: EntityManager, s: Pick<CascadeSession, 'schoolId' | 'trainerId' | 'moduleSlugs' | 'date'>, exceptId?: string): Promise<CascadeSession | null> {
+  findDuplicate(
+    tx: EntityManager,
+    s: Pick<CascadeSession, 'schoolId' | 'trainerId' | 'moduleSlugs' | 'date'>,
+    exceptId?: string,
+  ): Promise<CascadeSession | null> {
     return tx.findOne(CascadeSession, {
-      where: { schoolId: s.schoolId, trainerId: s.trainerId, moduleSlugs: s.moduleSlugs, date: s.date, status: Not('rejected'), ...(exceptId ? { id: Not(exceptId) } : {}) },
+      where: {
+        schoolId: s.schoolId,
+        trainerId: s.trainerId,
+        moduleSlugs: s.moduleSlugs,
+        date: s.date,
+        status: Not('rejected'),
+        ...(exceptId ? { id: Not(exceptId) } : {}),
+      },
     });
   }
 
-  async page(filter: SessionFilter, limit: number, offset: number): Promise<{ items: CascadeSession[]; total: number }> {
+  async page(
+    filter: SessionFilter,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: CascadeSession[]; total: number }> {
     const q = this.db.manager.createQueryBuilder(CascadeSession, 'c');
     if (filter.schoolIds) {
       if (!filter.schoolIds.length) return { items: [], total: 0 };
@@ -45,13 +60,25 @@ export class CascadeRepository {
     if (filter.waitingFor) {
       const w = filter.waitingFor;
       q.andWhere("c.status = 'submitted'");
-      if (w.role === 'trainer') q.andWhere("c.trainer_id = :me AND c.logged_by_role = 'coordinator'", { me: w.userId });
+      if (w.role === 'trainer')
+        q.andWhere("c.trainer_id = :me AND c.logged_by_role = 'coordinator'", { me: w.userId });
       else {
         if (!w.schoolIds.length) return { items: [], total: 0 };
-        q.andWhere(new Brackets((b) => b.where("c.logged_by_role = 'trainer'").andWhere('c.school_id IN (:...mine)', { mine: w.schoolIds })));
+        q.andWhere(
+          new Brackets((b) =>
+            b
+              .where("c.logged_by_role = 'trainer'")
+              .andWhere('c.school_id IN (:...mine)', { mine: w.schoolIds }),
+          ),
+        );
       }
     }
-    const [items, total] = await q.orderBy('c.date', 'DESC').addOrderBy('c.created_at', 'DESC').take(limit).skip(offset).getManyAndCount();
+    const [items, total] = await q
+      .orderBy('c.date', 'DESC')
+      .addOrderBy('c.created_at', 'DESC')
+      .take(limit)
+      .skip(offset)
+      .getManyAndCount();
     return { items, total };
   }
 

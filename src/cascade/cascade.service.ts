@@ -46,11 +46,19 @@ export class CascadeService {
    * differ; 409 for an exact duplicate (with the existing session's id). `within` runs first and
    * last inside the write transaction (the Idempotency-Key claim and its stored answer).
    */
-  async log(actor: AuthUser, dto: LogSessionDto, within?: { before(tx: EntityManager): Promise<void>; after(tx: EntityManager, session: CascadeSession): Promise<void> }): Promise<CascadeSession> {
+  async log(
+    actor: AuthUser,
+    dto: LogSessionDto,
+    within?: {
+      before(tx: EntityManager): Promise<void>;
+      after(tx: EntityManager, session: CascadeSession): Promise<void>;
+    },
+  ): Promise<CascadeSession> {
     const role = this.loggerRole(actor);
     const school = await this.schools.get(actor, dto.schoolId);
     if (role === 'coordinator') await this.requireOwnSchool(actor, school.id);
-    if (role === 'trainer' && dto.trainerId !== actor.id) throw new CascadeError('forbidden', 'trainers-log-own', {}, 'trainerId');
+    if (role === 'trainer' && dto.trainerId !== actor.id)
+      throw new CascadeError('forbidden', 'trainers-log-own', {}, 'trainerId');
     const { outline, trainer } = await this.checkSession(dto, school);
     const row = this.toRow(dto, outline);
     const session = await this.db.transaction(async (tx) => {
@@ -73,7 +81,19 @@ export class CascadeService {
         updatedAt: now,
       });
       await this.insertOrConflict(tx, created);
-      await this.audit.record(tx, actor.id, 'session.log', { type: 'cascade-session', id: created.id }, null, { schoolId: school.id, trainerId: dto.trainerId, date: dto.date, students: created.female + created.male + created.unspecified });
+      await this.audit.record(
+        tx,
+        actor.id,
+        'session.log',
+        { type: 'cascade-session', id: created.id },
+        null,
+        {
+          schoolId: school.id,
+          trainerId: dto.trainerId,
+          date: dto.date,
+          students: created.female + created.male + created.unspecified,
+        },
+      );
       await this.notify(tx, created, school, outline, trainer, 'session-to-confirm');
       // Shared rollup rows last: on PostgreSQL their row locks are then held for the shortest time.
       await moveInRollups(tx, this.db.kind, null, created);
@@ -90,18 +110,33 @@ export class CascadeService {
     if (session.status !== 'submitted') throw new CascadeError('conflict', 'not-editable');
     const school = await this.schools.get(actor, dto.schoolId);
     if (actor.role === 'coordinator') await this.requireOwnSchool(actor, school.id);
-    if (actor.role === 'trainer' && dto.trainerId !== actor.id) throw new CascadeError('forbidden', 'trainers-log-own', {}, 'trainerId');
+    if (actor.role === 'trainer' && dto.trainerId !== actor.id)
+      throw new CascadeError('forbidden', 'trainers-log-own', {}, 'trainerId');
     const { outline } = await this.checkSession(dto, school);
     const row = this.toRow(dto, outline);
     return this.db.transaction(async (tx) => {
       await this.refuseDuplicate(tx, { ...row, schoolId: school.id, trainerId: dto.trainerId }, id);
       const before = { ...session };
-      const changes = { ...row, schoolId: school.id, trainerId: dto.trainerId, countryCode: school.countryCode, municipalityId: school.municipalityId, updatedAt: this.clock.now() };
+      const changes = {
+        ...row,
+        schoolId: school.id,
+        trainerId: dto.trainerId,
+        countryCode: school.countryCode,
+        municipalityId: school.municipalityId,
+        updatedAt: this.clock.now(),
+      };
       Object.assign(session, changes);
       // Only while still submitted: a decision committed since the read above must not be overwritten.
       const updated = await tx.update(CascadeSession, { id, status: 'submitted' }, changes);
       if (updated.affected === 0) throw new CascadeError('conflict', 'not-editable');
-      await this.audit.record(tx, actor.id, 'session.edit', { type: 'cascade-session', id }, this.auditView(before), this.auditView(session));
+      await this.audit.record(
+        tx,
+        actor.id,
+        'session.edit',
+        { type: 'cascade-session', id },
+        this.auditView(before),
+        this.auditView(session),
+      );
       await moveInRollups(tx, this.db.kind, before, session); // last: shortest rollup row locks
       return session;
     });
@@ -115,10 +150,18 @@ export class CascadeService {
     return this.decide(actor, id, 'rejected', reason);
   }
 
-  async list(actor: AuthUser, query: ListSessionsQuery): Promise<{ items: CascadeSession[]; total: number; limit: number; offset: number }> {
+  async list(
+    actor: AuthUser,
+    query: ListSessionsQuery,
+  ): Promise<{ items: CascadeSession[]; total: number; limit: number; offset: number }> {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? ((query.page ?? 1) - 1) * limit;
-    const filter: SessionFilter = { schoolId: query.schoolId, trainerId: query.trainerId, from: query.from, to: query.to };
+    const filter: SessionFilter = {
+      schoolId: query.schoolId,
+      trainerId: query.trainerId,
+      from: query.from,
+      to: query.to,
+    };
     if (query.status && query.status !== 'waiting-for-me') filter.status = query.status;
     if (actor.role === 'coordinator') filter.schoolIds = await this.schools.schoolIdsOfCoordinator(actor.id);
     if (actor.role === 'trainer') {
@@ -126,11 +169,13 @@ export class CascadeService {
       filter.trainerId = actor.id;
     }
     const scope = countryScopeOf(actor);
-    if (scope && query.countryCode && query.countryCode !== scope) return { items: [], total: 0, limit, offset };
+    if (scope && query.countryCode && query.countryCode !== scope)
+      return { items: [], total: 0, limit, offset };
     filter.countryCode = scope ?? query.countryCode ?? null;
     if (query.status === 'waiting-for-me') {
       if (actor.role === 'trainer') filter.waitingFor = { userId: actor.id, role: 'trainer', schoolIds: [] };
-      else if (actor.role === 'coordinator') filter.waitingFor = { userId: actor.id, role: 'coordinator', schoolIds: filter.schoolIds ?? [] };
+      else if (actor.role === 'coordinator')
+        filter.waitingFor = { userId: actor.id, role: 'coordinator', schoolIds: filter.schoolIds ?? [] };
       else filter.status = 'submitted';
     }
     const page = await this.sessions.page(filter, limit, offset);
@@ -139,41 +184,100 @@ export class CascadeService {
 
   async get(actor: AuthUser, id: string): Promise<{ session: CascadeSession; access: SessionAccess }> {
     const session = await this.readable(actor, id);
-    return { session, access: { canConfirm: session.status === 'submitted' && (await this.mayDecide(actor, session)), canEdit: session.status === 'submitted' && session.loggedBy === actor.id } };
+    return {
+      session,
+      access: {
+        canConfirm: session.status === 'submitted' && (await this.mayDecide(actor, session)),
+        canEdit: session.status === 'submitted' && session.loggedBy === actor.id,
+      },
+    };
   }
 
   /** Names for lists: schools, trainers, courses (a fixed number of queries). */
   async labels(sessions: CascadeSession[]) {
     const [schools, trainers, outlines] = await Promise.all([
       this.schools.schoolsByIds([...new Set(sessions.map((s) => s.schoolId))]),
-      sessions.length ? this.db.manager.find(User, { select: { id: true, name: true }, where: { id: In([...new Set(sessions.map((s) => s.trainerId))]) } }) : Promise.resolve([]),
+      sessions.length
+        ? this.db.manager.find(User, {
+            select: { id: true, name: true },
+            where: { id: In([...new Set(sessions.map((s) => s.trainerId))]) },
+          })
+        : Promise.resolve([]),
       this.catalogue.currentOutlines(),
     ]);
-    return { school: new Map(schools.map((s) => [s.id, s])), trainer: new Map(trainers.map((t) => [t.id, t.name])), outlines };
+    return {
+      school: new Map(schools.map((s) => [s.id, s])),
+      trainer: new Map(trainers.map((t) => [t.id, t.name])),
+      outlines,
+    };
   }
 
   /** Certified trainers of a course today (for the logging form's list). */
   async certifiedTrainers(courseId: string): Promise<User[]> {
     const ids = [...(await this.certifications.certifiedTrainersOf(courseId))];
-    return ids.length ? this.db.manager.find(User, { select: { id: true, name: true, email: true }, where: { id: In(ids) }, order: { name: 'ASC' } }) : [];
+    return ids.length
+      ? this.db.manager.find(User, {
+          select: { id: true, name: true, email: true },
+          where: { id: In(ids) },
+          order: { name: 'ASC' },
+        })
+      : [];
   }
 
-  private async decide(actor: AuthUser, id: string, status: 'confirmed' | 'rejected', reason: string | null): Promise<CascadeSession> {
+  private async decide(
+    actor: AuthUser,
+    id: string,
+    status: 'confirmed' | 'rejected',
+    reason: string | null,
+  ): Promise<CascadeSession> {
     const session = await this.readable(actor, id);
     if (!(await this.mayDecide(actor, session))) throw new CascadeError('forbidden', 'not-other-side');
     return this.db.transaction(async (tx) => {
       const fresh = await this.sessions.findById(id, tx);
-      if (!fresh || fresh.status !== 'submitted') throw new CascadeError('conflict', 'already-decided', { status: fresh?.status ?? '' });
+      if (!fresh || fresh.status !== 'submitted')
+        throw new CascadeError('conflict', 'already-decided', { status: fresh?.status ?? '' });
       const before = { ...fresh };
-      Object.assign(fresh, { status, decidedBy: actor.id, decidedAt: this.clock.now(), rejectionReason: reason, updatedAt: this.clock.now() });
-      const updated = await tx.update(CascadeSession, { id, status: 'submitted' }, { status, decidedBy: actor.id, decidedAt: fresh.decidedAt, rejectionReason: reason, updatedAt: fresh.updatedAt });
+      Object.assign(fresh, {
+        status,
+        decidedBy: actor.id,
+        decidedAt: this.clock.now(),
+        rejectionReason: reason,
+        updatedAt: this.clock.now(),
+      });
+      const updated = await tx.update(
+        CascadeSession,
+        { id, status: 'submitted' },
+        {
+          status,
+          decidedBy: actor.id,
+          decidedAt: fresh.decidedAt,
+          rejectionReason: reason,
+          updatedAt: fresh.updatedAt,
+        },
+      );
       // A concurrent decision committed between the read and this update (PostgreSQL): decide once.
       if (updated.affected === 0) throw new CascadeError('conflict', 'already-decided', { status: '' });
-      await this.audit.record(tx, actor.id, `session.${status === 'confirmed' ? 'confirm' : 'reject'}`, { type: 'cascade-session', id }, { status: 'submitted' }, { status, reason });
+      await this.audit.record(
+        tx,
+        actor.id,
+        `session.${status === 'confirmed' ? 'confirm' : 'reject'}`,
+        { type: 'cascade-session', id },
+        { status: 'submitted' },
+        { status, reason },
+      );
       const school = (await this.sessions.schoolOf(fresh.schoolId, tx)) as School;
       const outline = (await this.catalogue.currentOutlines()).find((o) => o.courseId === fresh.courseId);
       const trainer = await tx.findOne(User, { where: { id: fresh.trainerId } });
-      if (outline && trainer) await this.notify(tx, fresh, school, outline, trainer, status === 'confirmed' ? 'session-confirmed' : 'session-rejected', true);
+      if (outline && trainer)
+        await this.notify(
+          tx,
+          fresh,
+          school,
+          outline,
+          trainer,
+          status === 'confirmed' ? 'session-confirmed' : 'session-rejected',
+          true,
+        );
       await moveInRollups(tx, this.db.kind, before, fresh); // last: shortest rollup row locks
       return fresh;
     });
@@ -182,8 +286,13 @@ export class CascadeService {
   /** The other side decides: the school's coordinator for trainer-logged sessions, the trainer for coordinator-logged ones; managers in scope either. */
   private async mayDecide(actor: AuthUser, session: CascadeSession): Promise<boolean> {
     if (actor.role === 'admin' || actor.role === 'manager') return true; // readable() already applied the country scope
-    if (actor.role === 'trainer') return session.loggedByRole === 'coordinator' && session.trainerId === actor.id;
-    if (actor.role === 'coordinator') return session.loggedByRole === 'trainer' && (await this.schools.schoolIdsOfCoordinator(actor.id)).includes(session.schoolId);
+    if (actor.role === 'trainer')
+      return session.loggedByRole === 'coordinator' && session.trainerId === actor.id;
+    if (actor.role === 'coordinator')
+      return (
+        session.loggedByRole === 'trainer' &&
+        (await this.schools.schoolIdsOfCoordinator(actor.id)).includes(session.schoolId)
+      );
     return false;
   }
 
@@ -192,7 +301,11 @@ export class CascadeService {
     if (!session) throw new CascadeError('not-found', 'not-found');
     if (actor.role === 'admin') return session;
     if (actor.role === 'trainer' && session.trainerId === actor.id) return session;
-    if (actor.role === 'coordinator' && (await this.schools.schoolIdsOfCoordinator(actor.id)).includes(session.schoolId)) return session;
+    if (
+      actor.role === 'coordinator' &&
+      (await this.schools.schoolIdsOfCoordinator(actor.id)).includes(session.schoolId)
+    )
+      return session;
     if (actor.role === 'manager') {
       const scope = countryScopeOf(actor);
       const school = await this.sessions.schoolOf(session.schoolId);
@@ -207,23 +320,40 @@ export class CascadeService {
   }
 
   private async requireOwnSchool(actor: AuthUser, schoolId: string): Promise<void> {
-    if (!(await this.schools.schoolIdsOfCoordinator(actor.id)).includes(schoolId)) throw new CascadeError('forbidden', 'not-your-school', {}, 'schoolId');
+    if (!(await this.schools.schoolIdsOfCoordinator(actor.id)).includes(schoolId))
+      throw new CascadeError('forbidden', 'not-your-school', {}, 'schoolId');
   }
 
-  private async checkSession(dto: LogSessionDto, school: School): Promise<{ outline: CourseOutline; trainer: User }> {
+  private async checkSession(
+    dto: LogSessionDto,
+    school: School,
+  ): Promise<{ outline: CourseOutline; trainer: User }> {
     const outline = await this.catalogue.currentOutline(dto.courseSlug);
     if (!outline) throw new CascadeError('unprocessable', 'course-unknown', {}, 'courseSlug');
     const deliverable = new Set(outline.manifest.modules.filter((m) => m.deliverable).map((m) => m.slug));
     const bad = dto.moduleSlugs.find((m) => !deliverable.has(m));
-    if (bad) throw new CascadeError('unprocessable', 'module-not-deliverable', { module: bad }, 'moduleSlugs');
-    const counts = { ...dto.participants, ...dto.ageBands, teachers: dto.teachers ?? 0, parents: dto.parents ?? 0 };
+    if (bad)
+      throw new CascadeError('unprocessable', 'module-not-deliverable', { module: bad }, 'moduleSlugs');
+    const counts = {
+      ...dto.participants,
+      ...dto.ageBands,
+      teachers: dto.teachers ?? 0,
+      parents: dto.parents ?? 0,
+    };
     const problems = sessionProblems(dto.date, counts, this.clock.today());
     const [field, messages] = Object.entries(problems)[0] ?? [];
-    if (field && messages) throw new CascadeError('unprocessable', messages[0].key, messages[0].params, field);
+    if (field && messages)
+      throw new CascadeError('unprocessable', messages[0].key, messages[0].params, field);
     const trainer = await this.db.manager.findOne(User, { where: { id: dto.trainerId } });
-    if (!trainer || trainer.role !== 'trainer') throw new CascadeError('unprocessable', 'trainer-unknown', {}, 'trainerId');
+    if (!trainer || trainer.role !== 'trainer')
+      throw new CascadeError('unprocessable', 'trainer-unknown', {}, 'trainerId');
     if (!(await this.certifications.isValidOn(trainer.id, outline.courseId, dto.date))) {
-      throw new CascadeError('unprocessable', 'trainer-not-certified', { name: trainer.name, date: dto.date }, 'trainerId');
+      throw new CascadeError(
+        'unprocessable',
+        'trainer-not-certified',
+        { name: trainer.name, date: dto.date },
+        'trainerId',
+      );
     }
     void school;
     return { outline, trainer };
@@ -248,7 +378,11 @@ export class CascadeService {
     };
   }
 
-  private async refuseDuplicate(tx: EntityManager, s: Pick<CascadeSession, 'schoolId' | 'trainerId' | 'moduleSlugs' | 'date'>, exceptId?: string): Promise<void> {
+  private async refuseDuplicate(
+    tx: EntityManager,
+    s: Pick<CascadeSession, 'schoolId' | 'trainerId' | 'moduleSlugs' | 'date'>,
+    exceptId?: string,
+  ): Promise<void> {
     const existing = await this.sessions.findDuplicate(tx, s, exceptId);
     if (existing) {
       const error = new CascadeError('conflict', 'duplicate', { date: s.date });
@@ -262,17 +396,36 @@ export class CascadeService {
       await tx.insert(CascadeSession, session);
     } catch (error) {
       // A concurrent identical submission won the race (partial unique index).
-      if (/unique|duplicate/i.test(String((error as Error).message))) throw new CascadeError('conflict', 'duplicate', { date: session.date });
+      if (/unique|duplicate/i.test(String((error as Error).message)))
+        throw new CascadeError('conflict', 'duplicate', { date: session.date });
       throw error;
     }
   }
 
   private auditView(s: CascadeSession) {
-    return { schoolId: s.schoolId, trainerId: s.trainerId, modules: s.moduleSlugs, date: s.date, female: s.female, male: s.male, unspecified: s.unspecified, teachers: s.teachers, parents: s.parents };
+    return {
+      schoolId: s.schoolId,
+      trainerId: s.trainerId,
+      modules: s.moduleSlugs,
+      date: s.date,
+      female: s.female,
+      male: s.male,
+      unspecified: s.unspecified,
+      teachers: s.teachers,
+      parents: s.parents,
+    };
   }
 
   /** Mails the side that must act (on logging) or both sides (on a decision). */
-  private async notify(tx: EntityManager, session: CascadeSession, school: School, outline: CourseOutline, trainer: User, template: string, bothSides = false): Promise<void> {
+  private async notify(
+    tx: EntityManager,
+    session: CascadeSession,
+    school: School,
+    outline: CourseOutline,
+    trainer: User,
+    template: string,
+    bothSides = false,
+  ): Promise<void> {
     const coordinatorRows = await this.schools.coordinatorsOf([school.id], tx);
     const coordinators = coordinatorRows.map((r) => r.user).filter((u) => u.status === 'active');
     let recipients: User[];

@@ -27,7 +27,10 @@ class KeyTaken extends Error {}
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value as object).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value ?? null);
 }
@@ -49,7 +52,12 @@ export class IdempotencyService {
     private readonly clock: Clock,
   ) {}
 
-  async run(userId: string, key: string | undefined, body: unknown, work: (guard: IdempotencyGuard) => Promise<StoredResponse>): Promise<StoredResponse> {
+  async run(
+    userId: string,
+    key: string | undefined,
+    body: unknown,
+    work: (guard: IdempotencyGuard) => Promise<StoredResponse>,
+  ): Promise<StoredResponse> {
     if (key === undefined) return work({ claim: async () => undefined, store: async () => undefined });
     if (!KEY.test(key)) throw new InputError({ 'Idempotency-Key': [{ key: 'idempotency-key', params: {} }] });
     const requestHash = createHash('sha256').update(canonical(body)).digest('hex');
@@ -72,7 +80,8 @@ export class IdempotencyService {
   private async answered(userId: string, key: string, requestHash: string): Promise<StoredResponse | null> {
     const row = await this.db.manager.findOne(IdempotencyKey, { where: { userId, key } });
     if (!row || row.responseStatus === null) return null;
-    if (row.requestHash !== requestHash) throw new DomainError('unprocessable', 'cascade.idempotency-mismatch');
+    if (row.requestHash !== requestHash)
+      throw new DomainError('unprocessable', 'cascade.idempotency-mismatch');
     return { status: row.responseStatus, body: JSON.parse(row.responseBody ?? 'null') };
   }
 
@@ -94,7 +103,16 @@ export class IdempotencyService {
     if (!rows.length) throw new KeyTaken();
   }
 
-  private async store(tx: EntityManager, userId: string, key: string, response: StoredResponse): Promise<void> {
-    await tx.update(IdempotencyKey, { userId, key }, { responseStatus: response.status, responseBody: JSON.stringify(response.body) });
+  private async store(
+    tx: EntityManager,
+    userId: string,
+    key: string,
+    response: StoredResponse,
+  ): Promise<void> {
+    await tx.update(
+      IdempotencyKey,
+      { userId, key },
+      { responseStatus: response.status, responseBody: JSON.stringify(response.body) },
+    );
   }
 }

@@ -7,7 +7,22 @@ import type { CascadeSession } from './cascade-session.entity';
 const COUNTED = new Set(['submitted', 'confirmed']);
 
 /** Rollup columns and the session fields they sum. */
-const SUMS: Array<[string, 'female' | 'male' | 'unspecified' | 'ageUnder10' | 'age10To14' | 'age15To17' | 'age18Plus' | 'teachers' | 'parents']> = [
+const SUMS: Array<
+  [
+    string,
+    (
+      | 'female'
+      | 'male'
+      | 'unspecified'
+      | 'ageUnder10'
+      | 'age10To14'
+      | 'age15To17'
+      | 'age18Plus'
+      | 'teachers'
+      | 'parents'
+    ),
+  ]
+> = [
   ['female', 'female'],
   ['male', 'male'],
   ['unspecified', 'unspecified'],
@@ -21,7 +36,25 @@ const SUMS: Array<[string, 'female' | 'male' | 'unspecified' | 'ageUnder10' | 'a
 
 export const ROLLUP_SUM_COLUMNS = SUMS.map(([column]) => column);
 
-type Counted = Pick<CascadeSession, 'status' | 'date' | 'courseId' | 'countryCode' | 'municipalityId' | 'schoolId' | 'trainerId' | 'female' | 'male' | 'unspecified' | 'ageUnder10' | 'age10To14' | 'age15To17' | 'age18Plus' | 'teachers' | 'parents'>;
+type Counted = Pick<
+  CascadeSession,
+  | 'status'
+  | 'date'
+  | 'courseId'
+  | 'countryCode'
+  | 'municipalityId'
+  | 'schoolId'
+  | 'trainerId'
+  | 'female'
+  | 'male'
+  | 'unspecified'
+  | 'ageUnder10'
+  | 'age10To14'
+  | 'age15To17'
+  | 'age18Plus'
+  | 'teachers'
+  | 'parents'
+>;
 
 const GRAINS = [
   ['year', 4],
@@ -40,18 +73,35 @@ function head(grain: (typeof GRAINS)[number], s: Counted): unknown[] {
  * rollups move with the session or not at all. Upserts are single statements (INSERT … ON CONFLICT
  * DO UPDATE) on both databases, so concurrent writers on PostgreSQL add up instead of overwriting.
  */
-export async function moveInRollups(tx: EntityManager, kind: DatabaseKind, before: Counted | null, after: Counted | null): Promise<void> {
+export async function moveInRollups(
+  tx: EntityManager,
+  kind: DatabaseKind,
+  before: Counted | null,
+  after: Counted | null,
+): Promise<void> {
   const changes: Array<[Counted, 1 | -1]> = [];
   if (before && COUNTED.has(before.status)) changes.push([before, -1]);
   if (after && COUNTED.has(after.status)) changes.push([after, 1]);
   // The same order in every transaction, so two PostgreSQL writers lock shared rows in the same order.
-  changes.sort(([a], [b]) => `${a.status}|${a.date}|${a.schoolId}|${a.trainerId}`.localeCompare(`${b.status}|${b.date}|${b.schoolId}|${b.trainerId}`));
+  changes.sort(([a], [b]) =>
+    `${a.status}|${a.date}|${a.schoolId}|${a.trainerId}`.localeCompare(
+      `${b.status}|${b.date}|${b.schoolId}|${b.trainerId}`,
+    ),
+  );
   for (const grain of GRAINS) for (const [s, sign] of changes) await add(tx, kind, grain, s, sign);
 }
 
-async function add(tx: EntityManager, kind: DatabaseKind, grain: (typeof GRAINS)[number], s: Counted, sign: 1 | -1): Promise<void> {
+async function add(
+  tx: EntityManager,
+  kind: DatabaseKind,
+  grain: (typeof GRAINS)[number],
+  s: Counted,
+  sign: 1 | -1,
+): Promise<void> {
   const sums = SUMS.map(([, field]) => sign * s[field]);
-  const set = ['sessions', ...ROLLUP_SUM_COLUMNS].map((c) => `${c} = cascade_reach_rollups.${c} + excluded.${c}`).join(', ');
+  const set = ['sessions', ...ROLLUP_SUM_COLUMNS]
+    .map((c) => `${c} = cascade_reach_rollups.${c} + excluded.${c}`)
+    .join(', ');
   const schoolKey = [...head(grain, s), s.municipalityId ?? '', s.schoolId];
   const trainerKey = [...head(grain, s), s.trainerId];
   await tx.query(
@@ -74,8 +124,20 @@ async function add(tx: EntityManager, kind: DatabaseKind, grain: (typeof GRAINS)
   if (sign < 0) {
     // A school or trainer with no session left in that period must not count as reached.
     const keyMatch = 'grain = ? AND status = ? AND period = ? AND course_id = ? AND country_code = ?';
-    await tx.query(toDialect(kind, `DELETE FROM cascade_reach_rollups WHERE ${keyMatch} AND municipality_id = ? AND school_id = ? AND sessions <= 0`), schoolKey);
-    await tx.query(toDialect(kind, `DELETE FROM cascade_trainer_rollups WHERE ${keyMatch} AND trainer_id = ? AND sessions <= 0`), trainerKey);
+    await tx.query(
+      toDialect(
+        kind,
+        `DELETE FROM cascade_reach_rollups WHERE ${keyMatch} AND municipality_id = ? AND school_id = ? AND sessions <= 0`,
+      ),
+      schoolKey,
+    );
+    await tx.query(
+      toDialect(
+        kind,
+        `DELETE FROM cascade_trainer_rollups WHERE ${keyMatch} AND trainer_id = ? AND sessions <= 0`,
+      ),
+      trainerKey,
+    );
   }
 }
 

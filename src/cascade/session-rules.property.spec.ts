@@ -20,7 +20,9 @@ const counts: fc.Arbitrary<Counts> = fc.record({
 const sexTotal = (c: Counts) => c.female + c.male + c.unspecified;
 const ageTotal = (c: Counts) => c.under_10 + c['10_14'] + c['15_17'] + c['18_plus'];
 /** A real calendar date from 2000-01-01 up to TODAY, as `YYYY-MM-DD`. */
-const pastDate = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date(`${TODAY}T00:00:00Z`), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const pastDate = fc
+  .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date(`${TODAY}T00:00:00Z`), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 
 /** Splits `total` into `parts` non-negative integers (each within 0..MAX_COUNT when total allows). */
 const split = (total: number, parts: number): fc.Arbitrary<number[]> =>
@@ -32,17 +34,19 @@ const split = (total: number, parts: number): fc.Arbitrary<number[]> =>
 /** Counts whose two breakdowns both sum to `total`. */
 const balanced = (total: fc.Arbitrary<number>): fc.Arbitrary<Counts> =>
   total.chain((n) =>
-    fc.tuple(split(n, 3), split(n, 4), count, count).map(([[female, male, unspecified], [under_10, a10, a15, a18], teachers, parents]) => ({
-      female,
-      male,
-      unspecified,
-      under_10,
-      '10_14': a10,
-      '15_17': a15,
-      '18_plus': a18,
-      teachers,
-      parents,
-    })),
+    fc
+      .tuple(split(n, 3), split(n, 4), count, count)
+      .map(([[female, male, unspecified], [under_10, a10, a15, a18], teachers, parents]) => ({
+        female,
+        male,
+        unspecified,
+        under_10,
+        '10_14': a10,
+        '15_17': a15,
+        '18_plus': a18,
+        teachers,
+        parents,
+      })),
   );
 
 describe('cascade session rules (properties)', () => {
@@ -52,7 +56,10 @@ describe('cascade session rules (properties)', () => {
         const problems = sessionProblems(date, c, TODAY);
         const differ = sexTotal(c) !== ageTotal(c);
         expect(problems.ageBands !== undefined).toBe(differ);
-        if (differ) expect(problems.ageBands).toEqual([{ key: 'totals-differ', params: { sex: sexTotal(c), age: ageTotal(c) } }]);
+        if (differ)
+          expect(problems.ageBands).toEqual([
+            { key: 'totals-differ', params: { sex: sexTotal(c), age: ageTotal(c) } },
+          ]);
       }),
       { numRuns: 500 },
     );
@@ -90,10 +97,14 @@ describe('cascade session rules (properties)', () => {
   it('gives different sets different module keys', () => {
     const slug = fc.stringMatching(/^[a-z0-9-]{1,20}$/);
     fc.assert(
-      fc.property(fc.uniqueArray(slug, { minLength: 1, maxLength: 6 }), fc.uniqueArray(slug, { minLength: 1, maxLength: 6 }), (a, b) => {
-        const same = a.length === b.length && a.every((s) => b.includes(s));
-        expect(moduleKey(a) === moduleKey(b)).toBe(same);
-      }),
+      fc.property(
+        fc.uniqueArray(slug, { minLength: 1, maxLength: 6 }),
+        fc.uniqueArray(slug, { minLength: 1, maxLength: 6 }),
+        (a, b) => {
+          const same = a.length === b.length && a.every((s) => b.includes(s));
+          expect(moduleKey(a) === moduleKey(b)).toBe(same);
+        },
+      ),
       { numRuns: 300 },
     );
   });

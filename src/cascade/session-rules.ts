@@ -20,11 +20,13 @@ export function sessionProblems(date: string, counts: Counts, today: string): Re
   const problems: Record<string, FieldMessage[]> = {};
   const bySex = counts.female + counts.male + counts.unspecified;
   const byAge = counts.under_10 + counts['10_14'] + counts['15_17'] + counts['18_plus'];
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
+  const valid =
+    /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
   if (!valid) problems.date = [{ key: 'date', params: {} }];
   else if (date > today) problems.date = [{ key: 'future-date', params: {} }];
   if (bySex !== byAge) problems.ageBands = [{ key: 'totals-differ', params: { sex: bySex, age: byAge } }];
-  if (bySex === 0 && byAge === 0 && counts.teachers + counts.parents === 0) problems.participants = [{ key: 'nobody-reached', params: {} }];
+  if (bySex === 0 && byAge === 0 && counts.teachers + counts.parents === 0)
+    problems.participants = [{ key: 'nobody-reached', params: {} }];
   return problems;
 }
 

@@ -33,27 +33,39 @@ export class CertificationReadService {
   /** Trainers holding a certification valid today, in any course (candidate facilitators). */
   async certifiedTrainerIds(): Promise<string[]> {
     const today = this.clock.today();
-    const rows = await this.db.manager.find(Certification, { select: { userId: true, issuedOn: true, expiresOn: true, revokedOn: true }, where: { status: 'active' } });
+    const rows = await this.db.manager.find(Certification, {
+      select: { userId: true, issuedOn: true, expiresOn: true, revokedOn: true },
+      where: { status: 'active' },
+    });
     return [...new Set(rows.filter((c) => isValidOn(c, today)).map((c) => c.userId))];
   }
 
   /** Trainers certified in the course today. */
   async certifiedTrainersOf(courseId: string): Promise<Set<string>> {
     const today = this.clock.today();
-    const rows = await this.db.manager.find(Certification, { select: { userId: true, issuedOn: true, expiresOn: true, revokedOn: true }, where: { courseId } });
+    const rows = await this.db.manager.find(Certification, {
+      select: { userId: true, issuedOn: true, expiresOn: true, revokedOn: true },
+      where: { courseId },
+    });
     return new Set(rows.filter((c) => isValidOn(c, today)).map((c) => c.userId));
   }
 
   /** The status-list positions of every revoked certification (the revocation list's set bits). */
   async revokedStatusIndexes(): Promise<number[]> {
-    const rows = await this.db.manager.find(Certification, { select: { statusListIndex: true }, where: { revokedOn: Not(IsNull()) } });
+    const rows = await this.db.manager.find(Certification, {
+      select: { statusListIndex: true },
+      where: { revokedOn: Not(IsNull()) },
+    });
     return rows.map((r) => r.statusListIndex);
   }
 
   /** Certifications issued from these cohorts (roster display), newest first. */
   byCohorts(cohortIds: string[]): Promise<Certification[]> {
     if (!cohortIds.length) return Promise.resolve([]);
-    return this.db.manager.find(Certification, { where: { cohortId: In(cohortIds) }, order: { createdAt: 'DESC' } });
+    return this.db.manager.find(Certification, {
+      where: { cohortId: In(cohortIds) },
+      order: { createdAt: 'DESC' },
+    });
   }
 }
 

@@ -31,7 +31,12 @@ export class CertificationApiController {
       if (error instanceof NotEligibleError) {
         const lang = resolveLanguage(req);
         error.details = {
-          conditions: error.unmet.map((c) => ({ code: c.code, met: c.met, detail: t(lang, `certification.condition.${c.code}.detail`, conditionParams(lang, c.params)), values: c.params })),
+          conditions: error.unmet.map((c) => ({
+            code: c.code,
+            met: c.met,
+            detail: t(lang, `certification.condition.${c.code}.detail`, conditionParams(lang, c.params)),
+            values: c.params,
+          })),
         };
       }
       throw error;
@@ -84,7 +89,12 @@ export class CertificationApiController {
       ...toVerificationJson(view, resolveLanguage(req)),
       openBadgeCredential: this.outbox.link(`/ob/credentials/${exact}`),
       openBadgeV2Assertion: this.outbox.link(`/ob/v2/assertions/${exact}`),
-      credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: String(view.certification.statusListIndex), statusListCredential: this.outbox.link('/ob/status/1') },
+      credentialStatus: {
+        type: 'BitstringStatusListEntry',
+        statusPurpose: 'revocation',
+        statusListIndex: String(view.certification.statusListIndex),
+        statusListCredential: this.outbox.link('/ob/status/1'),
+      },
     };
   }
 }

@@ -26,7 +26,12 @@ export class CertificationPagesController {
 
   @Get('certifications')
   @Authenticated()
-  async index(@CurrentUser() actor: AuthUser, @Query() query: ListCertificationsQuery, @Req() req: Request, @Res() res: Response) {
+  async index(
+    @CurrentUser() actor: AuthUser,
+    @Query() query: ListCertificationsQuery,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const lang = resolveLanguage(req);
     const page = await this.certifications.list(actor, { ...query, limit: 100 });
     const isStaff = actor.role === 'manager' || actor.role === 'admin';
@@ -51,7 +56,10 @@ export class CertificationPagesController {
     const view = await this.certifications.get(actor, code);
     const pdf = await renderCertificate(this.facts(view));
     res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `attachment; filename="certificate-${view.certification.code}-${fileSafe(view.holder?.name ?? '')}.pdf"`);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="certificate-${view.certification.code}-${fileSafe(view.holder?.name ?? '')}.pdf"`,
+    );
     res.setHeader('Cache-Control', 'private, no-store');
     res.end(pdf);
   }
@@ -60,40 +68,74 @@ export class CertificationPagesController {
   @Roles('manager', 'admin')
   async renew(@CurrentUser() actor: AuthUser, @Param('code') code: string, @Res() res: Response) {
     const cert = await this.certifications.renew(actor, code);
-    redirectWithFlash(res, `/certifications/${cert.code}`, 'certification.renewed', 'success', { date: cert.expiresOn });
+    redirectWithFlash(res, `/certifications/${cert.code}`, 'certification.renewed', 'success', {
+      date: cert.expiresOn,
+    });
   }
 
   @Post('certifications/:code/revoke')
   @Roles('manager', 'admin')
   @FormView('certifications/show', 'showModel')
-  async revoke(@CurrentUser() actor: AuthUser, @Param('code') code: string, @Body() dto: RevokeDto, @Res() res: Response) {
+  async revoke(
+    @CurrentUser() actor: AuthUser,
+    @Param('code') code: string,
+    @Body() dto: RevokeDto,
+    @Res() res: Response,
+  ) {
     const cert = await this.certifications.revoke(actor, code, dto.reason);
     redirectWithFlash(res, `/certifications/${cert.code}`, 'certification.revoked');
   }
 
   @Post('cohorts/:id/certify')
   @Roles('manager', 'admin')
-  async certifyAll(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Body() dto: IssueAllDto, @Res() res: Response) {
+  async certifyAll(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Body() dto: IssueAllDto,
+    @Res() res: Response,
+  ) {
     try {
       const issued = await this.certifications.issueAllEligible(actor, id, dto.issuedOn);
-      redirectWithFlash(res, `/cohorts/${id}#roster`, 'certification.issued-many', 'success', { count: issued.length });
+      redirectWithFlash(res, `/cohorts/${id}#roster`, 'certification.issued-many', 'success', {
+        count: issued.length,
+      });
     } catch (error) {
       // A refused issue date (before the workshop's last day, in the future) goes back to the cohort with its reason.
       const problem = error instanceof InputError ? Object.values(error.fields)[0]?.[0] : undefined;
       if (!problem) throw error;
-      redirectWithFlash(res, `/cohorts/${id}#certify-h`, `validation.${problem.key}`, 'error', problem.params);
+      redirectWithFlash(
+        res,
+        `/cohorts/${id}#certify-h`,
+        `validation.${problem.key}`,
+        'error',
+        problem.params,
+      );
     }
   }
 
   @Post('cohorts/:id/participants/:userId/certify')
   @Roles('manager', 'admin')
-  async certifyOne(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('userId') userId: string, @Body() dto: IssueAllDto, @Res() res: Response) {
+  async certifyOne(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Param('userId') userId: string,
+    @Body() dto: IssueAllDto,
+    @Res() res: Response,
+  ) {
     try {
       const cert = await this.certifications.issue(actor, { cohortId: id, userId, issuedOn: dto.issuedOn });
-      redirectWithFlash(res, `/cohorts/${id}/participants/${userId}`, 'certification.issued', 'success', { code: cert.code });
+      redirectWithFlash(res, `/cohorts/${id}/participants/${userId}`, 'certification.issued', 'success', {
+        code: cert.code,
+      });
     } catch (error) {
       if (!(error instanceof NotEligibleError)) throw error;
-      redirectWithFlash(res, `/cohorts/${id}/participants/${userId}`, 'errors.certification.not-eligible', 'error', { count: error.unmet.length });
+      redirectWithFlash(
+        res,
+        `/cohorts/${id}/participants/${userId}`,
+        'errors.certification.not-eligible',
+        'error',
+        { count: error.unmet.length },
+      );
     }
   }
 
@@ -102,11 +144,18 @@ export class CertificationPagesController {
   async cohortZip(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Res() res: Response) {
     const { cohort, views } = await this.certifications.ofCohort(actor, id);
     const files = [];
-    for (const view of views) files.push({ name: `${view.certification.code}-${fileSafe(view.holder?.name ?? '')}.pdf`, data: await renderCertificate(this.facts(view)) });
+    for (const view of views)
+      files.push({
+        name: `${view.certification.code}-${fileSafe(view.holder?.name ?? '')}.pdf`,
+        data: await renderCertificate(this.facts(view)),
+      });
     const zip = await zipFiles(files);
     res.setHeader('Content-Type', 'application/zip');
     // The file holds names: say so in its name (DESIGN.md "Privacy").
-    res.setHeader('Content-Disposition', `attachment; filename="certificates-with-names-${fileSafe(cohort.name)}.zip"`);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="certificates-with-names-${fileSafe(cohort.name)}.zip"`,
+    );
     res.setHeader('Cache-Control', 'private, no-store');
     res.end(zip);
   }
@@ -114,8 +163,12 @@ export class CertificationPagesController {
   @Get('verify')
   @Public()
   verifyForm(@Query('code') code: string | undefined, @Req() req: Request, @Res() res: Response) {
-    if (typeof code === 'string' && code.trim()) return res.redirect(303, `/verify/${encodeURIComponent(normaliseCode(code).slice(0, 20))}`);
-    res.render('certifications/verify', { title: t(resolveLanguage(req), 'certification.verify.title'), form: true });
+    if (typeof code === 'string' && code.trim())
+      return res.redirect(303, `/verify/${encodeURIComponent(normaliseCode(code).slice(0, 20))}`);
+    res.render('certifications/verify', {
+      title: t(resolveLanguage(req), 'certification.verify.title'),
+      form: true,
+    });
   }
 
   @Get('verify/:code')
@@ -124,7 +177,12 @@ export class CertificationPagesController {
     const lang = resolveLanguage(req);
     const view = await this.certifications.verify(code);
     if (!view) {
-      res.status(404).render('certifications/verify', { title: t(lang, 'certification.verify.title'), unknown: true, code: code.slice(0, 20), form: true });
+      res.status(404).render('certifications/verify', {
+        title: t(lang, 'certification.verify.title'),
+        unknown: true,
+        code: code.slice(0, 20),
+        form: true,
+      });
       return;
     }
     const v = toVerificationJson(view, lang);
@@ -139,7 +197,11 @@ export class CertificationPagesController {
       validityOn: validity.on,
       // Once it is not valid, a sentence says so and since when, not only the status word.
       noticeKey: v.status === 'active' ? null : `certification.verify.${v.status}-notice`,
-      badges: { credentialUrl: `/ob/credentials/${view.certification.code}?download=1`, assertionUrl: this.outbox.link(`/ob/v2/assertions/${view.certification.code}`), textKey: 'badges.download.public-text' },
+      badges: {
+        credentialUrl: `/ob/credentials/${view.certification.code}?download=1`,
+        assertionUrl: this.outbox.link(`/ob/v2/assertions/${view.certification.code}`),
+        textKey: 'badges.download.public-text',
+      },
     });
   }
 
@@ -156,7 +218,11 @@ export class CertificationPagesController {
       canRevoke: canManage && view.status !== 'revoked',
       verifyUrl: this.outbox.link(`/verify/${view.certification.code}`),
       // The signed-in download adds the holder's hashed email (src/open-badges/).
-      badges: { credentialUrl: `/certifications/${view.certification.code}/credential.json`, assertionUrl: this.outbox.link(`/ob/v2/assertions/${view.certification.code}`), textKey: 'badges.download.text' },
+      badges: {
+        credentialUrl: `/certifications/${view.certification.code}/credential.json`,
+        assertionUrl: this.outbox.link(`/ob/v2/assertions/${view.certification.code}`),
+        textKey: 'badges.download.text',
+      },
       values: {},
     };
   }

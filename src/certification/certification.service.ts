@@ -58,23 +58,39 @@ export class CertificationService {
   }
 
   /** Certifies every eligible participant not yet certified, in one transaction. */
-  async issueAllEligible(actor: AuthUser, cohortId: string, issuedOnInput?: string): Promise<Certification[]> {
+  async issueAllEligible(
+    actor: AuthUser,
+    cohortId: string,
+    issuedOnInput?: string,
+  ): Promise<Certification[]> {
     const cohort = await this.cohorts.manageable(actor, cohortId);
     const outline = await this.cohorts.outlineOf(cohort);
     const issuedOn = this.issueDate(cohort, issuedOnInput);
     const eligible = (await this.cohorts.standings(cohort, outline)).filter((s) => s.eligibility.eligible);
     return this.db.transaction(async (tx) => {
-      const holders = await tx.find(Certification, { where: { courseId: cohort.courseId, status: 'active', userId: In(eligible.map((s) => s.userId).concat('-')) } });
+      const holders = await tx.find(Certification, {
+        where: {
+          courseId: cohort.courseId,
+          status: 'active',
+          userId: In(eligible.map((s) => s.userId).concat('-')),
+        },
+      });
       // The same rule as issuing one by one: a certification past its expiry date no longer counts,
       // even before the daily job has marked it expired.
-      const already = new Set(holders.filter((c) => statusOn(c, this.clock.today()) === 'active').map((c) => c.userId));
+      const already = new Set(
+        holders.filter((c) => statusOn(c, this.clock.today()) === 'active').map((c) => c.userId),
+      );
       const issued: Certification[] = [];
-      for (const standing of eligible.filter((s) => !already.has(s.userId))) issued.push(await this.issueInTx(tx, actor, cohort, outline, standing, issuedOn));
+      for (const standing of eligible.filter((s) => !already.has(s.userId)))
+        issued.push(await this.issueInTx(tx, actor, cohort, outline, standing, issuedOn));
       return issued;
     });
   }
 
-  async list(actor: AuthUser, query: ListCertificationsQuery): Promise<{ items: CertificationView[]; total: number }> {
+  async list(
+    actor: AuthUser,
+    query: ListCertificationsQuery,
+  ): Promise<{ items: CertificationView[]; total: number }> {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? ((query.page ?? 1) - 1) * limit;
     const filter: CertificationFilter = { status: query.status, cohortId: query.cohortId };
@@ -125,7 +141,9 @@ export class CertificationService {
     const today = this.clock.today();
     const state = statusOn(cert, today);
     if (state === 'revoked') throw new CertificationError('unprocessable', 'revoked-cannot-renew');
-    const outline = await this.catalogue.currentOutlines().then((all) => all.find((o) => o.courseId === cert.courseId));
+    const outline = await this.catalogue
+      .currentOutlines()
+      .then((all) => all.find((o) => o.courseId === cert.courseId));
     const months = outline?.manifest.certification.validityMonths ?? 24;
     return this.db.transaction(async (tx) => {
       let result: Certification;
@@ -134,7 +152,14 @@ export class CertificationService {
         cert.expiresOn = addMonths(cert.expiresOn, months);
         cert.reminderSentAt = null;
         await tx.update(Certification, { id: cert.id }, { expiresOn: cert.expiresOn, reminderSentAt: null });
-        await this.audit.record(tx, actor.id, 'certification.renew', { type: 'certification', id: cert.code }, before, { expiresOn: cert.expiresOn });
+        await this.audit.record(
+          tx,
+          actor.id,
+          'certification.renew',
+          { type: 'certification', id: cert.code },
+          before,
+          { expiresOn: cert.expiresOn },
+        );
         result = cert;
       } else {
         if (cert.status !== 'expired') await tx.update(Certification, { id: cert.id }, { status: 'expired' });
@@ -155,7 +180,14 @@ export class CertificationService {
           createdAt: this.clock.now(),
         });
         await tx.insert(Certification, result);
-        await this.audit.record(tx, actor.id, 'certification.renew', { type: 'certification', id: result.code }, { code: cert.code, expiresOn: cert.expiresOn }, { code: result.code, expiresOn: result.expiresOn });
+        await this.audit.record(
+          tx,
+          actor.id,
+          'certification.renew',
+          { type: 'certification', id: result.code },
+          { code: cert.code, expiresOn: cert.expiresOn },
+          { code: result.code, expiresOn: result.expiresOn },
+        );
       }
       await this.mailHolder(tx, { ...view, certification: result }, 'certification-renewed');
       return result;
@@ -169,9 +201,20 @@ export class CertificationService {
     if (cert.revokedOn) throw new CertificationError('conflict', 'already-revoked');
     const today = this.clock.today();
     return this.db.transaction(async (tx) => {
-      await tx.update(Certification, { id: cert.id }, { status: 'revoked', revokedOn: today, revokedReason: reason });
+      await tx.update(
+        Certification,
+        { id: cert.id },
+        { status: 'revoked', revokedOn: today, revokedReason: reason },
+      );
       Object.assign(cert, { status: 'revoked', revokedOn: today, revokedReason: reason });
-      await this.audit.record(tx, actor.id, 'certification.revoke', { type: 'certification', id: cert.code }, { status: statusOn({ ...cert, revokedOn: null }, today) }, { status: 'revoked', revokedOn: today, reason });
+      await this.audit.record(
+        tx,
+        actor.id,
+        'certification.revoke',
+        { type: 'certification', id: cert.code },
+        { status: statusOn({ ...cert, revokedOn: null }, today) },
+        { status: 'revoked', revokedOn: today, reason },
+      );
       await this.mailHolder(tx, { ...view, certification: cert }, 'certification-revoked', { reason });
       return cert;
     });
@@ -197,7 +240,8 @@ export class CertificationService {
 
   private async manageable(actor: AuthUser, code: string): Promise<CertificationView> {
     const view = await this.get(actor, code);
-    if (actor.role !== 'admin' && actor.role !== 'manager') throw new CertificationError('forbidden', 'not-yours');
+    if (actor.role !== 'admin' && actor.role !== 'manager')
+      throw new CertificationError('forbidden', 'not-yours');
     return view;
   }
 
@@ -213,14 +257,25 @@ export class CertificationService {
     const issuedOn = input ?? today;
     if (!isDate(issuedOn)) throw new InputError({ issuedOn: [{ key: 'date', params: {} }] });
     if (issuedOn > today) throw new InputError({ issuedOn: [{ key: 'issued-in-future', params: {} }] });
-    if (issuedOn < cohort.endsOn) throw new InputError({ issuedOn: [{ key: 'issued-before-end', params: { date: cohort.endsOn } }] });
+    if (issuedOn < cohort.endsOn)
+      throw new InputError({ issuedOn: [{ key: 'issued-before-end', params: { date: cohort.endsOn } }] });
     return issuedOn;
   }
 
-  private async issueInTx(tx: EntityManager, actor: AuthUser, cohort: Cohort, outline: CourseOutline, standing: ParticipantStanding, issuedOn: string): Promise<Certification> {
+  private async issueInTx(
+    tx: EntityManager,
+    actor: AuthUser,
+    cohort: Cohort,
+    outline: CourseOutline,
+    standing: ParticipantStanding,
+    issuedOn: string,
+  ): Promise<Certification> {
     await this.repo.lockHolder(tx, standing.userId); // concurrent issues for one trainer: one certification
-    const active = (await this.repo.findActiveFor(standing.userId, cohort.courseId, tx)).filter((c) => statusOn(c, this.clock.today()) === 'active');
-    if (active.length) throw new CertificationError('conflict', 'already-certified', { code: active[0].code });
+    const active = (await this.repo.findActiveFor(standing.userId, cohort.courseId, tx)).filter(
+      (c) => statusOn(c, this.clock.today()) === 'active',
+    );
+    if (active.length)
+      throw new CertificationError('conflict', 'already-certified', { code: active[0].code });
     const facilitators = await this.cohortFacilitatorIds(tx, cohort.id);
     const cert = tx.create(Certification, {
       code: await this.uniqueCode(tx),
@@ -239,11 +294,26 @@ export class CertificationService {
       createdAt: this.clock.now(),
     });
     await tx.insert(Certification, cert);
-    await this.audit.record(tx, actor.id, 'certification.issue', { type: 'certification', id: cert.code }, null, { userId: cert.userId, cohortId: cohort.id, issuedOn, expiresOn: cert.expiresOn });
+    await this.audit.record(
+      tx,
+      actor.id,
+      'certification.issue',
+      { type: 'certification', id: cert.code },
+      null,
+      { userId: cert.userId, cohortId: cohort.id, issuedOn, expiresOn: cert.expiresOn },
+    );
     const holder = await tx.findOne(User, { where: { id: standing.userId } });
     await this.mailHolder(
       tx,
-      { certification: cert, holder, courseSlug: outline.slug, courseTitle: outline.manifest.title, cohort, facilitatorName: null, status: 'active' },
+      {
+        certification: cert,
+        holder,
+        courseSlug: outline.slug,
+        courseTitle: outline.manifest.title,
+        cohort,
+        facilitatorName: null,
+        status: 'active',
+      },
       'certification-issued',
     );
     return cert;
@@ -251,7 +321,9 @@ export class CertificationService {
 
   private async cohortFacilitatorIds(tx: EntityManager, cohortId: string): Promise<string[]> {
     const rows: Array<{ user_id: string }> = await tx.query(
-      this.db.kind === 'postgres' ? 'SELECT user_id FROM cohort_facilitators WHERE cohort_id = $1 ORDER BY user_id' : 'SELECT user_id FROM cohort_facilitators WHERE cohort_id = ? ORDER BY user_id',
+      this.db.kind === 'postgres'
+        ? 'SELECT user_id FROM cohort_facilitators WHERE cohort_id = $1 ORDER BY user_id'
+        : 'SELECT user_id FROM cohort_facilitators WHERE cohort_id = ? ORDER BY user_id',
       [cohortId],
     );
     return rows.map((r) => r.user_id);
@@ -274,7 +346,12 @@ export class CertificationService {
     throw new Error('the revocation status list has no free entry left');
   }
 
-  private async mailHolder(tx: EntityManager, view: CertificationView, template: string, extra: Record<string, unknown> = {}): Promise<void> {
+  private async mailHolder(
+    tx: EntityManager,
+    view: CertificationView,
+    template: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
     const holder = view.holder;
     if (!holder) return;
     const cert = view.certification;
@@ -299,11 +376,19 @@ export class CertificationService {
   private async views(certs: Certification[]): Promise<CertificationView[]> {
     if (!certs.length) return [];
     const today = this.clock.today();
-    const userIds = [...new Set(certs.flatMap((c) => [c.userId, c.facilitatorId].filter((id): id is string => !!id)))];
+    const userIds = [
+      ...new Set(certs.flatMap((c) => [c.userId, c.facilitatorId].filter((id): id is string => !!id))),
+    ];
     const cohortIds = [...new Set(certs.map((c) => c.cohortId))];
     const [users, cohorts, outlines] = await Promise.all([
-      this.db.manager.find(User, { select: { id: true, name: true, email: true, language: true }, where: { id: In(userIds) } }),
-      this.db.manager.find(CohortEntity, { select: { id: true, name: true, countryCode: true, endsOn: true }, where: { id: In(cohortIds) } }),
+      this.db.manager.find(User, {
+        select: { id: true, name: true, email: true, language: true },
+        where: { id: In(userIds) },
+      }),
+      this.db.manager.find(CohortEntity, {
+        select: { id: true, name: true, countryCode: true, endsOn: true },
+        where: { id: In(cohortIds) },
+      }),
       this.catalogue.currentOutlines(),
     ]);
     const user = new Map(users.map((u) => [u.id, u]));

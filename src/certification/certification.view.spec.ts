@@ -12,8 +12,14 @@ describe('the validity date a certificate shows', () => {
   });
 
   it('says when a revoked certification was revoked, not its old expiry date', () => {
-    expect(validityOf('revoked', { ...cert, revokedOn: '2026-05-10' })).toEqual({ kind: 'revoked-on', on: '2026-05-10' });
+    expect(validityOf('revoked', { ...cert, revokedOn: '2026-05-10' })).toEqual({
+      kind: 'revoked-on',
+      on: '2026-05-10',
+    });
     // Revoked after it had already expired: the revocation is what it shows.
-    expect(validityOf('revoked', { expiresOn: '2026-01-31', revokedOn: '2026-05-10' })).toEqual({ kind: 'revoked-on', on: '2026-05-10' });
+    expect(validityOf('revoked', { expiresOn: '2026-01-31', revokedOn: '2026-05-10' })).toEqual({
+      kind: 'revoked-on',
+      on: '2026-05-10',
+    });
   });
 });

@@ -12,7 +12,8 @@ export const STATUS_LIST_LENGTH = 131_072;
 @Injectable()
 export class CodeGenerator {
   next(): string {
-    const part = () => Array.from({ length: 4 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+    const part = () =>
+      Array.from({ length: 4 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
     return `CSC-${part()}-${part()}`;
   }
 
@@ -25,5 +26,7 @@ export class CodeGenerator {
 /** Accepts codes typed in lower case, with spaces or without dashes. */
 export function normaliseCode(input: string): string {
   const compact = input.toUpperCase().replace(/[^A-Z0-9]/g, '');
-  return compact.length === 11 && compact.startsWith('CSC') ? `CSC-${compact.slice(3, 7)}-${compact.slice(7)}` : input.toUpperCase().trim();
+  return compact.length === 11 && compact.startsWith('CSC')
+    ? `CSC-${compact.slice(3, 7)}-${compact.slice(7)}`
+    : input.toUpperCase().trim();
 }

@@ -44,8 +44,10 @@ function statuses(attended: number, days: number): AttendanceStatus[] {
 /** The rule's conditions, stated independently of the implementation. */
 function expectedConditions(rule: CertificationRule, f: EligibilityFacts): Record<string, boolean> {
   const expected: Record<string, boolean> = {};
-  if (rule.lessonsComplete) expected['lessons-complete'] = f.lessonsTotal > 0 && f.lessonsCompleted === f.lessonsTotal;
-  if (f.postTestPassMark !== null) expected['post-test-passed'] = f.postTestBest !== null && f.postTestBest >= f.postTestPassMark;
+  if (rule.lessonsComplete)
+    expected['lessons-complete'] = f.lessonsTotal > 0 && f.lessonsCompleted === f.lessonsTotal;
+  if (f.postTestPassMark !== null)
+    expected['post-test-passed'] = f.postTestBest !== null && f.postTestBest >= f.postTestPassMark;
   if (rule.attendancePercent > 0) expected.attendance = f.attendancePercent >= rule.attendancePercent;
   if (rule.practicumRequired) expected.practicum = f.practicumPassed === true;
   return expected;
@@ -66,10 +68,18 @@ describe('eligibility (properties)', () => {
   });
 
   it('meets attendance exactly when attended × 100 / days ≥ required, for 1..60 days', () => {
-    const attendance = fc.integer({ min: 1, max: 60 }).chain((days) => fc.record({ days: fc.constant(days), attended: fc.integer({ min: 0, max: days }) }));
+    const attendance = fc
+      .integer({ min: 1, max: 60 })
+      .chain((days) => fc.record({ days: fc.constant(days), attended: fc.integer({ min: 0, max: days }) }));
     fc.assert(
       fc.property(attendance, fc.integer({ min: 1, max: 100 }), ({ days, attended }, required) => {
-        const rule: CertificationRule = { lessonsComplete: false, postTestPassMark: 0, attendancePercent: required, practicumRequired: false, validityMonths: 24 };
+        const rule: CertificationRule = {
+          lessonsComplete: false,
+          postTestPassMark: 0,
+          attendancePercent: required,
+          practicumRequired: false,
+          validityMonths: 24,
+        };
         const f: EligibilityFacts = {
           lessonsTotal: 0,
           lessonsCompleted: 0,
@@ -94,8 +104,21 @@ describe('eligibility (properties)', () => {
       for (let attended = 0; attended <= days; attended++) {
         const percent = attendancePercent(statuses(attended, days), days);
         for (const required of [1, 50, 58, 75, 80, 100]) {
-          const rule: CertificationRule = { lessonsComplete: false, postTestPassMark: 0, attendancePercent: required, practicumRequired: false, validityMonths: 24 };
-          const met = evaluateEligibility(rule, { lessonsTotal: 0, lessonsCompleted: 0, postTestBest: null, postTestPassMark: null, attendancePercent: percent, practicumPassed: null }).eligible;
+          const rule: CertificationRule = {
+            lessonsComplete: false,
+            postTestPassMark: 0,
+            attendancePercent: required,
+            practicumRequired: false,
+            validityMonths: 24,
+          };
+          const met = evaluateEligibility(rule, {
+            lessonsTotal: 0,
+            lessonsCompleted: 0,
+            postTestBest: null,
+            postTestPassMark: null,
+            attendancePercent: percent,
+            practicumPassed: null,
+          }).eligible;
           if (met !== attended * 100 >= required * days) misses.push(`${attended}/${days} for ${required} %`);
         }
       }
@@ -107,11 +130,17 @@ describe('eligibility (properties)', () => {
 describe('validity on a date (properties)', () => {
   const day = fc.integer({ min: 0, max: 20_000 }).map((n) => addDays('2000-01-01', n));
   /** A certification: issued, expiring 1..1500 days later, optionally revoked some day from issue on. */
-  const certs = fc.record({ issuedOn: day, length: fc.integer({ min: 0, max: 1500 }), revokedAfter: fc.option(fc.integer({ min: 0, max: 1600 }), { nil: null }) }).map(({ issuedOn, length, revokedAfter }) => ({
-    issuedOn,
-    expiresOn: addDays(issuedOn, length),
-    revokedOn: revokedAfter === null ? null : addDays(issuedOn, revokedAfter),
-  }));
+  const certs = fc
+    .record({
+      issuedOn: day,
+      length: fc.integer({ min: 0, max: 1500 }),
+      revokedAfter: fc.option(fc.integer({ min: 0, max: 1600 }), { nil: null }),
+    })
+    .map(({ issuedOn, length, revokedAfter }) => ({
+      issuedOn,
+      expiresOn: addDays(issuedOn, length),
+      revokedOn: revokedAfter === null ? null : addDays(issuedOn, revokedAfter),
+    }));
 
   it('is false before the issue day', () => {
     fc.assert(

@@ -57,7 +57,9 @@ export function evaluateEligibility(rule: CertificationRule, facts: EligibilityF
     conditions.push({
       code: 'practicum',
       met: facts.practicumPassed === true,
-      params: { state: facts.practicumPassed === null ? 'not-recorded' : facts.practicumPassed ? 'passed' : 'failed' },
+      params: {
+        state: facts.practicumPassed === null ? 'not-recorded' : facts.practicumPassed ? 'passed' : 'failed',
+      },
     });
   }
   return { eligible: conditions.every((c) => c.met), conditions };

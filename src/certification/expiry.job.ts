@@ -1,4 +1,10 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import { hostname } from 'node:os';
 import { EntityManager, In } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -68,7 +74,8 @@ export class CertificationExpiryJob implements OnApplicationBootstrap, BeforeApp
     const outlines = await this.catalogue.currentOutlines();
     const expired = await this.db.transaction(async (tx) => {
       const rows = await this.repo.expiredBy(today, tx);
-      if (rows.length) await tx.update(Certification, { id: In(rows.map((c) => c.id)) }, { status: 'expired' });
+      if (rows.length)
+        await tx.update(Certification, { id: In(rows.map((c) => c.id)) }, { status: 'expired' });
       return rows.length;
     });
     // Reminders in batches, each in its own transaction (mail and mark together), yielding between
@@ -88,7 +95,13 @@ export class CertificationExpiryJob implements OnApplicationBootstrap, BeforeApp
   /** Mails up to REMINDER_BATCH holders (and the managers who issued) and marks those certifications reminded. */
   private async remindBatch(tx: EntityManager, today: string, outlines: CourseOutline[]): Promise<number> {
     const due = await this.repo.dueForReminder(today, addDays(today, REMINDER_DAYS), tx, REMINDER_BATCH);
-    const people = due.length ? await tx.find(User, { where: { id: In([...new Set(due.flatMap((c) => [c.userId, c.issuedBy].filter((v): v is string => !!v)))]) } }) : [];
+    const people = due.length
+      ? await tx.find(User, {
+          where: {
+            id: In([...new Set(due.flatMap((c) => [c.userId, c.issuedBy].filter((v): v is string => !!v)))]),
+          },
+        })
+      : [];
     const byId = new Map(people.map((p) => [p.id, p]));
     for (const cert of due) {
       const holder = byId.get(cert.userId);
@@ -100,11 +113,20 @@ export class CertificationExpiryJob implements OnApplicationBootstrap, BeforeApp
           to: person.email,
           template: 'certification-expiring',
           language: person.language,
-          data: { name: person.name, holderName: holder?.name ?? '', isHolder: person === holder, courseTitle: title ? title[person.language] : '', code: cert.code, expiresOn: cert.expiresOn, verifyLink: this.outbox.link(`/verify/${cert.code}`) },
+          data: {
+            name: person.name,
+            holderName: holder?.name ?? '',
+            isHolder: person === holder,
+            courseTitle: title ? title[person.language] : '',
+            code: cert.code,
+            expiresOn: cert.expiresOn,
+            verifyLink: this.outbox.link(`/verify/${cert.code}`),
+          },
         });
       }
     }
-    if (due.length) await tx.update(Certification, { id: In(due.map((c) => c.id)) }, { reminderSentAt: this.clock.now() });
+    if (due.length)
+      await tx.update(Certification, { id: In(due.map((c) => c.id)) }, { reminderSentAt: this.clock.now() });
     return due.length;
   }
 
@@ -112,9 +134,12 @@ export class CertificationExpiryJob implements OnApplicationBootstrap, BeforeApp
     const holder = `${hostname()}:${process.pid}`;
     return this.db.transaction(async (tx) => {
       const result = await tx.query(
-        toDialect(this.db.kind, `INSERT INTO job_leases (name, period, holder, taken_at) VALUES (?, ?, ?, ?)
+        toDialect(
+          this.db.kind,
+          `INSERT INTO job_leases (name, period, holder, taken_at) VALUES (?, ?, ?, ?)
           ON CONFLICT (name) DO UPDATE SET period = excluded.period, holder = excluded.holder, taken_at = excluded.taken_at
-          WHERE job_leases.period <> excluded.period RETURNING name`),
+          WHERE job_leases.period <> excluded.period RETURNING name`,
+        ),
         [JOB, period, holder, this.clock.now().toISOString()],
       );
       const rows = (Array.isArray(result[0]) ? result[0] : result) as unknown[];

@@ -4,9 +4,25 @@ import { CODE_PATTERN, CodeGenerator, normaliseCode } from './code-generator';
 import { EligibilityFacts, evaluateEligibility } from './eligibility';
 import { addDays, addMonths, isValidOn, statusOn } from './validity';
 
-const rule = { lessonsComplete: true, postTestPassMark: 70, attendancePercent: 80, practicumRequired: true, validityMonths: 24 };
-const facts: EligibilityFacts = { lessonsTotal: 12, lessonsCompleted: 12, postTestBest: 70, postTestPassMark: 70, attendancePercent: 80, practicumPassed: true };
-const unmet = (f: Partial<typeof facts>) => evaluateEligibility(rule, { ...facts, ...f }).conditions.filter((c) => !c.met).map((c) => c.code);
+const rule = {
+  lessonsComplete: true,
+  postTestPassMark: 70,
+  attendancePercent: 80,
+  practicumRequired: true,
+  validityMonths: 24,
+};
+const facts: EligibilityFacts = {
+  lessonsTotal: 12,
+  lessonsCompleted: 12,
+  postTestBest: 70,
+  postTestPassMark: 70,
+  attendancePercent: 80,
+  practicumPassed: true,
+};
+const unmet = (f: Partial<typeof facts>) =>
+  evaluateEligibility(rule, { ...facts, ...f })
+    .conditions.filter((c) => !c.met)
+    .map((c) => c.code);
 
 describe('eligibility', () => {
   it('is eligible exactly at every boundary (70 % post-test, 80 % attendance)', () => {
@@ -28,15 +44,24 @@ describe('eligibility', () => {
       for (let attended = 1; attended <= days; attended++) {
         if ((attended * 100) % days !== 0) continue;
         const required = (attended * 100) / days;
-        const statuses: AttendanceStatus[] = [...Array(attended).fill('present'), ...Array(days - attended).fill('absent')];
-        const result = evaluateEligibility({ ...rule, attendancePercent: required }, { ...facts, attendancePercent: attendancePercent(statuses, days) });
+        const statuses: AttendanceStatus[] = [
+          ...Array(attended).fill('present'),
+          ...Array(days - attended).fill('absent'),
+        ];
+        const result = evaluateEligibility(
+          { ...rule, attendancePercent: required },
+          { ...facts, attendancePercent: attendancePercent(statuses, days) },
+        );
         if (!result.eligible) misses.push(`${attended}/${days} for ${required} %`);
       }
     }
     expect(misses).toEqual([]);
   });
   it('shows the attendance figure without rounding it up to the requirement', () => {
-    const [attendance] = evaluateEligibility(rule, { ...facts, attendancePercent: attendancePercent(['present', 'present', 'absent'], 3) }).conditions.filter((c) => c.code === 'attendance');
+    const [attendance] = evaluateEligibility(rule, {
+      ...facts,
+      attendancePercent: attendancePercent(['present', 'present', 'absent'], 3),
+    }).conditions.filter((c) => c.code === 'attendance');
     expect(attendance).toEqual({ code: 'attendance', met: false, params: { percent: 66.6, required: 80 } });
   });
   it('does not count a course without lessons as "all lessons completed"', () => {
@@ -49,7 +74,12 @@ describe('eligibility', () => {
   });
   it('leaves out conditions the rule does not ask for', () => {
     const loose = { ...rule, practicumRequired: false, attendancePercent: 0, lessonsComplete: false };
-    const result = evaluateEligibility(loose, { ...facts, practicumPassed: null, attendancePercent: 0, lessonsCompleted: 0 });
+    const result = evaluateEligibility(loose, {
+      ...facts,
+      practicumPassed: null,
+      attendancePercent: 0,
+      lessonsCompleted: 0,
+    });
     expect(result.conditions.map((c) => c.code)).toEqual(['post-test-passed']);
     expect(result.eligible).toBe(true);
   });

@@ -7,7 +7,10 @@ import { ConfigError, loadConfig } from '../config/app.config';
  * `npm run db:backup`: a consistent copy of the live database while the app keeps running.
  * SQLite: `VACUUM INTO` a timestamped file in DATA_DIR/backups. PostgreSQL: use pg_dump.
  */
-export function backup(env: Record<string, string | undefined> = process.env, now = new Date()): string | undefined {
+export function backup(
+  env: Record<string, string | undefined> = process.env,
+  now = new Date(),
+): string | undefined {
   const config = loadConfig(env);
   if (config.databaseUrl) {
     console.log('PostgreSQL is backed up with its own tools, for example:');
@@ -31,7 +34,9 @@ if (require.main === module) {
   try {
     backup();
   } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : `Backup failed: ${(error as Error).message}`);
+    console.error(
+      error instanceof ConfigError ? error.message : `Backup failed: ${(error as Error).message}`,
+    );
     process.exit(1);
   }
 }

@@ -53,12 +53,22 @@ export async function dropDatabase(url: string, name: string): Promise<void> {
 function copyText(value: unknown, type: string): string {
   if (value === null || value === undefined) return '\\N';
   if (Buffer.isBuffer(value)) return `\\\\x${value.toString('hex')}`;
-  if (type === 'boolean') return value === 1 || value === '1' || value === true || value === 'true' ? 't' : 'f';
-  return String(value).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  if (type === 'boolean')
+    return value === 1 || value === '1' || value === true || value === 'true' ? 't' : 'f';
+  return String(value)
+    .replace(/\\/g, '\\\\')
+    .replace(/\t/g, '\\t')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r');
 }
 
 /** Rows of one SQLite table as COPY text, in chunks of about 256 KB, pulled as PostgreSQL takes them. */
-function rowsAsCopyText(db: Database.Database, table: string, columns: Array<{ name: string; type: string }>, onRows: (n: number) => void): Readable {
+function rowsAsCopyText(
+  db: Database.Database,
+  table: string,
+  columns: Array<{ name: string; type: string }>,
+  onRows: (n: number) => void,
+): Readable {
   const iterator = db
     .prepare(`SELECT ${columns.map((c) => ident(c.name)).join(', ')} FROM ${ident(table)}`)
     .raw(true)
@@ -102,20 +112,35 @@ export interface LoadResult {
  * foreign-key triggers are off while loading (session_replication_role = replica; the data comes from
  * a database that enforced them).
  */
-export async function loadIntoPostgres(file: string, url: string, progress: (line: string) => void): Promise<LoadResult> {
+export async function loadIntoPostgres(
+  file: string,
+  url: string,
+  progress: (line: string) => void,
+): Promise<LoadResult> {
   const started = Date.now();
   const db = new Database(file, { readonly: true });
   const result = await withClient(url, async (pg) => {
     const pgColumns = new Map<string, Map<string, string>>();
-    for (const row of (await pg.query("SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema()")).rows as Array<{ table_name: string; column_name: string; data_type: string }>) {
+    for (const row of (
+      await pg.query(
+        'SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema()',
+      )
+    ).rows as Array<{ table_name: string; column_name: string; data_type: string }>) {
       if (!pgColumns.has(row.table_name)) pgColumns.set(row.table_name, new Map());
       pgColumns.get(row.table_name)?.set(row.column_name, row.data_type);
     }
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>)
+    const tables = (
+      db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+        .all() as Array<{ name: string }>
+    )
       .map((t) => t.name)
       .filter((t) => !SKIPPED.has(t) && pgColumns.has(t));
     const missing = [...pgColumns.keys()].filter((t) => !SKIPPED.has(t) && !tables.includes(t));
-    if (missing.length) progress(`  PostgreSQL tables with no SQLite counterpart (left empty): ${missing.join(', ')}`);
+    if (missing.length)
+      progress(`  PostgreSQL tables with no SQLite counterpart (left empty): ${missing.join(', ')}`);
     // Secondary indexes (not those behind a primary key or unique constraint): dropped now, rebuilt after.
     const indexes = (
       await pg.query(
@@ -126,15 +151,24 @@ export async function loadIntoPostgres(file: string, url: string, progress: (lin
     // SQLite keeps times as text without a zone, written in UTC.
     await pg.query("SET TIME ZONE 'UTC'");
     await pg.query('SET session_replication_role = replica');
-    await pg.query(`TRUNCATE ${[...pgColumns.keys()].filter((t) => !SKIPPED.has(t)).map(ident).join(', ')}`);
+    await pg.query(
+      `TRUNCATE ${[...pgColumns.keys()]
+        .filter((t) => !SKIPPED.has(t))
+        .map(ident)
+        .join(', ')}`,
+    );
     for (const { indexname } of indexes) await pg.query(`DROP INDEX ${ident(indexname)}`);
     const copyStarted = Date.now();
     let rows = 0;
     for (const table of tables) {
       if (REBUILT.has(table)) continue;
       const types = pgColumns.get(table) as Map<string, string>;
-      const sqliteColumns = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as Array<{ name: string }>).map((c) => c.name);
-      const columns = sqliteColumns.filter((c) => types.has(c)).map((name) => ({ name, type: types.get(name) as string }));
+      const sqliteColumns = (
+        db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as Array<{ name: string }>
+      ).map((c) => c.name);
+      const columns = sqliteColumns
+        .filter((c) => types.has(c))
+        .map((name) => ({ name, type: types.get(name) as string }));
       const total = (db.prepare(`SELECT COUNT(*) AS n FROM ${ident(table)}`).get() as { n: number }).n;
       let done = 0;
       let lastReport = Date.now();
@@ -144,12 +178,22 @@ export async function loadIntoPostgres(file: string, url: string, progress: (lin
         if (Date.now() - lastReport > 10_000) {
           lastReport = Date.now();
           const rate = done / ((Date.now() - t0) / 1000);
-          progress(`  copying ${table}: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} rows (${Math.round(rate).toLocaleString('en')} rows/s, about ${Math.round((total - done) / rate)} s left)`);
+          progress(
+            `  copying ${table}: ${done.toLocaleString('en')} / ${total.toLocaleString('en')} rows (${Math.round(rate).toLocaleString('en')} rows/s, about ${Math.round((total - done) / rate)} s left)`,
+          );
         }
       });
-      await pipeline(source, pg.query(copyFrom(`COPY ${ident(table)} (${columns.map((c) => ident(c.name)).join(', ')}) FROM STDIN`)));
+      await pipeline(
+        source,
+        pg.query(
+          copyFrom(`COPY ${ident(table)} (${columns.map((c) => ident(c.name)).join(', ')}) FROM STDIN`),
+        ),
+      );
       rows += total;
-      if (total > 10_000) progress(`  copied ${table}: ${total.toLocaleString('en')} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      if (total > 10_000)
+        progress(
+          `  copied ${table}: ${total.toLocaleString('en')} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        );
     }
     const copySeconds = (Date.now() - copyStarted) / 1000;
     // Sequences behind serial columns continue after the copied ids.
@@ -160,7 +204,11 @@ export async function loadIntoPostgres(file: string, url: string, progress: (lin
       )
     ).rows as Array<{ table_name: string; column_name: string; seq: string | null }>;
     for (const s of serials) {
-      if (s.seq && !SKIPPED.has(s.table_name)) await pg.query(`SELECT setval($1, COALESCE((SELECT MAX(${ident(s.column_name)}) FROM ${ident(s.table_name)}), 0) + 1, false)`, [s.seq]);
+      if (s.seq && !SKIPPED.has(s.table_name))
+        await pg.query(
+          `SELECT setval($1, COALESCE((SELECT MAX(${ident(s.column_name)}) FROM ${ident(s.table_name)}), 0) + 1, false)`,
+          [s.seq],
+        );
     }
     await pg.query('SET session_replication_role = origin');
     const indexStarted = Date.now();

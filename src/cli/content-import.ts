@@ -17,12 +17,15 @@ async function main(): Promise<void> {
     console.error(error instanceof ConfigError ? error.message : String(error));
     process.exit(1);
   }
-  const app = await NestFactory.createApplicationContext(AppModule.register({ config }), { logger: new PinoNestLogger(createLogger('warn')) });
+  const app = await NestFactory.createApplicationContext(AppModule.register({ config }), {
+    logger: new PinoNestLogger(createLogger('warn')),
+  });
   // Bootstrapping the app already ran one import; this second pass reports (unchanged ones stay unchanged).
   const results = await app.get(ContentImporter).importAll(config.contentDir);
   for (const r of results) {
     console.log(`${r.outcome.padEnd(9)} ${r.packageName}${r.version ? ` v${r.version}` : ''}`);
-    for (const p of r.problems) console.log(`  ${p.warning ? 'warning' : 'error'}: ${p.file}${p.line ? `:${p.line}` : ''} ${p.reason}`);
+    for (const p of r.problems)
+      console.log(`  ${p.warning ? 'warning' : 'error'}: ${p.file}${p.line ? `:${p.line}` : ''} ${p.reason}`);
   }
   await app.close();
   process.exit(results.some((r) => r.outcome === 'refused') ? 1 : 0);

@@ -44,13 +44,16 @@ export async function call(
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(`${base}${path.startsWith('/api') || path.startsWith('/healthz') ? path : `/api/v1${path}`}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    // A hung server fails the caller instead of waiting for undici's 5-minute default.
-    signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-  });
+  const res = await fetch(
+    `${base}${path.startsWith('/api') || path.startsWith('/healthz') ? path : `/api/v1${path}`}`,
+    {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      // A hung server fails the caller instead of waiting for undici's 5-minute default.
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+    },
+  );
   const text = await res.text();
   let body: unknown = text;
   try {
@@ -62,9 +65,18 @@ export async function call(
 }
 
 /** Like `call`, but the answer must have the expected status. */
-export async function expectCall(base: string, method: string, path: string, status: number, options: Parameters<typeof call>[3] = {}): Promise<ApiResponse> {
+export async function expectCall(
+  base: string,
+  method: string,
+  path: string,
+  status: number,
+  options: Parameters<typeof call>[3] = {},
+): Promise<ApiResponse> {
   const res = await call(base, method, path, options);
-  if (res.status !== status) throw new Error(`${method} ${path} answered ${res.status}, expected ${status}: ${JSON.stringify(res.body).slice(0, 500)}`);
+  if (res.status !== status)
+    throw new Error(
+      `${method} ${path} answered ${res.status}, expected ${status}: ${JSON.stringify(res.body).slice(0, 500)}`,
+    );
   return res;
 }
 
@@ -145,7 +157,11 @@ async function startOnce(options: ServerOptions, port: number): Promise<ServerPr
   };
   // The server exits when its stdin closes, that is when this process dies, even killed outright.
   const boot = `process.stdin.on('end', () => process.exit(1)).resume(); require(${JSON.stringify(join(PROJECT_ROOT, 'dist/src/main.js'))});`;
-  const child = spawn(process.execPath, ['-e', boot], { cwd: PROJECT_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-e', boot], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let tail = '';
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-20_000);
@@ -168,7 +184,8 @@ async function startOnce(options: ServerOptions, port: number): Promise<ServerPr
   const limit = options.startTimeoutMs ?? 60_000;
   const deadline = Date.now() + limit;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the app exited during start-up (${child.exitCode ?? child.signalCode}):\n${tail}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the app exited during start-up (${child.exitCode ?? child.signalCode}):\n${tail}`);
     try {
       const res = await fetch(`${base}/healthz`);
       if (res.ok) return handle;
@@ -184,7 +201,10 @@ async function startOnce(options: ServerOptions, port: number): Promise<ServerPr
 }
 
 /** A fresh PostgreSQL schema and a DATABASE_URL whose connections use it (search_path). */
-export async function scratchSchema(databaseUrl: string, prefix: string): Promise<{ schema: string; url: string; drop(): Promise<void> }> {
+export async function scratchSchema(
+  databaseUrl: string,
+  prefix: string,
+): Promise<{ schema: string; url: string; drop(): Promise<void> }> {
   const schema = `${prefix}_${process.pid}_${Date.now().toString(36)}_${randomBytes(2).toString('hex')}`;
   const admin = new Client({ connectionString: databaseUrl });
   await admin.connect();
@@ -252,85 +272,174 @@ export interface Program {
 }
 
 export const PASSWORD = 'load test password 2026';
-export const dayOffset = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+export const dayOffset = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
-async function inBatches<T, R>(items: T[], size: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+async function inBatches<T, R>(
+  items: T[],
+  size: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = [];
-  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map((item, j) => work(item, i + j)))));
+  for (let i = 0; i < items.length; i += size)
+    out.push(...(await Promise.all(items.slice(i, i + size).map((item, j) => work(item, i + j)))));
   return out;
 }
 
 /** The correct answers of a quiz, read from the course package (DESIGN.md: tests may read it). */
-function correctAnswers(contentDir: string, courseSlug: string, moduleSlug: string, quizSlug: string): Record<string, string[]> {
-  const quiz = loadYaml(readFileSync(join(contentDir, courseSlug, moduleSlug, `${quizSlug}.quiz.yaml`), 'utf8')) as {
+function correctAnswers(
+  contentDir: string,
+  courseSlug: string,
+  moduleSlug: string,
+  quizSlug: string,
+): Record<string, string[]> {
+  const quiz = loadYaml(
+    readFileSync(join(contentDir, courseSlug, moduleSlug, `${quizSlug}.quiz.yaml`), 'utf8'),
+  ) as {
     questions: Array<{ id: string; options: Array<{ id: string; correct?: boolean }> }>;
   };
-  return Object.fromEntries(quiz.questions.map((q) => [q.id, q.options.filter((o) => o.correct).map((o) => o.id)]));
+  return Object.fromEntries(
+    quiz.questions.map((q) => [q.id, q.options.filter((o) => o.correct).map((o) => o.id)]),
+  );
 }
 
 /** Creates the program through the API as SERVER_ADMIN; every trainer ends eligible for certification. */
 export async function seedProgram(base: string, options: SeedOptions): Promise<Program> {
   const country = options.countryCode ?? 'SV';
   const tag = randomBytes(3).toString('hex');
-  const adminToken = (await expectCall(base, 'POST', '/auth/login', 200, { body: SERVER_ADMIN })).body.accessToken as string;
+  const adminToken = (await expectCall(base, 'POST', '/auth/login', 200, { body: SERVER_ADMIN })).body
+    .accessToken as string;
   const admin = { token: adminToken };
   const course = (await expectCall(base, 'GET', `/courses/${options.courseSlug}`, 200, admin)).body as {
-    modules: Array<{ slug: string; deliverable: boolean; lessons: Array<{ slug: string }>; quizzes: Array<{ slug: string; kind: string }> }>;
+    modules: Array<{
+      slug: string;
+      deliverable: boolean;
+      lessons: Array<{ slug: string }>;
+      quizzes: Array<{ slug: string; kind: string }>;
+    }>;
   };
   const deliverable = course.modules.filter((m) => m.deliverable).map((m) => m.slug);
   const lessons = course.modules.flatMap((m) => m.lessons.map((l) => l.slug));
   const postModule = course.modules.find((m) => m.quizzes.some((q) => q.kind === 'post'));
   const postQuiz = postModule?.quizzes.find((q) => q.kind === 'post');
 
-  const schoolIds = await inBatches(Array.from({ length: options.schools }), 10, async (_, i) =>
-    (
-      await expectCall(base, 'POST', '/schools', 201, {
-        ...admin,
-        body: { name: `Load school ${tag}-${i + 1}`, code: `L${tag}${i + 1}`, countryCode: country, municipality: 'Santa Tecla' },
-      })
-    ).body.id as string,
+  const schoolIds = await inBatches(
+    Array.from({ length: options.schools }),
+    10,
+    async (_, i) =>
+      (
+        await expectCall(base, 'POST', '/schools', 201, {
+          ...admin,
+          body: {
+            name: `Load school ${tag}-${i + 1}`,
+            code: `L${tag}${i + 1}`,
+            countryCode: country,
+            municipality: 'Santa Tecla',
+          },
+        })
+      ).body.id as string,
   );
   const createPerson = async (role: 'coordinator' | 'trainer', i: number): Promise<Person> => {
     const email = `${role}.${tag}.${i + 1}@example.org`;
     const name = `${role === 'trainer' ? 'Trainer' : 'Coordinator'} ${i + 1}`;
-    const body = { email, name, role, countryCode: country, password: PASSWORD, ...(role === 'coordinator' ? { schoolIds } : {}) };
+    const body = {
+      email,
+      name,
+      role,
+      countryCode: country,
+      password: PASSWORD,
+      ...(role === 'coordinator' ? { schoolIds } : {}),
+    };
     const id = (await expectCall(base, 'POST', '/users', 201, { ...admin, body })).body.id as string;
-    const token = (await expectCall(base, 'POST', '/auth/login', 200, { body: { email, password: PASSWORD } })).body.accessToken as string;
+    const token = (
+      await expectCall(base, 'POST', '/auth/login', 200, { body: { email, password: PASSWORD } })
+    ).body.accessToken as string;
     return { id, email, name, token };
   };
-  const coordinators = await inBatches(Array.from({ length: options.coordinators }), 4, (_, i) => createPerson('coordinator', i));
-  const trainers = await inBatches(Array.from({ length: options.trainers }), 4, (_, i) => createPerson('trainer', i));
+  const coordinators = await inBatches(Array.from({ length: options.coordinators }), 4, (_, i) =>
+    createPerson('coordinator', i),
+  );
+  const trainers = await inBatches(Array.from({ length: options.trainers }), 4, (_, i) =>
+    createPerson('trainer', i),
+  );
 
   const today = new Date().toISOString().slice(0, 10);
   const endsOn = dayOffset(today, -options.endedDaysAgo);
   const days = [-4, -3, -2, -1, 0].map((d) => dayOffset(endsOn, d));
-  const cohort = { courseSlug: options.courseSlug, name: `Load TOT ${tag}`, countryCode: country, startsOn: days[0], endsOn, capacity: Math.max(5, options.trainers) };
-  const cohortId = (await expectCall(base, 'POST', '/cohorts', 201, { ...admin, body: cohort })).body.id as string;
-  for (const trainer of trainers) await expectCall(base, 'POST', `/cohorts/${cohortId}/participants`, 201, { ...admin, body: { email: trainer.email, name: trainer.name } });
+  const cohort = {
+    courseSlug: options.courseSlug,
+    name: `Load TOT ${tag}`,
+    countryCode: country,
+    startsOn: days[0],
+    endsOn,
+    capacity: Math.max(5, options.trainers),
+  };
+  const cohortId = (await expectCall(base, 'POST', '/cohorts', 201, { ...admin, body: cohort })).body
+    .id as string;
+  for (const trainer of trainers)
+    await expectCall(base, 'POST', `/cohorts/${cohortId}/participants`, 201, {
+      ...admin,
+      body: { email: trainer.email, name: trainer.name },
+    });
   await inBatches(trainers, 4, async (trainer) => {
     const me = await expectCall(base, 'GET', '/me', 200, { token: trainer.token });
-    const enrolment = (me.body.enrolments as Array<{ id: string; courseSlug: string }>).find((e) => e.courseSlug === options.courseSlug);
+    const enrolment = (me.body.enrolments as Array<{ id: string; courseSlug: string }>).find(
+      (e) => e.courseSlug === options.courseSlug,
+    );
     if (!enrolment) throw new Error(`${trainer.email} was not enrolled in ${options.courseSlug}`);
-    for (const lesson of lessons) await expectCall(base, 'POST', `/enrolments/${enrolment.id}/lessons/${lesson}/complete`, 200, { token: trainer.token });
+    for (const lesson of lessons)
+      await expectCall(base, 'POST', `/enrolments/${enrolment.id}/lessons/${lesson}/complete`, 200, {
+        token: trainer.token,
+      });
     if (postModule && postQuiz) {
       // Open the quiz first (its sitting) and answer the questions it drew: a post-test may draw from a bank.
       const key = correctAnswers(options.contentDir, options.courseSlug, postModule.slug, postQuiz.slug);
-      const shown = (await expectCall(base, 'GET', `/enrolments/${enrolment.id}/quizzes/${postQuiz.slug}`, 200, { token: trainer.token })).body as { questions: Array<{ id: string }> };
+      const shown = (
+        await expectCall(base, 'GET', `/enrolments/${enrolment.id}/quizzes/${postQuiz.slug}`, 200, {
+          token: trainer.token,
+        })
+      ).body as { questions: Array<{ id: string }> };
       const answers = Object.fromEntries(shown.questions.map((q) => [q.id, key[q.id] ?? []]));
-      await expectCall(base, 'POST', `/enrolments/${enrolment.id}/quizzes/${postQuiz.slug}/attempts`, 201, { token: trainer.token, body: { answers } });
+      await expectCall(base, 'POST', `/enrolments/${enrolment.id}/quizzes/${postQuiz.slug}/attempts`, 201, {
+        token: trainer.token,
+        body: { answers },
+      });
     }
-    await expectCall(base, 'PUT', `/cohorts/${cohortId}/participants/${trainer.id}/practicum`, 200, { ...admin, body: { passed: true, score: 90 } });
+    await expectCall(base, 'PUT', `/cohorts/${cohortId}/participants/${trainer.id}/practicum`, 200, {
+      ...admin,
+      body: { passed: true, score: 90 },
+    });
   });
   for (const date of days) {
-    const day = (await expectCall(base, 'POST', `/cohorts/${cohortId}/days`, 201, { ...admin, body: { date } })).body.id as string;
-    await expectCall(base, 'PUT', `/cohorts/${cohortId}/days/${day}/attendance`, 200, { ...admin, body: { records: trainers.map((t) => ({ userId: t.id, status: 'present' })) } });
+    const day = (
+      await expectCall(base, 'POST', `/cohorts/${cohortId}/days`, 201, { ...admin, body: { date } })
+    ).body.id as string;
+    await expectCall(base, 'PUT', `/cohorts/${cohortId}/days/${day}/attendance`, 200, {
+      ...admin,
+      body: { records: trainers.map((t) => ({ userId: t.id, status: 'present' })) },
+    });
   }
   const codes = new Map<string, string>();
   for (const trainer of trainers.slice(0, options.certified)) {
-    const cert = await expectCall(base, 'POST', '/certifications', 201, { ...admin, body: { cohortId, userId: trainer.id, issuedOn: endsOn } });
+    const cert = await expectCall(base, 'POST', '/certifications', 201, {
+      ...admin,
+      body: { cohortId, userId: trainer.id, issuedOn: endsOn },
+    });
     codes.set(trainer.id, cert.body.code as string);
   }
-  return { base, adminToken, courseSlug: options.courseSlug, deliverable, schoolIds, coordinators, trainers, cohortId, issuedOn: endsOn, today, codes };
+  return {
+    base,
+    adminToken,
+    courseSlug: options.courseSlug,
+    deliverable,
+    schoolIds,
+    coordinators,
+    trainers,
+    cohortId,
+    issuedOn: endsOn,
+    today,
+    codes,
+  };
 }
 
 /**
@@ -338,7 +447,12 @@ export async function seedProgram(base: string, options: SeedOptions): Promise<P
  * duplicates; undefined once every combination (schools × certified trainers × days) is used.
  * `notes` carries the idempotency key so a response (and a row) tells which request it answers.
  */
-export function sessionBody(program: Program, trainerIds: string[], n: number, key: string): Record<string, unknown> | undefined {
+export function sessionBody(
+  program: Program,
+  trainerIds: string[],
+  n: number,
+  key: string,
+): Record<string, unknown> | undefined {
   const schools = program.schoolIds.length;
   const perDay = schools * trainerIds.length;
   const date = dayOffset(program.issuedOn, Math.floor(n / perDay));
@@ -360,7 +474,8 @@ export function sessionBody(program: Program, trainerIds: string[], n: number, k
   };
 }
 
-export const keyOfNotes = (notes: unknown): string | undefined => (typeof notes === 'string' && notes.startsWith('load ') ? notes.slice(5) : undefined);
+export const keyOfNotes = (notes: unknown): string | undefined =>
+  typeof notes === 'string' && notes.startsWith('load ') ? notes.slice(5) : undefined;
 
 // ---------------------------------------------------------------------------------------------
 // The load run
@@ -422,7 +537,9 @@ export async function runLoadTest(options: LoadOptions): Promise<LoadReport> {
   try {
     const contentDir = options.contentDir ?? CONTENT_DIR;
     server = await startServerProcess({ dataDir, databaseUrl: scratch?.url, contentDir });
-    log(`app started on ${server.base} (${scratch ? `PostgreSQL schema ${scratch.schema}` : `SQLite in ${dataDir}`})`);
+    log(
+      `app started on ${server.base} (${scratch ? `PostgreSQL schema ${scratch.schema}` : `SQLite in ${dataDir}`})`,
+    );
     const program = await seedProgram(server.base, {
       courseSlug: options.courseSlug ?? 'school-tip-awareness',
       contentDir,
@@ -433,7 +550,9 @@ export async function runLoadTest(options: LoadOptions): Promise<LoadReport> {
       certified: 2,
       endedDaysAgo: 365,
     });
-    log(`seeded ${program.schoolIds.length} schools, ${program.coordinators.length} coordinators, ${program.trainers.length} certified trainers`);
+    log(
+      `seeded ${program.schoolIds.length} schools, ${program.coordinators.length} coordinators, ${program.trainers.length} certified trainers`,
+    );
     const run = await hammer(server.base, program, options);
     log(`settling ${run.unanswered.length} keys that had no answer when the run stopped`);
     const settleProblems = await settle(server.base, run);
@@ -443,7 +562,8 @@ export async function runLoadTest(options: LoadOptions): Promise<LoadReport> {
     return verify(run, db, settleProblems, options, scratch ? 'postgres' : 'sqlite');
   } catch (error) {
     // What the app logged (warnings and errors) explains most failures.
-    if (server && error instanceof Error) error.message += `\n--- app output ---\n${server.output().slice(-5000)}`;
+    if (server && error instanceof Error)
+      error.message += `\n--- app output ---\n${server.output().slice(-5000)}`;
     throw error;
   } finally {
     if (server) await server.stop('SIGKILL');
@@ -489,7 +609,10 @@ async function hammer(base: string, program: Program, options: LoadOptions): Pro
       exhausted = true;
       return next();
     }
-    const request = { token: program.coordinators[n % program.coordinators.length].token, body: JSON.stringify(body) };
+    const request = {
+      token: program.coordinators[n % program.coordinators.length].token,
+      body: JSON.stringify(body),
+    };
     n++;
     sent.set(key, request);
     order.push(key);
@@ -507,7 +630,15 @@ async function hammer(base: string, program: Program, options: LoadOptions): Pro
         path: '/api/v1/cascade-sessions',
         setupRequest: (request) => {
           const { key, request: r } = next();
-          return { ...request, headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}`, 'idempotency-key': key }, body: r.body };
+          return {
+            ...request,
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${r.token}`,
+              'idempotency-key': key,
+            },
+            body: r.body,
+          };
         },
         onResponse: (status, body) => {
           if (status < 200 || status > 299) {
@@ -524,16 +655,20 @@ async function hammer(base: string, program: Program, options: LoadOptions): Pro
             return;
           }
           const key = keyOfNotes(parsed.notes);
-          if (!key || !parsed.id) return void problems.push(`a ${status} answer without its key: ${body.slice(0, 200)}`);
+          if (!key || !parsed.id)
+            return void problems.push(`a ${status} answer without its key: ${body.slice(0, 200)}`);
           const first = acknowledged.get(key);
-          if (first && first !== parsed.id) problems.push(`key ${key} answered with two different sessions (${first}, ${parsed.id})`);
+          if (first && first !== parsed.id)
+            problems.push(`key ${key} answered with two different sessions (${first}, ${parsed.id})`);
           else acknowledged.set(key, parsed.id);
         },
       },
     ],
   });
-  for (const [status, { count, sample }] of statuses) problems.push(`${count} answers with status ${status}, e.g. ${sample}`);
-  if (exhausted) problems.push(`note: all ${n} distinct sessions were used up; the rest of the run re-sent earlier keys`);
+  for (const [status, { count, sample }] of statuses)
+    problems.push(`${count} answers with status ${status}, e.g. ${sample}`);
+  if (exhausted)
+    problems.push(`note: all ${n} distinct sessions were used up; the rest of the run re-sent earlier keys`);
   const unanswered = order.filter((key) => !acknowledged.has(key));
   return { result, sent, acknowledged, retries, problems, unanswered };
 }
@@ -546,7 +681,11 @@ async function settle(base: string, run: RunState): Promise<string[]> {
     for (let attempt = 1; attempt <= 5; attempt++) {
       let res: ApiResponse;
       try {
-        res = await call(base, 'POST', '/cascade-sessions', { token: request.token, headers: { 'Idempotency-Key': key }, body: JSON.parse(request.body) });
+        res = await call(base, 'POST', '/cascade-sessions', {
+          token: request.token,
+          headers: { 'Idempotency-Key': key },
+          body: JSON.parse(request.body),
+        });
       } catch (error) {
         problems.push(`re-sending key ${key} failed: ${String((error as Error).cause ?? error)}`);
         return;
@@ -557,7 +696,9 @@ async function settle(base: string, run: RunState): Promise<string[]> {
       }
       // 409 idempotency-retry: the first request with this key is still running; ask again.
       if (!(res.status === 409 && res.body?.code === 'cascade.idempotency-retry')) {
-        problems.push(`re-sending key ${key} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
+        problems.push(
+          `re-sending key ${key} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`,
+        );
         return;
       }
     }
@@ -576,8 +717,11 @@ async function readSessions(dataDir: string, databaseUrl: string | undefined): P
     const client = new Client({ connectionString: databaseUrl });
     await client.connect();
     try {
-      const sessions = (await client.query('SELECT id, notes FROM cascade_sessions')).rows as Rows['sessions'];
-      const pending = (await client.query('SELECT COUNT(*) AS n FROM idempotency_keys WHERE response_status IS NULL')).rows[0] as { n: string };
+      const sessions = (await client.query('SELECT id, notes FROM cascade_sessions'))
+        .rows as Rows['sessions'];
+      const pending = (
+        await client.query('SELECT COUNT(*) AS n FROM idempotency_keys WHERE response_status IS NULL')
+      ).rows[0] as { n: string };
       return { sessions, pendingKeys: Number(pending.n) };
     } finally {
       await client.end();
@@ -586,14 +730,22 @@ async function readSessions(dataDir: string, databaseUrl: string | undefined): P
   const db = new Sqlite(join(dataDir, 'cascada.sqlite'), { fileMustExist: true });
   try {
     const sessions = db.prepare('SELECT id, notes FROM cascade_sessions').all() as Rows['sessions'];
-    const pending = db.prepare('SELECT COUNT(*) AS n FROM idempotency_keys WHERE response_status IS NULL').get() as { n: number };
+    const pending = db
+      .prepare('SELECT COUNT(*) AS n FROM idempotency_keys WHERE response_status IS NULL')
+      .get() as { n: number };
     return { sessions, pendingKeys: pending.n };
   } finally {
     db.close();
   }
 }
 
-function verify(run: RunState, rows: Rows, settleProblems: string[], options: LoadOptions, database: 'sqlite' | 'postgres'): LoadReport {
+function verify(
+  run: RunState,
+  rows: Rows,
+  settleProblems: string[],
+  options: LoadOptions,
+  database: 'sqlite' | 'postgres',
+): LoadReport {
   const problems = [...run.problems.filter((p) => !p.startsWith('note:')), ...settleProblems];
   const rowsByKey = new Map<string, string[]>();
   let unexplained = 0;
@@ -619,7 +771,8 @@ function verify(run: RunState, rows: Rows, settleProblems: string[], options: Lo
   if (lost) problems.push(`${lost} acknowledged sessions lost`);
   if (duplicated) problems.push(`${duplicated} duplicated sessions`);
   if (unexplained) problems.push(`${unexplained} rows that no acknowledged key explains`);
-  if (rows.sessions.length !== run.acknowledged.size) problems.push(`${rows.sessions.length} rows for ${run.acknowledged.size} acknowledged keys`);
+  if (rows.sessions.length !== run.acknowledged.size)
+    problems.push(`${rows.sessions.length} rows for ${run.acknowledged.size} acknowledged keys`);
   if (rows.pendingKeys) problems.push(`${rows.pendingKeys} idempotency keys left claimed without a response`);
   const r = run.result;
   if (r.errors) problems.push(`${r.errors} connection errors (${r.timeouts} timeouts)`);
@@ -657,21 +810,29 @@ export function formatReport(report: LoadReport): string {
     ['latency p50 / p99', `${report.latencyP50} ms / ${report.latencyP99} ms`],
     ['non-2xx answers', String(report.non2xx)],
     ['errors (timeouts)', `${report.errors} (${report.timeouts})`],
-    ['keys sent / acknowledged', `${report.keys} / ${report.acknowledged} (${report.settled} re-sent after the run)`],
+    [
+      'keys sent / acknowledged',
+      `${report.keys} / ${report.acknowledged} (${report.settled} re-sent after the run)`,
+    ],
     ['session rows', String(report.rows)],
     ['lost / duplicated / unexplained', `${report.lost} / ${report.duplicated} / ${report.unexplained}`],
     ['keys left pending', String(report.pendingKeys)],
   ];
   const width = Math.max(...lines.map(([k]) => k.length));
   const out = lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
-  out.push(report.problems.length ? `FAILED:\n  ${report.problems.join('\n  ')}` : 'OK: every acknowledged key has exactly one session row');
+  out.push(
+    report.problems.length
+      ? `FAILED:\n  ${report.problems.join('\n  ')}`
+      : 'OK: every acknowledged key has exactly one session row',
+  );
   return out.join('\n');
 }
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new Error(`${name} must be a whole number above 0 (got "${raw}")`);
+  if (!/^\d+$/.test(raw) || Number(raw) < 1)
+    throw new Error(`${name} must be a whole number above 0 (got "${raw}")`);
   return Number(raw);
 }
 
@@ -679,7 +840,12 @@ if (require.main === module) {
   const main = async () => {
     const seconds = positive('LOAD_SECONDS', 30);
     const connections = positive('LOAD_CONNECTIONS', 50);
-    const report = await runLoadTest({ seconds, connections, databaseUrl: process.env.DATABASE_URL || undefined, log: (line) => console.log(line) });
+    const report = await runLoadTest({
+      seconds,
+      connections,
+      databaseUrl: process.env.DATABASE_URL || undefined,
+      log: (line) => console.log(line),
+    });
     console.log(`\nCascada load test — ${new Date().toISOString()} — node ${process.version}`);
     console.log(formatReport(report));
     process.exit(report.problems.length ? 1 : 0);

@@ -7,7 +7,15 @@ import { formatNumber, t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
 import { toCohortJson, toDayJson } from './cohort.view';
 import { CohortsService } from './cohorts.service';
-import { AddDayDto, AddParticipantDto, AttendanceDto, CreateCohortDto, ListCohortsQuery, PracticumDto, UpdateCohortDto } from './dto/cohort.dto';
+import {
+  AddDayDto,
+  AddParticipantDto,
+  AttendanceDto,
+  CreateCohortDto,
+  ListCohortsQuery,
+  PracticumDto,
+  UpdateCohortDto,
+} from './dto/cohort.dto';
 
 @ApiTags('cohorts')
 @ApiBearerAuth()
@@ -27,7 +35,12 @@ export class CohortsApiController {
   async list(@CurrentUser() actor: AuthUser, @Query() query: ListCohortsQuery) {
     const page = await this.cohorts.list(actor, query);
     const slugs = await this.cohorts.courseSlugs(page.items.map((c) => c.courseId));
-    return { items: page.items.map((c) => toCohortJson(c, slugs.get(c.courseId) ?? '', { participantCount: page.counts.get(c.id) ?? 0 })), total: page.total };
+    return {
+      items: page.items.map((c) =>
+        toCohortJson(c, slugs.get(c.courseId) ?? '', { participantCount: page.counts.get(c.id) ?? 0 }),
+      ),
+      total: page.total,
+    };
   }
 
   @Get(':id')
@@ -36,9 +49,18 @@ export class CohortsApiController {
     const d = await this.cohorts.detail(actor, id);
     return toCohortJson(d.cohort, d.outline.slug, {
       facilitators: d.facilitators.map((f) => ({ userId: f.id, name: f.name })),
-      participants: d.access === 'participate'
-        ? d.participants.map((p) => ({ userId: p.userId, name: p.name }))
-        : d.standings.map((p) => ({ userId: p.userId, name: p.name, status: p.status === 'invited' ? 'invited' : 'active', enrolmentId: p.enrolmentId, percent: p.percent, attendancePercent: Math.round(p.attendancePercent), eligible: p.eligibility.eligible })),
+      participants:
+        d.access === 'participate'
+          ? d.participants.map((p) => ({ userId: p.userId, name: p.name }))
+          : d.standings.map((p) => ({
+              userId: p.userId,
+              name: p.name,
+              status: p.status === 'invited' ? 'invited' : 'active',
+              enrolmentId: p.enrolmentId,
+              percent: p.percent,
+              attendancePercent: Math.round(p.attendancePercent),
+              eligible: p.eligibility.eligible,
+            })),
       days: d.days.map(toDayJson),
     });
   }
@@ -51,7 +73,11 @@ export class CohortsApiController {
 
   @Post(':id/participants')
   @Roles('manager', 'admin')
-  async addParticipant(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Body() dto: AddParticipantDto) {
+  async addParticipant(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Body() dto: AddParticipantDto,
+  ) {
     const { user, created } = await this.cohorts.addParticipant(actor, id, dto);
     return { userId: user.id, name: user.name, email: user.email, invited: created };
   }
@@ -65,7 +91,12 @@ export class CohortsApiController {
   @Put(':id/days/:dayId/attendance')
   @Authenticated()
   @HttpCode(200)
-  async attendance(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('dayId') dayId: string, @Body() dto: AttendanceDto) {
+  async attendance(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Param('dayId') dayId: string,
+    @Body() dto: AttendanceDto,
+  ) {
     await this.cohorts.recordAttendance(actor, id, dayId, dto);
     return { ok: true, recorded: dto.records.length };
   }
@@ -73,19 +104,34 @@ export class CohortsApiController {
   @Put(':id/participants/:userId/practicum')
   @Authenticated()
   @HttpCode(200)
-  async practicum(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('userId') userId: string, @Body() dto: PracticumDto) {
+  async practicum(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Param('userId') userId: string,
+    @Body() dto: PracticumDto,
+  ) {
     await this.cohorts.recordPracticum(actor, id, userId, dto);
     return { userId, passed: dto.passed, score: dto.score ?? null, notes: dto.notes ?? null };
   }
 
   @Get(':id/participants/:userId/eligibility')
   @Authenticated()
-  async eligibility(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('userId') userId: string, @Req() req: Request) {
+  async eligibility(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Param('userId') userId: string,
+    @Req() req: Request,
+  ) {
     const lang = resolveLanguage(req);
     const { standing } = await this.cohorts.eligibilityOf(actor, id, userId);
     return {
       eligible: standing.eligibility.eligible,
-      conditions: standing.eligibility.conditions.map((c) => ({ code: c.code, met: c.met, detail: t(lang, `certification.condition.${c.code}.detail`, conditionParams(lang, c.params)), values: c.params })),
+      conditions: standing.eligibility.conditions.map((c) => ({
+        code: c.code,
+        met: c.met,
+        detail: t(lang, `certification.condition.${c.code}.detail`, conditionParams(lang, c.params)),
+        values: c.params,
+      })),
     };
   }
 }
@@ -96,6 +142,10 @@ export function conditionParams(lang: 'en' | 'es', params: Record<string, string
   if (typeof params.total === 'number') out.count = params.total; // "1 of 1 lesson": the form follows the total
   if (typeof params.state === 'string') out.state = t(lang, `certification.practicum-state.${params.state}`);
   // The best post-test score reads as a percentage, or "not taken yet".
-  if ('best' in params) out.best = typeof params.best === 'number' ? `${formatNumber(lang, params.best)}${lang === 'es' ? ' %' : '%'}` : t(lang, 'certification.not-taken');
+  if ('best' in params)
+    out.best =
+      typeof params.best === 'number'
+        ? `${formatNumber(lang, params.best)}${lang === 'es' ? ' %' : '%'}`
+        : t(lang, 'certification.not-taken');
   return out;
 }

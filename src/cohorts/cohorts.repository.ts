@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Database } from '../database/database.service';
 import { User } from '../users/user.entity';
-import { Attendance, CohortDay, CohortFacilitator, CohortParticipant, PracticumResult } from './cohort-member.entities';
+import {
+  Attendance,
+  CohortDay,
+  CohortFacilitator,
+  CohortParticipant,
+  PracticumResult,
+} from './cohort-member.entities';
 import { Cohort } from './cohort.entity';
 import type { CohortStatus } from './cohort-status.enum';
 
@@ -38,7 +44,11 @@ export class CohortsRepository {
     return this.m(tx).findOne(Cohort, { where: { id } });
   }
 
-  async page(filter: CohortFilter, limit: number, offset: number): Promise<{ items: Cohort[]; total: number }> {
+  async page(
+    filter: CohortFilter,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: Cohort[]; total: number }> {
     const q = this.db.manager.createQueryBuilder(Cohort, 'c');
     if (filter.countryCode) q.andWhere('c.country_code = :country', { country: filter.countryCode });
     if (filter.courseId) q.andWhere('c.course_id = :course', { course: filter.courseId });
@@ -49,7 +59,12 @@ export class CohortsRepository {
         { member: filter.memberId },
       );
     }
-    const [items, total] = await q.orderBy('c.starts_on', 'DESC').addOrderBy('c.id', 'ASC').take(limit).skip(offset).getManyAndCount();
+    const [items, total] = await q
+      .orderBy('c.starts_on', 'DESC')
+      .addOrderBy('c.id', 'ASC')
+      .take(limit)
+      .skip(offset)
+      .getManyAndCount();
     return { items, total };
   }
 
@@ -91,7 +106,13 @@ export class CohortsRepository {
     return this.m(tx)
       .createQueryBuilder(CohortParticipant, 'p')
       .innerJoin(User, 'u', 'u.id = p.user_id')
-      .select(['p.id AS "participantId"', 'p.user_id AS "userId"', 'p.enrolment_id AS "enrolmentId"', 'u.name AS name', 'u.email AS email'])
+      .select([
+        'p.id AS "participantId"',
+        'p.user_id AS "userId"',
+        'p.enrolment_id AS "enrolmentId"',
+        'u.name AS name',
+        'u.email AS email',
+      ])
       .addSelect(['u.sex AS sex', 'u.organisation AS organisation', 'u.status AS status'])
       .where('p.cohort_id = :cohortId', { cohortId })
       .orderBy('u.name', 'ASC')

@@ -21,7 +21,15 @@ import { NEXT_STATUSES } from './cohort-status.enum';
 import { CohortsError } from './cohorts.errors';
 import { CohortsRepository, ParticipantRow } from './cohorts.repository';
 import type { RosterRow } from './roster-import';
-import { AddDayDto, AddParticipantDto, AttendanceDto, CreateCohortDto, ListCohortsQuery, PracticumDto, UpdateCohortDto } from './dto/cohort.dto';
+import {
+  AddDayDto,
+  AddParticipantDto,
+  AttendanceDto,
+  CreateCohortDto,
+  ListCohortsQuery,
+  PracticumDto,
+  UpdateCohortDto,
+} from './dto/cohort.dto';
 
 export type CohortAccess = 'manage' | 'facilitate' | 'participate';
 
@@ -70,7 +78,10 @@ export class CohortsService {
       });
       await tx.insert(Cohort, cohort);
       await this.cohorts.setFacilitators(tx, cohort.id, facilitatorIds);
-      await this.audit.record(tx, actor.id, 'cohort.create', { type: 'cohort', id: cohort.id }, null, { name: cohort.name, countryCode: cohort.countryCode });
+      await this.audit.record(tx, actor.id, 'cohort.create', { type: 'cohort', id: cohort.id }, null, {
+        name: cohort.name,
+        countryCode: cohort.countryCode,
+      });
       return cohort;
     });
   }
@@ -83,13 +94,25 @@ export class CohortsService {
     const facilitatorIds = await this.checkFacilitators(dto.facilitatorIds ?? [], outline.courseId);
     return this.db.transaction(async (tx) => {
       const participants = await this.cohorts.countParticipants(id, tx);
-      if (outline.courseId !== cohort.courseId && participants > 0) throw new CohortsError('conflict', 'course-locked', {}, 'courseSlug');
-      if (dto.capacity < participants) throw new CohortsError('unprocessable', 'capacity-below-roster', { count: participants }, 'capacity');
+      if (outline.courseId !== cohort.courseId && participants > 0)
+        throw new CohortsError('conflict', 'course-locked', {}, 'courseSlug');
+      if (dto.capacity < participants)
+        throw new CohortsError('unprocessable', 'capacity-below-roster', { count: participants }, 'capacity');
       const status = dto.status ?? cohort.status;
       if (status !== cohort.status && !NEXT_STATUSES[cohort.status].includes(status)) {
-        throw new CohortsError('unprocessable', 'bad-transition', { from: cohort.status, to: status }, 'status');
+        throw new CohortsError(
+          'unprocessable',
+          'bad-transition',
+          { from: cohort.status, to: status },
+          'status',
+        );
       }
-      const before = { status: cohort.status, startsOn: cohort.startsOn, endsOn: cohort.endsOn, capacity: cohort.capacity };
+      const before = {
+        status: cohort.status,
+        startsOn: cohort.startsOn,
+        endsOn: cohort.endsOn,
+        capacity: cohort.capacity,
+      };
       Object.assign(cohort, {
         courseId: outline.courseId,
         name: dto.name,
@@ -103,7 +126,12 @@ export class CohortsService {
       });
       await tx.save(Cohort, cohort);
       await this.cohorts.setFacilitators(tx, cohort.id, facilitatorIds);
-      await this.audit.record(tx, actor.id, 'cohort.update', { type: 'cohort', id }, before, { status, startsOn: cohort.startsOn, endsOn: cohort.endsOn, capacity: cohort.capacity });
+      await this.audit.record(tx, actor.id, 'cohort.update', { type: 'cohort', id }, before, {
+        status,
+        startsOn: cohort.startsOn,
+        endsOn: cohort.endsOn,
+        capacity: cohort.capacity,
+      });
       return cohort;
     });
   }
@@ -112,7 +140,8 @@ export class CohortsService {
     const limit = query.limit ?? 25;
     const offset = query.offset ?? ((query.page ?? 1) - 1) * limit;
     const scope = countryScopeOf(actor);
-    if (scope && query.countryCode && query.countryCode !== scope) return { items: [], total: 0, limit, offset, counts: new Map<string, number>() };
+    if (scope && query.countryCode && query.countryCode !== scope)
+      return { items: [], total: 0, limit, offset, counts: new Map<string, number>() };
     let courseId: string | undefined;
     if (query.courseSlug) {
       const outline = await this.catalogue.currentOutline(query.courseSlug);
@@ -121,7 +150,12 @@ export class CohortsService {
     }
     const isStaff = actor.role === 'admin' || actor.role === 'manager';
     const page = await this.cohorts.page(
-      { countryCode: scope ?? query.countryCode ?? null, courseId, status: query.status, memberId: isStaff ? undefined : actor.id },
+      {
+        countryCode: scope ?? query.countryCode ?? null,
+        courseId,
+        status: query.status,
+        memberId: isStaff ? undefined : actor.id,
+      },
       limit,
       offset,
     );
@@ -148,7 +182,11 @@ export class CohortsService {
   }
 
   /** Adds a participant by email: existing trainers join, new people are invited; all are enrolled. */
-  async addParticipant(actor: AuthUser, id: string, dto: AddParticipantDto): Promise<{ user: User; created: boolean }> {
+  async addParticipant(
+    actor: AuthUser,
+    id: string,
+    dto: AddParticipantDto,
+  ): Promise<{ user: User; created: boolean }> {
     const cohort = await this.manageable(actor, id);
     const outline = await this.outlineOf(cohort);
     return this.db.transaction(async (tx) => {
@@ -168,7 +206,11 @@ export class CohortsService {
   }
 
   /** Adds database checks to parsed CSV rows: already in the cohort, existing non-trainer or disabled accounts, capacity. */
-  async previewRoster(actor: AuthUser, id: string, rows: RosterRow[]): Promise<{ cohort: Cohort; rows: RosterRow[]; free: number }> {
+  async previewRoster(
+    actor: AuthUser,
+    id: string,
+    rows: RosterRow[],
+  ): Promise<{ cohort: Cohort; rows: RosterRow[]; free: number }> {
     const cohort = await this.manageable(actor, id);
     const existing = await this.cohorts.usersByEmails(rows.map((r) => r.email).filter(Boolean));
     const byEmail = new Map(existing.map((u) => [u.email, u]));
@@ -177,10 +219,12 @@ export class CohortsService {
     let accepted = 0;
     for (const row of rows) {
       const user = byEmail.get(row.email);
-      if (user && user.role !== 'trainer') row.problems.push({ key: 'not-a-trainer', params: { role: user.role } });
+      if (user && user.role !== 'trainer')
+        row.problems.push({ key: 'not-a-trainer', params: { role: user.role } });
       else if (user && user.status === 'disabled') row.problems.push({ key: 'account-disabled' });
       else if (user && inCohort.has(user.id)) row.problems.push({ key: 'already-in-cohort' });
-      if (row.problems.length === 0 && ++accepted > free) row.problems.push({ key: 'over-capacity', params: { capacity: cohort.capacity } });
+      if (row.problems.length === 0 && ++accepted > free)
+        row.problems.push({ key: 'over-capacity', params: { capacity: cohort.capacity } });
     }
     if (cohort.status === 'completed') for (const row of rows) row.problems.push({ key: 'cohort-completed' });
     return { cohort, rows, free };
@@ -194,18 +238,28 @@ export class CohortsService {
       await tx.delete(Attendance, { cohortId: id, userId });
       await tx.delete(PracticumResult, { cohortId: id, userId });
       await tx.delete(CohortParticipant, { id: participant.id });
-      await this.audit.record(tx, actor.id, 'cohort.remove-participant', { type: 'cohort', id }, { userId }, null);
+      await this.audit.record(
+        tx,
+        actor.id,
+        'cohort.remove-participant',
+        { type: 'cohort', id },
+        { userId },
+        null,
+      );
     });
   }
 
   async addDay(actor: AuthUser, id: string, dto: AddDayDto): Promise<CohortDay> {
     const cohort = await this.manageable(actor, id);
     if (dto.date < cohort.startsOn || dto.date > cohort.endsOn) {
-      throw new InputError({ date: [{ key: 'date-in-range', params: { from: cohort.startsOn, to: cohort.endsOn } }] });
+      throw new InputError({
+        date: [{ key: 'date-in-range', params: { from: cohort.startsOn, to: cohort.endsOn } }],
+      });
     }
     return this.db.transaction(async (tx) => {
       const days = await this.cohorts.days(id, tx);
-      if (days.some((d) => d.date === dto.date)) throw new CohortsError('conflict', 'day-exists', { date: dto.date }, 'date');
+      if (days.some((d) => d.date === dto.date))
+        throw new CohortsError('conflict', 'day-exists', { date: dto.date }, 'date');
       const day = tx.create(CohortDay, { cohortId: id, date: dto.date, title: dto.title ?? null });
       await tx.insert(CohortDay, day);
       return day;
@@ -220,18 +274,48 @@ export class CohortsService {
       const day = await this.cohorts.findDay(cohort.id, dayId, tx);
       if (!day) throw new CohortsError('not-found', 'day-not-found');
       const participants = new Set((await this.cohorts.participants(id, tx)).map((p) => p.userId));
-      const problems = dto.records.map((r, i) => (participants.has(r.userId) ? null : i)).filter((i): i is number => i !== null);
-      if (problems.length) throw new InputError(Object.fromEntries(problems.map((i) => [`records.${i}.userId`, [{ key: 'not-a-participant', params: {} }]])));
+      const problems = dto.records
+        .map((r, i) => (participants.has(r.userId) ? null : i))
+        .filter((i): i is number => i !== null);
+      if (problems.length)
+        throw new InputError(
+          Object.fromEntries(
+            problems.map((i) => [`records.${i}.userId`, [{ key: 'not-a-participant', params: {} }]]),
+          ),
+        );
       const existing = new Map((await this.cohorts.attendanceOfDay(dayId, tx)).map((a) => [a.userId, a]));
       const now = this.clock.now();
       for (const record of dto.records) {
         const before = existing.get(record.userId);
         if (before?.status === record.status) continue;
-        if (before) await tx.update(Attendance, { id: before.id }, { status: record.status, recordedBy: actor.id, recordedAt: now });
-        else await tx.insert(Attendance, tx.create(Attendance, { cohortId: id, dayId, userId: record.userId, status: record.status, recordedBy: actor.id, recordedAt: now }));
+        if (before)
+          await tx.update(
+            Attendance,
+            { id: before.id },
+            { status: record.status, recordedBy: actor.id, recordedAt: now },
+          );
+        else
+          await tx.insert(
+            Attendance,
+            tx.create(Attendance, {
+              cohortId: id,
+              dayId,
+              userId: record.userId,
+              status: record.status,
+              recordedBy: actor.id,
+              recordedAt: now,
+            }),
+          );
         // Audited on the cohort (audit entity ids hold 64 characters: "<dayId>:<userId>" does not fit on PostgreSQL).
         const who = { userId: record.userId, date: day.date };
-        await this.audit.record(tx, actor.id, 'attendance.record', { type: 'cohort', id }, before ? { ...who, status: before.status } : null, { ...who, status: record.status });
+        await this.audit.record(
+          tx,
+          actor.id,
+          'attendance.record',
+          { type: 'cohort', id },
+          before ? { ...who, status: before.status } : null,
+          { ...who, status: record.status },
+        );
       }
     });
   }
@@ -239,16 +323,36 @@ export class CohortsService {
   async recordPracticum(actor: AuthUser, id: string, userId: string, dto: PracticumDto): Promise<void> {
     await this.recordable(actor, id);
     await this.db.transaction(async (tx) => {
-      if (!(UUID.test(userId) && (await this.cohorts.isParticipant(id, userId, tx)))) throw new CohortsError('not-found', 'participant-not-found');
+      if (!(UUID.test(userId) && (await this.cohorts.isParticipant(id, userId, tx))))
+        throw new CohortsError('not-found', 'participant-not-found');
       const before = await tx.findOne(PracticumResult, { where: { cohortId: id, userId } });
-      const row = tx.create(PracticumResult, { cohortId: id, userId, passed: dto.passed, score: dto.score ?? null, notes: dto.notes ?? null, recordedBy: actor.id, recordedAt: this.clock.now() });
+      const row = tx.create(PracticumResult, {
+        cohortId: id,
+        userId,
+        passed: dto.passed,
+        score: dto.score ?? null,
+        notes: dto.notes ?? null,
+        recordedBy: actor.id,
+        recordedAt: this.clock.now(),
+      });
       await tx.save(PracticumResult, row);
-      await this.audit.record(tx, actor.id, 'practicum.record', { type: 'cohort', id }, before ? { userId, passed: before.passed, score: before.score } : null, { userId, passed: dto.passed, score: dto.score ?? null });
+      await this.audit.record(
+        tx,
+        actor.id,
+        'practicum.record',
+        { type: 'cohort', id },
+        before ? { userId, passed: before.passed, score: before.score } : null,
+        { userId, passed: dto.passed, score: dto.score ?? null },
+      );
     });
   }
 
   /** Eligibility of one participant: managers, admins, facilitators and the participant themselves. */
-  async eligibilityOf(actor: AuthUser, id: string, userId: string): Promise<{ cohort: Cohort; standing: ParticipantStanding; outline: CourseOutline }> {
+  async eligibilityOf(
+    actor: AuthUser,
+    id: string,
+    userId: string,
+  ): Promise<{ cohort: Cohort; standing: ParticipantStanding; outline: CourseOutline }> {
     const { cohort, access } = await this.get(actor, id);
     if (access === 'participate' && actor.id !== userId) throw new CohortsError('forbidden', 'not-yours');
     const outline = await this.outlineOf(cohort);
@@ -258,7 +362,11 @@ export class CohortsService {
   }
 
   /** Every participant's attendance, progress, practicum and eligibility (a fixed number of queries). */
-  async standings(cohort: Cohort, outline?: CourseOutline, knownDays?: CohortDay[]): Promise<ParticipantStanding[]> {
+  async standings(
+    cohort: Cohort,
+    outline?: CourseOutline,
+    knownDays?: CohortDay[],
+  ): Promise<ParticipantStanding[]> {
     const course = outline ?? (await this.outlineOf(cohort));
     const [participants, days, attendance, practicum] = await Promise.all([
       this.cohorts.participants(cohort.id),
@@ -270,7 +378,9 @@ export class CohortsService {
     const progressOf = new Map(progress.map((p) => [p.enrolment.id, p]));
     const dayIds = new Set(days.map((d) => d.id));
     return participants.map((p) => {
-      const statuses = attendance.filter((a) => a.userId === p.userId && dayIds.has(a.dayId)).map((a) => a.status);
+      const statuses = attendance
+        .filter((a) => a.userId === p.userId && dayIds.has(a.dayId))
+        .map((a) => a.status);
       const rate = attendancePercent(statuses, days.length);
       const prog = progressOf.get(p.enrolmentId);
       const post = prog?.outline.quizzes.find((q) => q.kind === 'post');
@@ -290,7 +400,8 @@ export class CohortsService {
 
   async manageable(actor: AuthUser, id: string): Promise<Cohort> {
     const cohort = await this.find(id);
-    if (!this.canManage(actor, cohort)) throw new CohortsError('forbidden', actor.role === 'manager' ? 'out-of-scope' : 'not-yours');
+    if (!this.canManage(actor, cohort))
+      throw new CohortsError('forbidden', actor.role === 'manager' ? 'out-of-scope' : 'not-yours');
     return cohort;
   }
 
@@ -306,14 +417,38 @@ export class CohortsService {
     return outline;
   }
 
-  private async addInTx(tx: EntityManager, actor: AuthUser, cohort: Cohort, outline: CourseOutline, dto: AddParticipantDto) {
+  private async addInTx(
+    tx: EntityManager,
+    actor: AuthUser,
+    cohort: Cohort,
+    outline: CourseOutline,
+    dto: AddParticipantDto,
+  ) {
     if (cohort.status === 'completed') throw new CohortsError('unprocessable', 'cohort-completed');
     const count = await this.cohorts.countParticipants(cohort.id, tx);
-    if (count >= cohort.capacity) throw new CohortsError('conflict', 'full', { capacity: cohort.capacity, count: cohort.capacity }, 'email');
-    const { user, created } = await this.users.findOrInviteTrainer(tx, actor, { ...dto, countryCode: cohort.countryCode });
-    if (await this.cohorts.isParticipant(cohort.id, user.id, tx)) throw new CohortsError('conflict', 'already-in', { email: user.email }, 'email');
+    if (count >= cohort.capacity)
+      throw new CohortsError(
+        'conflict',
+        'full',
+        { capacity: cohort.capacity, count: cohort.capacity },
+        'email',
+      );
+    const { user, created } = await this.users.findOrInviteTrainer(tx, actor, {
+      ...dto,
+      countryCode: cohort.countryCode,
+    });
+    if (await this.cohorts.isParticipant(cohort.id, user.id, tx))
+      throw new CohortsError('conflict', 'already-in', { email: user.email }, 'email');
     const { enrolment } = await this.learning.enrolUser(tx, user.id, outline.slug);
-    await tx.insert(CohortParticipant, tx.create(CohortParticipant, { cohortId: cohort.id, userId: user.id, enrolmentId: enrolment.id, addedAt: this.clock.now() }));
+    await tx.insert(
+      CohortParticipant,
+      tx.create(CohortParticipant, {
+        cohortId: cohort.id,
+        userId: user.id,
+        enrolmentId: enrolment.id,
+        addedAt: this.clock.now(),
+      }),
+    );
     await this.outbox.enqueue(tx, {
       to: user.email,
       template: 'cohort-welcome',
@@ -351,7 +486,8 @@ export class CohortsService {
   }
 
   private checkDates(startsOn: string, endsOn: string): void {
-    const valid = (d: string) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+    const valid = (d: string) =>
+      !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
     const fields: Record<string, { key: string; params: Record<string, string> }[]> = {};
     if (!valid(startsOn)) fields.startsOn = [{ key: 'date', params: {} }];
     if (!valid(endsOn)) fields.endsOn = [{ key: 'date', params: {} }];
@@ -364,9 +500,15 @@ export class CohortsService {
     const unique = [...new Set(ids)];
     if (!unique.length) return [];
     const users = await this.cohorts.usersByIds(unique);
-    const certified = await this.certifications.certifiedToday(users.filter((u) => u.role === 'trainer').map((u) => u.id), courseId);
-    const ok = (u: User) => u.status === 'active' && (u.role === 'manager' || u.role === 'admin' || (u.role === 'trainer' && certified.has(u.id)));
-    if (users.length !== unique.length || !users.every(ok)) throw new InputError({ facilitatorIds: [{ key: 'facilitator', params: {} }] });
+    const certified = await this.certifications.certifiedToday(
+      users.filter((u) => u.role === 'trainer').map((u) => u.id),
+      courseId,
+    );
+    const ok = (u: User) =>
+      u.status === 'active' &&
+      (u.role === 'manager' || u.role === 'admin' || (u.role === 'trainer' && certified.has(u.id)));
+    if (users.length !== unique.length || !users.every(ok))
+      throw new InputError({ facilitatorIds: [{ key: 'facilitator', params: {} }] });
     return unique;
   }
 
@@ -386,9 +528,16 @@ export class CohortsService {
   /** People who may facilitate: managers and admins, and trainers certified today (checked per course on save). */
   async facilitatorCandidates(): Promise<User[]> {
     const trainers = await this.certifications.certifiedTrainerIds();
-    const staff = await this.db.manager.find(User, { where: { role: In(['manager', 'admin']), status: 'active' }, order: { name: 'ASC' }, take: 200 });
+    const staff = await this.db.manager.find(User, {
+      where: { role: In(['manager', 'admin']), status: 'active' },
+      order: { name: 'ASC' },
+      take: 200,
+    });
     const certified = await this.cohorts.usersByIds(trainers);
-    return [...staff, ...certified.filter((u) => u.status === 'active').sort((a, b) => a.name.localeCompare(b.name))];
+    return [
+      ...staff,
+      ...certified.filter((u) => u.status === 'active').sort((a, b) => a.name.localeCompare(b.name)),
+    ];
   }
 
   attendanceOfDay(dayId: string) {
@@ -403,6 +552,8 @@ export class CohortsService {
 
   /** Cohort ids, for lists and reports that need them in bulk. */
   byIds(ids: string[], tx?: EntityManager): Promise<Cohort[]> {
-    return ids.length ? (tx ?? this.db.manager).find(Cohort, { where: { id: In(ids) } }) : Promise.resolve([]);
+    return ids.length
+      ? (tx ?? this.db.manager).find(Cohort, { where: { id: In(ids) } })
+      : Promise.resolve([]);
   }
 }

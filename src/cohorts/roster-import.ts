@@ -16,23 +16,58 @@ export interface RosterRow {
 }
 
 const HEADERS: Record<string, keyof Omit<RosterRow, 'line' | 'problems'>> = {
-  name: 'name', nombre: 'name', 'full name': 'name', 'nombre completo': 'name',
-  email: 'email', 'e-mail': 'email', correo: 'email', 'correo electronico': 'email', 'correo electrónico': 'email',
-  sex: 'sex', sexo: 'sex',
-  organisation: 'organisation', organization: 'organisation', organizacion: 'organisation', 'organización': 'organisation', institucion: 'organisation', 'institución': 'organisation',
-  municipality: 'municipality', municipio: 'municipality',
-  language: 'language', idioma: 'language', lengua: 'language',
+  name: 'name',
+  nombre: 'name',
+  'full name': 'name',
+  'nombre completo': 'name',
+  email: 'email',
+  'e-mail': 'email',
+  correo: 'email',
+  'correo electronico': 'email',
+  'correo electrónico': 'email',
+  sex: 'sex',
+  sexo: 'sex',
+  organisation: 'organisation',
+  organization: 'organisation',
+  organizacion: 'organisation',
+  organización: 'organisation',
+  institucion: 'organisation',
+  institución: 'organisation',
+  municipality: 'municipality',
+  municipio: 'municipality',
+  language: 'language',
+  idioma: 'language',
+  lengua: 'language',
 };
 
 const LANGUAGE_VALUES: Record<string, Language> = {
-  es: 'es', 'español': 'es', espanol: 'es', spanish: 'es',
-  en: 'en', english: 'en', 'inglés': 'en', ingles: 'en',
+  es: 'es',
+  español: 'es',
+  espanol: 'es',
+  spanish: 'es',
+  en: 'en',
+  english: 'en',
+  inglés: 'en',
+  ingles: 'en',
 };
 
 const SEX_VALUES: Record<string, Sex> = {
-  female: 'female', f: 'female', woman: 'female', mujer: 'female', femenino: 'female',
-  male: 'male', m: 'male', man: 'male', hombre: 'male', masculino: 'male', h: 'male',
-  '': 'unspecified', unspecified: 'unspecified', 'no especificado': 'unspecified', 'prefers not to say': 'unspecified', 'prefiere no decir': 'unspecified',
+  female: 'female',
+  f: 'female',
+  woman: 'female',
+  mujer: 'female',
+  femenino: 'female',
+  male: 'male',
+  m: 'male',
+  man: 'male',
+  hombre: 'male',
+  masculino: 'male',
+  h: 'male',
+  '': 'unspecified',
+  unspecified: 'unspecified',
+  'no especificado': 'unspecified',
+  'prefers not to say': 'unspecified',
+  'prefiere no decir': 'unspecified',
 };
 
 export const MAX_ROWS = 500;
@@ -45,7 +80,8 @@ export function parseRoster(text: string): { rows: RosterRow[]; fileProblem?: st
   const table = readCsvTable(text, HEADERS, MAX_ROWS);
   if ('fileProblem' in table) return { rows: [], fileProblem: table.fileProblem };
   const { columns, records } = table;
-  if (!columns.includes('name') || !columns.includes('email')) return { rows: [], fileProblem: 'csv-headers' };
+  if (!columns.includes('name') || !columns.includes('email'))
+    return { rows: [], fileProblem: 'csv-headers' };
   const seen = new Map<string, number>();
   return {
     rows: records.map((record, index) => {
@@ -70,7 +106,8 @@ export function parseRoster(text: string): { rows: RosterRow[]; fileProblem?: st
       else row.problems.push({ key: 'sex-value', params: { value: get('sex').slice(0, 30) } });
       const language = get('language').toLowerCase();
       if (language && LANGUAGE_VALUES[language]) row.language = LANGUAGE_VALUES[language];
-      else if (language) row.problems.push({ key: 'language-value', params: { value: get('language').slice(0, 30) } });
+      else if (language)
+        row.problems.push({ key: 'language-value', params: { value: get('language').slice(0, 30) } });
       if (row.organisation.length > 160) row.problems.push({ key: 'max-length', params: { max: 160 } });
       const earlier = seen.get(row.email);
       if (row.email && earlier) row.problems.push({ key: 'duplicate-row', params: { line: earlier } });

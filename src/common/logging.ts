@@ -6,7 +6,18 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
   return pino({
     level,
     base: { app: 'cascada' },
-    redact: { paths: ['password', 'token', 'accessToken', '*.password', '*.token', 'headers.authorization', 'headers.cookie'], remove: true },
+    redact: {
+      paths: [
+        'password',
+        'token',
+        'accessToken',
+        '*.password',
+        '*.token',
+        'headers.authorization',
+        'headers.cookie',
+      ],
+      remove: true,
+    },
   });
 }
 

@@ -6,7 +6,8 @@ import { FieldMessage, InputError, MessageParams } from './errors/app-errors';
  * Validation messages are translation keys, optionally with parameters, written as
  * `key|{"min":8}`. Decorators use `msg('length', { min: 8, max: 128 })`.
  */
-export const msg = (key: string, params?: MessageParams): string => (params ? `${key}|${JSON.stringify(params)}` : key);
+export const msg = (key: string, params?: MessageParams): string =>
+  params ? `${key}|${JSON.stringify(params)}` : key;
 
 function parseMessage(constraint: string, message: string): FieldMessage {
   const bar = message.indexOf('|');
@@ -31,7 +32,12 @@ export function toInputError(errors: ValidationError[], prefix = ''): InputError
         const parsed = parseMessage(constraint, message);
         const list = (fields[name] ??= []);
         // Two constraints may carry the same message (e.g. IsString and Length both say "required"): say it once.
-        if (!list.some((m) => m.key === parsed.key && JSON.stringify(m.params) === JSON.stringify(parsed.params))) list.push(parsed);
+        if (
+          !list.some(
+            (m) => m.key === parsed.key && JSON.stringify(m.params) === JSON.stringify(parsed.params),
+          )
+        )
+          list.push(parsed);
       }
       if (error.children?.length) walk(error.children, name);
     }
@@ -58,7 +64,10 @@ export function Length(min: number, max?: number, options?: ValidationOptions): 
       name: 'isLength',
       constraints: [min, max],
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && codePoints(value) >= min && (max === undefined || codePoints(value) <= max),
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          codePoints(value) >= min &&
+          (max === undefined || codePoints(value) <= max),
         defaultMessage: () => 'isLength',
       },
     },
@@ -72,18 +81,28 @@ export function MaxLength(max: number, options?: ValidationOptions): PropertyDec
     {
       name: 'maxLength',
       constraints: [max],
-      validator: { validate: (value: unknown) => typeof value === 'string' && codePoints(value) <= max, defaultMessage: () => 'maxLength' },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && codePoints(value) <= max,
+        defaultMessage: () => 'maxLength',
+      },
     },
     options,
   );
 }
 
 /** Validates a plain object against a DTO class the way the global pipe does (for hand-built bodies). */
-export async function validateDto<T extends object>(cls: new () => T, plain: Record<string, unknown>): Promise<T> {
+export async function validateDto<T extends object>(
+  cls: new () => T,
+  plain: Record<string, unknown>,
+): Promise<T> {
   const { plainToInstance } = await import('class-transformer');
   const { validate } = await import('class-validator');
   const instance = plainToInstance(cls, plain);
-  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
+  const errors = await validate(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    validationError: { target: false, value: false },
+  });
   if (errors.length) throw toInputError(errors);
   return instance;
 }
@@ -115,7 +134,9 @@ export function rawInputProblems(input: unknown, prefix = ''): Record<string, Fi
     fields.set(field || 'body', list);
   };
   // Iterative, so that a deeply nested body cannot exhaust the call stack here.
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: input, path: prefix, depth: 0 }];
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [
+    { value: input, path: prefix, depth: 0 },
+  ];
   while (stack.length) {
     const { value, path, depth } = stack.pop() as (typeof stack)[number];
     if (typeof value === 'string') {

@@ -7,7 +7,12 @@ describe('loadConfig', () => {
   let dataDir: string;
   const SECRET = 'a-secret-that-is-long-enough-for-hs256-0123456789';
   /** A valid test environment plus `overrides`; a key set to undefined is removed. */
-  const env = (overrides: Record<string, string | undefined> = {}) => ({ NODE_ENV: 'test', DATA_DIR: dataDir, JWT_SECRET: SECRET, ...overrides });
+  const env = (overrides: Record<string, string | undefined> = {}) => ({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    JWT_SECRET: SECRET,
+    ...overrides,
+  });
 
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'cascada-config-'));
@@ -27,7 +32,15 @@ describe('loadConfig', () => {
 
   it('accepts a valid environment and applies the defaults', () => {
     const config = loadConfig(env());
-    expect(config).toMatchObject({ port: 3000, dataDir, databaseUrl: undefined, appUrl: 'http://localhost:3000', jwtSecret: SECRET, smtpUrl: undefined, seedDemo: true });
+    expect(config).toMatchObject({
+      port: 3000,
+      dataDir,
+      databaseUrl: undefined,
+      appUrl: 'http://localhost:3000',
+      jwtSecret: SECRET,
+      smtpUrl: undefined,
+      seedDemo: true,
+    });
     expect(config.sqlitePath).toBe(join(dataDir, 'cascada.sqlite'));
   });
 
@@ -38,14 +51,22 @@ describe('loadConfig', () => {
     ['APP_URL that is not http(s)', { APP_URL: 'ftp://x' }, 'APP_URL'],
     ['SMTP_URL that is not a URL', { SMTP_URL: 'nonsense' }, 'SMTP_URL'],
     ['SEED_DEMO that is not a boolean', { SEED_DEMO: 'maybe' }, 'SEED_DEMO'],
-    ['production without JWT_SECRET', { NODE_ENV: 'production', JWT_SECRET: undefined, SEED_DEMO: undefined }, 'JWT_SECRET'],
+    [
+      'production without JWT_SECRET',
+      { NODE_ENV: 'production', JWT_SECRET: undefined, SEED_DEMO: undefined },
+      'JWT_SECRET',
+    ],
     ['a JWT_SECRET that is too short', { JWT_SECRET: 'short-secret' }, 'JWT_SECRET'],
     ['ADMIN_EMAIL without ADMIN_PASSWORD', { ADMIN_EMAIL: 'admin@example.org' }, 'ADMIN_PASSWORD'],
     ['ADMIN_PASSWORD without ADMIN_EMAIL', { ADMIN_PASSWORD: 'a good password' }, 'ADMIN_EMAIL'],
     ['NODE_ENV that is unknown', { NODE_ENV: 'staging' }, 'NODE_ENV'],
     ['demo data in production', { NODE_ENV: 'production', SEED_DEMO: 'true' }, 'SEED_DEMO'],
     ['an OB_SIGNING_KEY that is not base64url', { OB_SIGNING_KEY: 'not a key at all' }, 'OB_SIGNING_KEY'],
-    ['an OB_SIGNING_KEY of 16 bytes', { OB_SIGNING_KEY: Buffer.alloc(16, 7).toString('base64url') }, 'OB_SIGNING_KEY'],
+    [
+      'an OB_SIGNING_KEY of 16 bytes',
+      { OB_SIGNING_KEY: Buffer.alloc(16, 7).toString('base64url') },
+      'OB_SIGNING_KEY',
+    ],
     ['an OB_ISSUER_NAME that is too long', { OB_ISSUER_NAME: 'x'.repeat(201) }, 'OB_ISSUER_NAME'],
   ];
 
@@ -84,7 +105,9 @@ describe('loadConfig', () => {
     const file = join(dataDir, 'ob-signing-key');
     expect(readFileSync(file, 'utf8').trim()).toBe(first.obSigningKey);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(loadConfig(env({ NODE_ENV: 'production', SEED_DEMO: 'false' })).obSigningKey).toBe(first.obSigningKey);
+    expect(loadConfig(env({ NODE_ENV: 'production', SEED_DEMO: 'false' })).obSigningKey).toBe(
+      first.obSigningKey,
+    );
   });
 
   it('takes OB_SIGNING_KEY from the environment (no file), and refuses a damaged key file instead of replacing it', () => {

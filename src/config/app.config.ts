@@ -96,21 +96,29 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const databaseUrl = parseUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
-  const appUrl = (parseUrl(env, 'APP_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const appUrl = (parseUrl(env, 'APP_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(
+    /\/+$/,
+    '',
+  );
   const smtpUrl = parseUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']);
 
   const adminEmail = env.ADMIN_EMAIL || undefined;
   const adminPassword = env.ADMIN_PASSWORD || undefined;
   if (adminEmail && !EMAIL.test(adminEmail)) throw new ConfigError('ADMIN_EMAIL', 'is not an email address');
-  if (adminEmail && !adminPassword) throw new ConfigError('ADMIN_PASSWORD', 'must be set when ADMIN_EMAIL is set');
-  if (adminPassword && !adminEmail) throw new ConfigError('ADMIN_EMAIL', 'must be set when ADMIN_PASSWORD is set');
+  if (adminEmail && !adminPassword)
+    throw new ConfigError('ADMIN_PASSWORD', 'must be set when ADMIN_EMAIL is set');
+  if (adminPassword && !adminEmail)
+    throw new ConfigError('ADMIN_EMAIL', 'must be set when ADMIN_PASSWORD is set');
   if (adminPassword && (adminPassword.length < 8 || adminPassword.length > 128)) {
     throw new ConfigError('ADMIN_PASSWORD', 'must be 8 to 128 characters long');
   }
 
   const seedDemo = parseBoolean(env, 'SEED_DEMO', !isProduction);
   if (isProduction && seedDemo) {
-    throw new ConfigError('SEED_DEMO', 'cannot be true in production (demo accounts have published passwords)');
+    throw new ConfigError(
+      'SEED_DEMO',
+      'cannot be true in production (demo accounts have published passwords)',
+    );
   }
   const runWorkers = parseBoolean(env, 'RUN_WORKERS', nodeEnv !== 'test');
 
@@ -126,10 +134,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   // Unlike the JWT secret, the badge key is generated in production too: refusing to start an
   // existing installation after an upgrade would help nobody. Instances that do not share DATA_DIR
   // must share OB_SIGNING_KEY, or credentials signed by one fail against the other's issuer profile.
-  const obSigningKey = env.OB_SIGNING_KEY ? parseSigningKey(env.OB_SIGNING_KEY) : readOrCreateSigningKey(join(dataDir, 'ob-signing-key'));
+  const obSigningKey = env.OB_SIGNING_KEY
+    ? parseSigningKey(env.OB_SIGNING_KEY)
+    : readOrCreateSigningKey(join(dataDir, 'ob-signing-key'));
 
   const obIssuerName = (env.OB_ISSUER_NAME ?? '').trim() || 'Cascada';
-  if (obIssuerName.length > 200) throw new ConfigError('OB_ISSUER_NAME', 'must be at most 200 characters long');
+  if (obIssuerName.length > 200)
+    throw new ConfigError('OB_ISSUER_NAME', 'must be at most 200 characters long');
 
   return {
     nodeEnv,
@@ -167,7 +178,10 @@ const SEED = /^[A-Za-z0-9_-]{43}$/;
 function parseSigningKey(raw: string): string {
   const value = raw.trim();
   if (!SEED.test(value) || Buffer.from(value, 'base64url').length !== 32) {
-    throw new ConfigError('OB_SIGNING_KEY', 'must be a 32-byte Ed25519 seed in base64url (43 characters; make one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64url\'))")');
+    throw new ConfigError(
+      'OB_SIGNING_KEY',
+      "must be a 32-byte Ed25519 seed in base64url (43 characters; make one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\")",
+    );
   }
   return value;
 }
@@ -176,7 +190,8 @@ function readOrCreateSigningKey(file: string): string {
   if (existsSync(file)) {
     const seed = readFileSync(file, 'utf8').trim();
     // A damaged key file is not silently replaced: every credential already handed out names this key.
-    if (!SEED.test(seed) || Buffer.from(seed, 'base64url').length !== 32) throw new ConfigError('OB_SIGNING_KEY', `is unset and ${file} does not hold a 32-byte base64url seed`);
+    if (!SEED.test(seed) || Buffer.from(seed, 'base64url').length !== 32)
+      throw new ConfigError('OB_SIGNING_KEY', `is unset and ${file} does not hold a 32-byte base64url seed`);
     return seed;
   }
   const seed = randomBytes(32).toString('base64url');

@@ -72,7 +72,9 @@ export class CatalogueService {
         // Versions imported before country facts existed have none declared.
         manifest.countryFacts ??= [];
         const own = lessons.filter((l) => l.courseVersionId === version.id);
-        const languages = (['en', 'es'] as const).filter((lang) => own.every((l) => (lang === 'en' ? l.titleEn : l.titleEs) !== null));
+        const languages = (['en', 'es'] as const).filter((lang) =>
+          own.every((l) => (lang === 'en' ? l.titleEn : l.titleEs) !== null),
+        );
         this.cache.set(version.id, {
           courseId: version.courseId,
           slug: slugOf.get(version.courseId) ?? manifest.slug,
@@ -82,7 +84,15 @@ export class CatalogueService {
           lessons: own,
           quizzes: quizzes
             .filter((q) => q.courseVersionId === version.id)
-            .map((q) => ({ slug: q.slug, moduleSlug: q.moduleSlug, kind: q.kind, passMark: q.passMark, maxAttempts: q.maxAttempts, draw: q.draw ?? null, questions: JSON.parse(q.questions) as QuizQuestion[] })),
+            .map((q) => ({
+              slug: q.slug,
+              moduleSlug: q.moduleSlug,
+              kind: q.kind,
+              passMark: q.passMark,
+              maxAttempts: q.maxAttempts,
+              draw: q.draw ?? null,
+              questions: JSON.parse(q.questions) as QuizQuestion[],
+            })),
           languages: [...languages],
           totalMinutes: own.reduce((sum, l) => sum + l.minutes, 0),
           factDefaults: version.factDefaults ? (JSON.parse(version.factDefaults) as CountryFactDefaults) : {},

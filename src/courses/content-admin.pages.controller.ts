@@ -16,11 +16,22 @@ import { pick } from './course.view';
 import { CoursesRepository } from './courses.repository';
 import type { CourseOutline } from './catalogue.service';
 import { renderFactText } from './content/markdown';
-import { contactsField, CountryFactsService, factField, listedCountries, resolveFact } from './country-facts.service';
+import {
+  contactsField,
+  CountryFactsService,
+  factField,
+  listedCountries,
+  resolveFact,
+} from './country-facts.service';
 import type { CountryFact } from './country-fact.entity';
 import { CoursesError } from './courses.errors';
 import type { ReferralContact } from './referral-contact.entity';
-import { ALL_COURSES, contactsFor, DEFAULT_CONTACTS, ReferralContactsService } from './referral-contacts.service';
+import {
+  ALL_COURSES,
+  contactsFor,
+  DEFAULT_CONTACTS,
+  ReferralContactsService,
+} from './referral-contacts.service';
 import type { Language } from '../common/kernel/user-role.enum';
 
 const COURSE_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -62,10 +73,16 @@ export class ContentAdminPagesController {
     const results = await this.importer.importAll();
     const refused = results.filter((r) => r.outcome === 'refused').length;
     const imported = results.filter((r) => r.outcome === 'imported').length;
-    redirectWithFlash(res, '/admin/content', refused ? 'content.import-refused' : 'content.import-done', refused ? 'error' : 'success', {
-      imported: counted('content.new-versions', imported),
-      refused: counted('content.packages-refused', refused),
-    });
+    redirectWithFlash(
+      res,
+      '/admin/content',
+      refused ? 'content.import-refused' : 'content.import-done',
+      refused ? 'error' : 'success',
+      {
+        imported: counted('content.new-versions', imported),
+        refused: counted('content.packages-refused', refused),
+      },
+    );
   }
 
   /** The all-courses contacts (course `*`): the lists entered before contacts were per course. */
@@ -83,7 +100,10 @@ export class ContentAdminPagesController {
     const outline = COURSE_SLUG.test(course) ? await this.catalogue.currentOutline(course) : undefined;
     if (!outline) throw new CoursesError('not-found', 'course-not-found');
     const known = /^[A-Z]{2}$/.test(code) && (await this.facts.countries()).some((c) => c.code === code);
-    res.redirect(303, known ? `/admin/content/${outline.slug}/countries/${code}` : `/admin/content#local-${outline.slug}`);
+    res.redirect(
+      303,
+      known ? `/admin/content/${outline.slug}/countries/${code}` : `/admin/content#local-${outline.slug}`,
+    );
   }
 
   /** One course and country: every declared fact and the course's referral contacts, in one form. */
@@ -94,31 +114,55 @@ export class ContentAdminPagesController {
 
   @Post(':course/countries/:country')
   @FormView('admin/content-country', 'countryModel')
-  async saveCountry(@CurrentUser() actor: AuthUser, @Param('course') course: string, @Param('country') country: string, @Body() body: Record<string, unknown>, @Res() res: Response) {
+  async saveCountry(
+    @CurrentUser() actor: AuthUser,
+    @Param('course') course: string,
+    @Param('country') country: string,
+    @Body() body: Record<string, unknown>,
+    @Res() res: Response,
+  ) {
     const { outline, countryCode } = await this.target(course, country);
     await this.facts.saveCountry(actor, outline, countryCode, body ?? {});
     redirectWithFlash(res, `/admin/content/${outline.slug}/countries/${countryCode}`, 'content.local.saved');
   }
 
-  private async target(course: string, country: string): Promise<{ outline: CourseOutline; countryCode: string }> {
+  private async target(
+    course: string,
+    country: string,
+  ): Promise<{ outline: CourseOutline; countryCode: string }> {
     const countryCode = String(country).toUpperCase();
     const outline = COURSE_SLUG.test(course) ? await this.catalogue.currentOutline(course) : undefined;
     if (!outline) throw new CoursesError('not-found', 'course-not-found');
     if (!COUNTRY_PARAM.test(countryCode)) throw new CoursesError('not-found', 'country-not-found');
-    if (countryCode !== DEFAULT_CONTACTS && !(await this.facts.countries()).some((c) => c.code === countryCode)) throw new CoursesError('not-found', 'country-not-found');
+    if (
+      countryCode !== DEFAULT_CONTACTS &&
+      !(await this.facts.countries()).some((c) => c.code === countryCode)
+    )
+      throw new CoursesError('not-found', 'country-not-found');
     return { outline, countryCode };
   }
 
   async countryModel(req: Request) {
     const lang = resolveLanguage(req);
     const { outline, countryCode } = await this.target(String(req.params.course), String(req.params.country));
-    const [countries, rows, contactRows] = await Promise.all([this.facts.countries(), this.facts.factsOf([outline.slug]), this.contacts.listFor([outline.slug])]);
-    const countryName = countryCode === DEFAULT_CONTACTS ? t(lang, 'content.local.program-wide') : nameOf(countries, countryCode, lang);
+    const [countries, rows, contactRows] = await Promise.all([
+      this.facts.countries(),
+      this.facts.factsOf([outline.slug]),
+      this.contacts.listFor([outline.slug]),
+    ]);
+    const countryName =
+      countryCode === DEFAULT_CONTACTS
+        ? t(lang, 'content.local.program-wide')
+        : nameOf(countries, countryCode, lang);
     // On a refused save the form shows what was typed (the page interceptor passes the body as values).
     const typed = req.method === 'POST' ? ((req.body ?? {}) as Record<string, unknown>) : null;
     const valueOf = (field: string, stored: string) => (typed ? String(typed[field] ?? '') : stored);
     const own = contactRows.find((r) => r.courseSlug === outline.slug && r.countryCode === countryCode);
-    const shown = contactsFor(contactRows, outline.slug, countryCode === DEFAULT_CONTACTS ? null : countryCode);
+    const shown = contactsFor(
+      contactRows,
+      outline.slug,
+      countryCode === DEFAULT_CONTACTS ? null : countryCode,
+    );
     const courseTitle = pick(outline.manifest.title, lang);
     return {
       title: t(lang, 'content.local.edit-title', { course: courseTitle, country: countryName }),
@@ -140,10 +184,19 @@ export class ContentAdminPagesController {
                 statusKey: `content.local.status-${now.source}`,
                 isMissing: now.source === 'missing',
                 // Exactly what readers see: the same renderer as the fact box (HTML in the text shown as text).
-                nowHtml: now.source === 'missing' ? '' : renderFactText(lang === 'es' ? now.es || now.en : now.en || now.es),
+                nowHtml:
+                  now.source === 'missing'
+                    ? ''
+                    : renderFactText(lang === 'es' ? now.es || now.en : now.en || now.es),
                 reference: now.reference,
-                en: { name: factField(f.key, 'en'), value: valueOf(factField(f.key, 'en'), stored?.textEn ?? '') },
-                es: { name: factField(f.key, 'es'), value: valueOf(factField(f.key, 'es'), stored?.textEs ?? '') },
+                en: {
+                  name: factField(f.key, 'en'),
+                  value: valueOf(factField(f.key, 'en'), stored?.textEn ?? ''),
+                },
+                es: {
+                  name: factField(f.key, 'es'),
+                  value: valueOf(factField(f.key, 'es'), stored?.textEs ?? ''),
+                },
               };
             }),
       contacts: {
@@ -157,23 +210,41 @@ export class ContentAdminPagesController {
 
   async model(req: Request) {
     const lang = resolveLanguage(req);
-    const [courses, imports] = await Promise.all([this.courses.findCourses(), this.courses.recentImports(200)]);
+    const [courses, imports] = await Promise.all([
+      this.courses.findCourses(),
+      this.courses.recentImports(200),
+    ]);
     const versions = await this.courses.findVersionsOfCourses(courses.map((c) => c.id));
-    const outlines = await this.catalogue.outlines(courses.map((c) => c.currentVersionId).filter((id): id is string => !!id));
+    const outlines = await this.catalogue.outlines(
+      courses.map((c) => c.currentVersionId).filter((id): id is string => !!id),
+    );
     // The last run's result per package: the newest import row of each package name.
     const lastByPackage = new Map<string, (typeof imports)[number]>();
-    for (const row of imports) if (!lastByPackage.has(row.packageName)) lastByPackage.set(row.packageName, row);
-    const [countries, factRows, contactRows] = await Promise.all([this.facts.countries(), this.facts.factsOf(courses.map((c) => c.slug)), this.contacts.listFor(courses.map((c) => c.slug))]);
+    for (const row of imports)
+      if (!lastByPackage.has(row.packageName)) lastByPackage.set(row.packageName, row);
+    const [countries, factRows, contactRows] = await Promise.all([
+      this.facts.countries(),
+      this.facts.factsOf(courses.map((c) => c.slug)),
+      this.contacts.listFor(courses.map((c) => c.slug)),
+    ]);
     return {
       title: t(lang, 'content.title'),
       local: outlines.map((o) => localStatus(o, countries, factRows, contactRows, lang)),
-      allCountries: countries.map((c) => ({ code: c.code, name: lang === 'es' ? c.nameEs : c.nameEn })).sort((a, b) => a.name.localeCompare(b.name, lang)),
+      allCountries: countries
+        .map((c) => ({ code: c.code, name: lang === 'es' ? c.nameEs : c.nameEn }))
+        .sort((a, b) => a.name.localeCompare(b.name, lang)),
       courses: courses.map((c) => {
         const outline = outlines.find((o) => o.courseId === c.id);
         return {
           slug: c.slug,
           title: outline ? pick(outline.manifest.title, lang) : c.slug,
-          versions: versions.filter((v) => v.courseId === c.id).map((v) => ({ version: v.version, importedAt: v.importedAt, current: v.id === c.currentVersionId })),
+          versions: versions
+            .filter((v) => v.courseId === c.id)
+            .map((v) => ({
+              version: v.version,
+              importedAt: v.importedAt,
+              current: v.id === c.currentVersionId,
+            })),
         };
       }),
       packages: [...lastByPackage.values()].map((row) => ({
@@ -182,9 +253,17 @@ export class ContentAdminPagesController {
         outcomeKey: `content.outcome.${row.outcome}`,
         refused: row.outcome === 'refused',
         at: row.at,
-        problems: (JSON.parse(row.problems) as PackageProblem[]).map((p) => ({ ...p, where: p.line ? `${p.file}:${p.line}` : p.file })),
+        problems: (JSON.parse(row.problems) as PackageProblem[]).map((p) => ({
+          ...p,
+          where: p.line ? `${p.file}:${p.line}` : p.file,
+        })),
       })),
-      contacts: contactRows.filter((c) => c.courseSlug === ALL_COURSES).map((c) => ({ ...c, label: c.countryCode === DEFAULT_CONTACTS ? t(lang, 'content.contacts.default') : c.countryCode })),
+      contacts: contactRows
+        .filter((c) => c.courseSlug === ALL_COURSES)
+        .map((c) => ({
+          ...c,
+          label: c.countryCode === DEFAULT_CONTACTS ? t(lang, 'content.contacts.default') : c.countryCode,
+        })),
     };
   }
 }
@@ -196,18 +275,33 @@ const nameOf = (countries: CountryRow[], code: string, lang: Language) => {
 };
 
 /** Which contacts a reader sees: the course's own for the country, its program-wide list, the all-courses list, or none. */
-function contactsStatusKey(shown: ReferralContact | undefined, courseSlug: string, countryCode: string): string {
+function contactsStatusKey(
+  shown: ReferralContact | undefined,
+  courseSlug: string,
+  countryCode: string,
+): string {
   if (!shown) return 'content.local.status-missing';
   if (shown.courseSlug === ALL_COURSES) return 'content.local.contacts-all-courses';
-  if (shown.countryCode === DEFAULT_CONTACTS && countryCode !== DEFAULT_CONTACTS) return 'content.local.contacts-program-wide';
+  if (shown.countryCode === DEFAULT_CONTACTS && countryCode !== DEFAULT_CONTACTS)
+    return 'content.local.contacts-program-wide';
   return 'content.local.status-admin';
 }
 
 /** Per course: what readers of each country see now for each fact and for the contacts, and what is missing. */
-function localStatus(outline: CourseOutline, countries: CountryRow[], factRows: CountryFact[], contactRows: ReferralContact[], lang: Language) {
+function localStatus(
+  outline: CourseOutline,
+  countries: CountryRow[],
+  factRows: CountryFact[],
+  contactRows: ReferralContact[],
+  lang: Language,
+) {
   const rows = factRows.filter((r) => r.courseSlug === outline.slug);
   const missing: string[] = [];
-  const used = [...Object.keys(outline.factDefaults), ...rows.map((r) => r.countryCode), ...contactRows.filter((r) => r.courseSlug === outline.slug).map((r) => r.countryCode)];
+  const used = [
+    ...Object.keys(outline.factDefaults),
+    ...rows.map((r) => r.countryCode),
+    ...contactRows.filter((r) => r.courseSlug === outline.slug).map((r) => r.countryCode),
+  ];
   const countryRows = listedCountries(countries, used).map((c) => {
     const name = lang === 'es' ? c.nameEs : c.nameEn;
     const cells = outline.manifest.countryFacts.map((f) => {
@@ -217,13 +311,19 @@ function localStatus(outline: CourseOutline, countries: CountryRow[], factRows: 
     });
     const shown = contactsFor(contactRows, outline.slug, c.code);
     if (!shown) missing.push(`${name}: ${t(lang, 'content.local.contacts')}`);
-    cells.push({ statusKey: contactsStatusKey(shown, outline.slug, c.code), isAdmin: !!shown && shown.courseSlug === outline.slug });
+    cells.push({
+      statusKey: contactsStatusKey(shown, outline.slug, c.code),
+      isAdmin: !!shown && shown.courseSlug === outline.slug,
+    });
     return { code: c.code, name, cells, href: `/admin/content/${outline.slug}/countries/${c.code}` };
   });
   return {
     slug: outline.slug,
     title: pick(outline.manifest.title, lang),
-    columns: [...outline.manifest.countryFacts.map((f) => pick(f.title, lang)), t(lang, 'content.local.contacts')],
+    columns: [
+      ...outline.manifest.countryFacts.map((f) => pick(f.title, lang)),
+      t(lang, 'content.local.contacts'),
+    ],
     countries: countryRows,
     programWideHref: `/admin/content/${outline.slug}/countries/${DEFAULT_CONTACTS}`,
     missing,

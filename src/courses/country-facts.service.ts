@@ -24,25 +24,38 @@ export const PROGRAM_COUNTRIES = ['SV', 'PA', 'DO', 'BZ', 'PR'];
  * The countries the admin page lists: the program's five, then any other country of the countries
  * table that already has a package default or an admin text (so nothing entered is hidden).
  */
-export function listedCountries<C extends { code: string }>(countries: C[], extraCodes: Iterable<string>): C[] {
+export function listedCountries<C extends { code: string }>(
+  countries: C[],
+  extraCodes: Iterable<string>,
+): C[] {
   const extra = new Set(extraCodes);
-  const rank = (code: string) => (PROGRAM_COUNTRIES.includes(code) ? PROGRAM_COUNTRIES.indexOf(code) : PROGRAM_COUNTRIES.length);
-  return countries.filter((c) => PROGRAM_COUNTRIES.includes(c.code) || extra.has(c.code)).sort((a, b) => rank(a.code) - rank(b.code) || a.code.localeCompare(b.code));
+  const rank = (code: string) =>
+    PROGRAM_COUNTRIES.includes(code) ? PROGRAM_COUNTRIES.indexOf(code) : PROGRAM_COUNTRIES.length;
+  return countries
+    .filter((c) => PROGRAM_COUNTRIES.includes(c.code) || extra.has(c.code))
+    .sort((a, b) => rank(a.code) - rank(b.code) || a.code.localeCompare(b.code));
 }
 
 /** Where what a reader sees for one fact comes from. */
 export type FactSource = 'admin' | 'default' | 'missing';
 
 /** What a reader in `countryCode` sees for `key`: the admin's text, else the package default, else nothing. */
-export function resolveFact(outline: Pick<CourseOutline, 'factDefaults'>, rows: CountryFact[], countryCode: string, key: string) {
+export function resolveFact(
+  outline: Pick<CourseOutline, 'factDefaults'>,
+  rows: CountryFact[],
+  countryCode: string,
+  key: string,
+) {
   const own = rows.find((r) => r.countryCode === countryCode && r.factKey === key);
   if (own) return { source: 'admin' as const, en: own.textEn, es: own.textEs, reference: null };
   const fallback = outline.factDefaults[countryCode]?.[key];
-  if (fallback) return { source: 'default' as const, en: fallback.en, es: fallback.es, reference: fallback.source };
+  if (fallback)
+    return { source: 'default' as const, en: fallback.en, es: fallback.es, reference: fallback.source };
   return { source: 'missing' as const, en: '', es: '', reference: null };
 }
 
-const inLanguage = (texts: { en: string; es: string }, lang: Language) => (lang === 'es' ? texts.es || texts.en : texts.en || texts.es);
+const inLanguage = (texts: { en: string; es: string }, lang: Language) =>
+  lang === 'es' ? texts.es || texts.en : texts.en || texts.es;
 
 /** The form fields of one (course, country) page: `fact.<key>.en|es` and `contacts.en|es`. */
 export const factField = (key: string, lang: Language) => `fact.${key}.${lang}`;
@@ -80,8 +93,12 @@ export class CountryFactsService {
     if (!keys.length) return html;
     const user = await this.users.findById(reader.id);
     const country = user?.countryCode ?? null;
-    const [rows, countries] = country ? await Promise.all([this.courses.findFacts(outline.slug, country, keys), this.countries()]) : [[], []];
-    const countryName = country ? (countries.find((c) => c.code === country)?.[lang === 'es' ? 'nameEs' : 'nameEn'] ?? country) : '';
+    const [rows, countries] = country
+      ? await Promise.all([this.courses.findFacts(outline.slug, country, keys), this.countries()])
+      : [[], []];
+    const countryName = country
+      ? (countries.find((c) => c.code === country)?.[lang === 'es' ? 'nameEs' : 'nameEn'] ?? country)
+      : '';
     let n = 0;
     return html.replace(FACT_MARKER_PATTERN, (_, key: string) => {
       const declared = outline.manifest.countryFacts.find((f) => f.key === key);
@@ -91,10 +108,12 @@ export class CountryFactsService {
       if (!country) body = `<p class="fact-missing">${escapeHtml(t(lang, 'courses.facts.no-country'))}</p>`;
       else {
         const fact = resolveFact(outline, rows, country, key);
-        if (fact.source === 'missing') body = `<p class="fact-missing">${escapeHtml(t(lang, 'courses.facts.not-configured', { country: countryName }))}</p>`;
+        if (fact.source === 'missing')
+          body = `<p class="fact-missing">${escapeHtml(t(lang, 'courses.facts.not-configured', { country: countryName }))}</p>`;
         else {
           body = renderFactText(inLanguage(fact, lang));
-          if (fact.reference) body += `<p class="fact-source"><small>${escapeHtml(t(lang, 'courses.facts.source', { source: fact.reference }))}</small></p>`;
+          if (fact.reference)
+            body += `<p class="fact-source"><small>${escapeHtml(t(lang, 'courses.facts.source', { source: fact.reference }))}</small></p>`;
         }
       }
       return `<aside class="country-fact" aria-labelledby="${id}">${heading}${body}</aside>`;
@@ -111,8 +130,18 @@ export class CountryFactsService {
    * country, in one transaction; an empty fact removes the admin text (the default shows again).
    * Bad input changes nothing. Each change is audited with its before and after.
    */
-  async saveCountry(actor: AuthUser, outline: CourseOutline, countryCode: string, body: Record<string, unknown>): Promise<void> {
-    const text = (field: string) => (typeof body[field] === 'string' ? (body[field] as string).replace(/\r\n/g, '\n').trim() : body[field] === undefined ? '' : null);
+  async saveCountry(
+    actor: AuthUser,
+    outline: CourseOutline,
+    countryCode: string,
+    body: Record<string, unknown>,
+  ): Promise<void> {
+    const text = (field: string) =>
+      typeof body[field] === 'string'
+        ? (body[field] as string).replace(/\r\n/g, '\n').trim()
+        : body[field] === undefined
+          ? ''
+          : null;
     const problems: Record<string, FieldMessage[]> = {};
     const check = (field: string, max: number) => {
       const value = text(field);
@@ -121,11 +150,16 @@ export class CountryFactsService {
       return value ?? '';
     };
     const facts = countryCode === DEFAULT_CONTACTS ? [] : outline.manifest.countryFacts;
-    const values = facts.map((f) => ({ key: f.key, en: check(factField(f.key, 'en'), FACT_TEXT_MAX), es: check(factField(f.key, 'es'), FACT_TEXT_MAX) }));
+    const values = facts.map((f) => ({
+      key: f.key,
+      en: check(factField(f.key, 'en'), FACT_TEXT_MAX),
+      es: check(factField(f.key, 'es'), FACT_TEXT_MAX),
+    }));
     const contactsEn = check(contactsField('en'), 2000);
     const contactsEs = check(contactsField('es'), 2000);
     if (Object.keys(problems).length) throw new InputError(problems);
-    if (countryCode !== DEFAULT_CONTACTS && !(await this.countries()).some((c) => c.code === countryCode)) throw new CoursesError('not-found', 'country-not-found');
+    if (countryCode !== DEFAULT_CONTACTS && !(await this.countries()).some((c) => c.code === countryCode))
+      throw new CoursesError('not-found', 'country-not-found');
     await this.db.transaction(async (tx) => {
       const existing = await this.courses.findFactsOfCourses([outline.slug], tx);
       for (const value of values) {
@@ -134,12 +168,37 @@ export class CountryFactsService {
         if (!value.en && !value.es) {
           if (!before) continue;
           await tx.delete(CountryFact, { courseSlug: outline.slug, countryCode, factKey: value.key });
-          await this.audit.record(tx, actor.id, 'country-fact.remove', entity, { textEn: before.textEn, textEs: before.textEs }, null);
+          await this.audit.record(
+            tx,
+            actor.id,
+            'country-fact.remove',
+            entity,
+            { textEn: before.textEn, textEs: before.textEs },
+            null,
+          );
           continue;
         }
         if (before && before.textEn === value.en && before.textEs === value.es) continue;
-        await tx.save(CountryFact, tx.create(CountryFact, { courseSlug: outline.slug, countryCode, factKey: value.key, textEn: value.en, textEs: value.es, updatedBy: actor.id, updatedAt: this.clock.now() }));
-        await this.audit.record(tx, actor.id, 'country-fact.save', entity, before ? { textEn: before.textEn, textEs: before.textEs } : null, { textEn: value.en, textEs: value.es });
+        await tx.save(
+          CountryFact,
+          tx.create(CountryFact, {
+            courseSlug: outline.slug,
+            countryCode,
+            factKey: value.key,
+            textEn: value.en,
+            textEs: value.es,
+            updatedBy: actor.id,
+            updatedAt: this.clock.now(),
+          }),
+        );
+        await this.audit.record(
+          tx,
+          actor.id,
+          'country-fact.save',
+          entity,
+          before ? { textEn: before.textEn, textEs: before.textEs } : null,
+          { textEn: value.en, textEs: value.es },
+        );
       }
       await this.contacts.saveIn(tx, actor, outline.slug, countryCode, contactsEn, contactsEs);
     });

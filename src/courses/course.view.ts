@@ -4,7 +4,8 @@ import type { Localised, QuizQuestion } from './content/course-package';
 import type { EnrolmentProgress } from './learning.service';
 import type { Lesson } from './lesson.entity';
 
-export const pick = (text: Localised | null | undefined, lang: Language): string => (text ? text[lang] || text.en : '');
+export const pick = (text: Localised | null | undefined, lang: Language): string =>
+  text ? text[lang] || text.en : '';
 
 export function lessonTitle(lesson: Pick<Lesson, 'titleEn' | 'titleEs'>, lang: Language): string {
   return (lang === 'es' ? (lesson.titleEs ?? lesson.titleEn) : (lesson.titleEn ?? lesson.titleEs)) ?? '';
@@ -27,8 +28,12 @@ export function toCourseJson(outline: CourseOutline, lang: Language) {
       title: pick(m.title, lang),
       summary: m.summary ? pick(m.summary, lang) : null,
       deliverable: m.deliverable,
-      lessons: outline.lessons.filter((l) => l.moduleSlug === m.slug).map((l) => ({ slug: l.slug, title: lessonTitle(l, lang), minutes: l.minutes })),
-      quizzes: outline.quizzes.filter((q) => q.moduleSlug === m.slug).map((q) => ({ slug: q.slug, kind: q.kind })),
+      lessons: outline.lessons
+        .filter((l) => l.moduleSlug === m.slug)
+        .map((l) => ({ slug: l.slug, title: lessonTitle(l, lang), minutes: l.minutes })),
+      quizzes: outline.quizzes
+        .filter((q) => q.moduleSlug === m.slug)
+        .map((q) => ({ slug: q.slug, kind: q.kind })),
     })),
     // Printable pages (formats.md §3), served at /courses/<slug>/handouts/<handout slug>.
     handouts: outline.handouts.map((h) => ({ slug: h.slug, title: lessonTitle(h, lang) })),

@@ -52,21 +52,40 @@ export class CoursesApiController {
   @Post('enrolments/:id/lessons/:lessonSlug/complete')
   @Authenticated()
   @HttpCode(200)
-  async complete(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('lessonSlug') lessonSlug: string) {
+  async complete(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Param('lessonSlug') lessonSlug: string,
+  ) {
     return toEnrolmentJson(await this.learning.completeLesson(actor, id, lessonSlug));
   }
 
   @Get('enrolments/:id/quizzes/:quizSlug')
   @Authenticated()
-  async quiz(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('quizSlug') quizSlug: string, @Req() req: Request) {
+  async quiz(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Param('quizSlug') quizSlug: string,
+    @Req() req: Request,
+  ) {
     // Opening the quiz opens (or reuses) a sitting: the drawn questions, options in its order. A closed quiz shows none.
     const { state, sitting } = await this.quizzes.open(actor, id, quizSlug);
-    return { ...toQuizJson(state.quiz, resolveLanguage(req), sitting?.questions ?? []), attemptsUsed: state.attemptsUsed, open: !state.closedBecause, sittingId: sitting?.id ?? null };
+    return {
+      ...toQuizJson(state.quiz, resolveLanguage(req), sitting?.questions ?? []),
+      attemptsUsed: state.attemptsUsed,
+      open: !state.closedBecause,
+      sittingId: sitting?.id ?? null,
+    };
   }
 
   @Post('enrolments/:id/quizzes/:quizSlug/attempts')
   @Authenticated()
-  async attempt(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('quizSlug') quizSlug: string, @Body() dto: QuizAttemptDto) {
+  async attempt(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Param('quizSlug') quizSlug: string,
+    @Body() dto: QuizAttemptDto,
+  ) {
     const { attempt } = await this.quizzes.submit(actor, id, quizSlug, dto.answers, dto.sittingId);
     return { score: attempt.score, passed: attempt.passed, attemptNumber: attempt.attemptNumber };
   }

@@ -16,7 +16,16 @@ import { ReferralContactsService } from './referral-contacts.service';
 @Module({
   imports: [UsersModule, SchoolsModule],
   controllers: [CoursesPagesController, CoursesApiController, ContentAdminPagesController],
-  providers: [CoursesRepository, CatalogueService, LearningService, QuizzesService, SittingSeeds, ContentImporter, ReferralContactsService, CountryFactsService],
+  providers: [
+    CoursesRepository,
+    CatalogueService,
+    LearningService,
+    QuizzesService,
+    SittingSeeds,
+    ContentImporter,
+    ReferralContactsService,
+    CountryFactsService,
+  ],
   exports: [CatalogueService, LearningService, QuizzesService, ContentImporter],
 })
 export class CoursesModule implements OnModuleInit {
@@ -27,7 +36,12 @@ export class CoursesModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.me.registerEnrolmentSource(async (actor) =>
-      (await this.learning.enrolmentsOf(actor.id)).map((p) => ({ id: p.enrolment.id, courseSlug: p.outline.slug, percent: p.percent, status: p.enrolment.status })),
+      (await this.learning.enrolmentsOf(actor.id)).map((p) => ({
+        id: p.enrolment.id,
+        courseSlug: p.outline.slug,
+        percent: p.percent,
+        status: p.enrolment.status,
+      })),
     );
   }
 }

@@ -24,8 +24,10 @@ function ruleLines(outline: CourseOutline, lang: Language): string[] {
   const rule = outline.manifest.certification;
   const lines: string[] = [];
   if (rule.lessonsComplete) lines.push(t(lang, 'courses.rule.lessons'));
-  if (outline.quizzes.some((q) => q.kind === 'post')) lines.push(t(lang, 'courses.rule.post-test', { mark: rule.postTestPassMark }));
-  if (rule.attendancePercent > 0) lines.push(t(lang, 'courses.rule.attendance', { percent: rule.attendancePercent }));
+  if (outline.quizzes.some((q) => q.kind === 'post'))
+    lines.push(t(lang, 'courses.rule.post-test', { mark: rule.postTestPassMark }));
+  if (rule.attendancePercent > 0)
+    lines.push(t(lang, 'courses.rule.attendance', { percent: rule.attendancePercent }));
   if (rule.practicumRequired) lines.push(t(lang, 'courses.rule.practicum'));
   lines.push(tn(lang, 'courses.rule.validity', rule.validityMonths));
   return lines;
@@ -43,12 +45,26 @@ function modulesView(outline: CourseOutline, lang: Language, progress?: Enrolmen
     deliverable: m.deliverable,
     lessons: outline.lessons
       .filter((l) => l.moduleSlug === m.slug)
-      .map((l) => ({ slug: l.slug, title: lessonTitle(l, lang), minutes: l.minutes, done: done.has(l.slug), href: `${base}/${progress ? 'lessons/' : ''}${l.slug}` })),
+      .map((l) => ({
+        slug: l.slug,
+        title: lessonTitle(l, lang),
+        minutes: l.minutes,
+        done: done.has(l.slug),
+        href: `${base}/${progress ? 'lessons/' : ''}${l.slug}`,
+      })),
     quizzes: outline.quizzes
       .filter((q) => q.moduleSlug === m.slug)
       .map((q) => {
         const r = results.get(q.slug);
-        return { slug: q.slug, kindKey: `courses.quiz-kind.${q.kind}`, href: progress ? `${base}/quizzes/${q.slug}` : null, attempts: r?.attempts ?? 0, bestScore: r?.bestScore ?? null, passed: r?.passed ?? false, questions: q.questions.length };
+        return {
+          slug: q.slug,
+          kindKey: `courses.quiz-kind.${q.kind}`,
+          href: progress ? `${base}/quizzes/${q.slug}` : null,
+          attempts: r?.attempts ?? 0,
+          bestScore: r?.bestScore ?? null,
+          passed: r?.passed ?? false,
+          questions: q.questions.length,
+        };
       }),
   }));
 }
@@ -70,7 +86,10 @@ export class CoursesPagesController {
   @Authenticated()
   async index(@CurrentUser() actor: AuthUser, @Req() req: Request, @Res() res: Response) {
     const lang = resolveLanguage(req);
-    const [outlines, mine] = await Promise.all([this.catalogue.currentOutlines(), this.learning.enrolmentsOf(actor.id)]);
+    const [outlines, mine] = await Promise.all([
+      this.catalogue.currentOutlines(),
+      this.learning.enrolmentsOf(actor.id),
+    ]);
     const bySlug = new Map(mine.map((p) => [p.outline.slug, p]));
     res.render('courses/index', {
       title: t(lang, 'courses.catalogue.title'),
@@ -82,14 +101,21 @@ export class CoursesPagesController {
         modules: o.manifest.modules.length,
         lessons: o.lessons.length,
         languages: o.languages.map((l) => t(lang, `languages.${l}`)).join(', '),
-        enrolment: bySlug.get(o.slug) ? { id: bySlug.get(o.slug)!.enrolment.id, percent: bySlug.get(o.slug)!.percent } : null,
+        enrolment: bySlug.get(o.slug)
+          ? { id: bySlug.get(o.slug)!.enrolment.id, percent: bySlug.get(o.slug)!.percent }
+          : null,
       })),
     });
   }
 
   @Get('courses/:slug')
   @Authenticated()
-  async show(@CurrentUser() actor: AuthUser, @Param('slug') slug: string, @Req() req: Request, @Res() res: Response) {
+  async show(
+    @CurrentUser() actor: AuthUser,
+    @Param('slug') slug: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const lang = resolveLanguage(req);
     const outline = await this.catalogue.currentOutline(slug);
     if (!outline) throw new CoursesError('not-found', 'course-not-found');
@@ -107,7 +133,10 @@ export class CoursesPagesController {
       },
       rule: ruleLines(outline, lang),
       modules: modulesView(outline, lang),
-      handouts: outline.handouts.map((h) => ({ title: lessonTitle(h, lang), href: handoutHref(slug, h.slug) })),
+      handouts: outline.handouts.map((h) => ({
+        title: lessonTitle(h, lang),
+        href: handoutHref(slug, h.slug),
+      })),
       enrolment: mine ? { id: mine.enrolment.id, percent: mine.percent } : null,
       canEnrol: actor.role === 'trainer' && !mine,
     });
@@ -122,13 +151,24 @@ export class CoursesPagesController {
     } catch (error) {
       if (!(error instanceof DomainError && error.kind === 'conflict')) throw error;
       const mine = (await this.learning.enrolmentsOf(actor.id)).find((p) => p.outline.slug === slug);
-      redirectWithFlash(res, mine ? `/learn/${mine.enrolment.id}` : '/learn', 'errors.courses.already-enrolled', 'info');
+      redirectWithFlash(
+        res,
+        mine ? `/learn/${mine.enrolment.id}` : '/learn',
+        'errors.courses.already-enrolled',
+        'info',
+      );
     }
   }
 
   @Get('courses/:slug/preview/:lessonSlug')
   @Authenticated()
-  async preview(@CurrentUser() actor: AuthUser, @Param('slug') slug: string, @Param('lessonSlug') lessonSlug: string, @Req() req: Request, @Res() res: Response) {
+  async preview(
+    @CurrentUser() actor: AuthUser,
+    @Param('slug') slug: string,
+    @Param('lessonSlug') lessonSlug: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const lang = resolveLanguage(req);
     const outline = await this.catalogue.currentOutline(slug);
     if (!outline) throw new CoursesError('not-found', 'course-not-found');
@@ -156,7 +196,12 @@ export class CoursesPagesController {
 
   @Get('learn/:id')
   @Authenticated()
-  async enrolment(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Req() req: Request, @Res() res: Response) {
+  async enrolment(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const lang = resolveLanguage(req);
     const progress = await this.learning.get(actor, await this.ownedId(actor, id));
     const pre = progress.outline.quizzes.find((q) => q.kind === 'pre');
@@ -170,7 +215,10 @@ export class CoursesPagesController {
       percent: progress.percent,
       done: progress.completedLessons.length,
       total: progress.outline.lessons.length,
-      invitePreTest: pre && preResult?.attempts === 0 && progress.completedLessons.length === 0 ? `/learn/${id}/quizzes/${pre.slug}` : null,
+      invitePreTest:
+        pre && preResult?.attempts === 0 && progress.completedLessons.length === 0
+          ? `/learn/${id}/quizzes/${pre.slug}`
+          : null,
       next: next ? { title: lessonTitle(next, lang), href: `/learn/${id}/lessons/${next.slug}` } : null,
       modules: modulesView(progress.outline, lang, progress),
       rule: ruleLines(progress.outline, lang),
@@ -179,7 +227,13 @@ export class CoursesPagesController {
 
   @Get('learn/:id/lessons/:lessonSlug')
   @Authenticated()
-  async lesson(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('lessonSlug') lessonSlug: string, @Req() req: Request, @Res() res: Response) {
+  async lesson(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Param('lessonSlug') lessonSlug: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const lang = resolveLanguage(req);
     const progress = await this.learning.get(actor, await this.ownedId(actor, id));
     await this.renderLesson(res, actor, lang, progress.outline, lessonSlug, progress);
@@ -187,17 +241,34 @@ export class CoursesPagesController {
 
   @Post('learn/:id/lessons/:lessonSlug/complete')
   @Authenticated()
-  async complete(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('lessonSlug') lessonSlug: string, @Res() res: Response) {
+  async complete(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Param('lessonSlug') lessonSlug: string,
+    @Res() res: Response,
+  ) {
     const progress = await this.learning.completeLesson(actor, id, lessonSlug);
     const lessons = progress.outline.lessons;
     const index = lessons.findIndex((l) => l.slug === lessonSlug);
-    const next = lessons.slice(index + 1).find((l) => !progress.completedLessons.includes(l.slug)) ?? lessons.find((l) => !progress.completedLessons.includes(l.slug));
-    redirectWithFlash(res, next ? `/learn/${id}/lessons/${next.slug}` : `/learn/${id}`, next ? 'courses.lesson-done' : 'courses.all-lessons-done');
+    const next =
+      lessons.slice(index + 1).find((l) => !progress.completedLessons.includes(l.slug)) ??
+      lessons.find((l) => !progress.completedLessons.includes(l.slug));
+    redirectWithFlash(
+      res,
+      next ? `/learn/${id}/lessons/${next.slug}` : `/learn/${id}`,
+      next ? 'courses.lesson-done' : 'courses.all-lessons-done',
+    );
   }
 
   @Get('learn/:id/quizzes/:quizSlug')
   @Authenticated()
-  async quiz(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('quizSlug') quizSlug: string, @Req() req: Request, @Res() res: Response) {
+  async quiz(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Param('quizSlug') quizSlug: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const lang = resolveLanguage(req);
     const { progress, state, sitting } = await this.quizzes.open(actor, id, quizSlug);
     res.render('courses/quiz', this.quizModel(lang, id, progress, state, sitting));
@@ -205,7 +276,14 @@ export class CoursesPagesController {
 
   @Post('learn/:id/quizzes/:quizSlug')
   @Authenticated()
-  async submitQuiz(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('quizSlug') quizSlug: string, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
+  async submitQuiz(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Param('quizSlug') quizSlug: string,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     // Form fields are `a.<questionId>`: one value for radios, several for checkboxes; `sittingId` names what the page showed.
     const answers: Record<string, string[]> = {};
     for (const [key, value] of Object.entries(body ?? {})) {
@@ -219,17 +297,27 @@ export class CoursesPagesController {
       if (replayed) return redirectWithFlash(res, to, 'courses.quiz.already-submitted', 'info');
       res.redirect(303, to);
     } catch (error) {
-      if (!(error instanceof DomainError) || (error.kind !== 'unprocessable' && error.kind !== 'conflict')) throw error;
+      if (!(error instanceof DomainError) || (error.kind !== 'unprocessable' && error.kind !== 'conflict'))
+        throw error;
       // Closed, or the page was out of date: show the quiz as it stands now, with the reason.
       const lang = resolveLanguage(req);
       const { progress, state, sitting } = await this.quizzes.open(actor, id, quizSlug);
-      res.status(error.kind === 'conflict' ? 409 : 422).render('courses/quiz', { ...this.quizModel(lang, id, progress, state, sitting), errorKey: state.closedBecause ? null : `errors.${error.code}` });
+      res.status(error.kind === 'conflict' ? 409 : 422).render('courses/quiz', {
+        ...this.quizModel(lang, id, progress, state, sitting),
+        errorKey: state.closedBecause ? null : `errors.${error.code}`,
+      });
     }
   }
 
   @Get('learn/:id/quizzes/:quizSlug/result')
   @Authenticated()
-  async quizResult(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Param('quizSlug') quizSlug: string, @Req() req: Request, @Res() res: Response) {
+  async quizResult(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Param('quizSlug') quizSlug: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const lang = resolveLanguage(req);
     const { progress, state, attempt, shown } = await this.quizzes.lastAttempt(actor, id, quizSlug);
     if (!attempt) return res.redirect(303, `/learn/${id}/quizzes/${quizSlug}`);
@@ -260,7 +348,11 @@ export class CoursesPagesController {
             number: i + 1,
             text: pick(q.text, lang),
             correct: results[q.id],
-            options: q.options.map((o) => ({ text: pick(o.text, lang), chosen: (answers[q.id] ?? []).includes(o.id), isAnswer: showAnswers && o.correct })),
+            options: q.options.map((o) => ({
+              text: pick(o.text, lang),
+              chosen: (answers[q.id] ?? []).includes(o.id),
+              isAnswer: showAnswers && o.correct,
+            })),
           }))
         : [],
     });
@@ -273,7 +365,13 @@ export class CoursesPagesController {
    */
   @Get('courses/:slug/handouts/:handout')
   @Authenticated()
-  async handout(@CurrentUser() actor: AuthUser, @Param('slug') slug: string, @Param('handout') handoutSlug: string, @Req() req: Request, @Res() res: Response) {
+  async handout(
+    @CurrentUser() actor: AuthUser,
+    @Param('slug') slug: string,
+    @Param('handout') handoutSlug: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const lang = resolveLanguage(req);
     const current = await this.catalogue.currentOutline(slug);
     if (!current) throw new CoursesError('not-found', 'course-not-found');
@@ -295,21 +393,44 @@ export class CoursesPagesController {
       // The other language named in itself, as the main layout's switch does (English / Español).
       otherLangName: t(lang === 'es' ? 'en' : 'es', `languages.${lang === 'es' ? 'en' : 'es'}`),
       // Sanitised at import (markdown.ts); the contacts and fact boxes are built by their services.
-      handoutHtml: await this.facts.fill(await this.contacts.fillLesson(html, actor, lang, outline.slug), actor, lang, outline),
+      handoutHtml: await this.facts.fill(
+        await this.contacts.fillLesson(html, actor, lang, outline.slug),
+        actor,
+        lang,
+        outline,
+      ),
     });
   }
 
   @Get('content/:course/assets/:file')
   @Authenticated()
   async asset(@Param('course') course: string, @Param('file') file: string, @Res() res: Response) {
-    const known = /^[a-z0-9-]{1,80}$/.test(course) && /^[A-Za-z0-9][A-Za-z0-9._-]*\.(png|jpe?g|gif|svg|webp)$/.test(file) && (await this.courses.findCourseBySlug(course));
+    const known =
+      /^[a-z0-9-]{1,80}$/.test(course) &&
+      /^[A-Za-z0-9][A-Za-z0-9._-]*\.(png|jpe?g|gif|svg|webp)$/.test(file) &&
+      (await this.courses.findCourseBySlug(course));
     if (!known) throw new CoursesError('not-found', 'asset-not-found');
-    res.sendFile(`${course}/assets/${file}`, { root: this.config.contentDir, maxAge: '30d', immutable: false, headers: { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" } }, (error) => {
-      if (error && !res.headersSent) res.status(404).end();
-    });
+    res.sendFile(
+      `${course}/assets/${file}`,
+      {
+        root: this.config.contentDir,
+        maxAge: '30d',
+        immutable: false,
+        headers: { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" },
+      },
+      (error) => {
+        if (error && !res.headersSent) res.status(404).end();
+      },
+    );
   }
 
-  private quizModel(lang: Language, id: string, progress: EnrolmentProgress, state: QuizState, sitting: ShownSitting | null) {
+  private quizModel(
+    lang: Language,
+    id: string,
+    progress: EnrolmentProgress,
+    state: QuizState,
+    sitting: ShownSitting | null,
+  ) {
     const quiz = state.quiz;
     const shown = sitting?.questions ?? [];
     return {
@@ -325,7 +446,10 @@ export class CoursesPagesController {
       closedKey: state.closedBecause ? `errors.courses.${state.closedBecause}` : null,
       hasResult: state.attemptsUsed > 0,
       sittingId: sitting?.id ?? null,
-      drawn: sitting && sitting.questions.length < sitting.bankSize ? { asked: sitting.questions.length, bank: sitting.bankSize } : null,
+      drawn:
+        sitting && sitting.questions.length < sitting.bankSize
+          ? { asked: sitting.questions.length, bank: sitting.bankSize }
+          : null,
       questions: shown.map((q, i) => ({
         id: q.id,
         number: i + 1,
@@ -342,7 +466,14 @@ export class CoursesPagesController {
     return id;
   }
 
-  private async renderLesson(res: Response, actor: AuthUser, lang: Language, outline: CourseOutline, lessonSlug: string, progress: EnrolmentProgress | null) {
+  private async renderLesson(
+    res: Response,
+    actor: AuthUser,
+    lang: Language,
+    outline: CourseOutline,
+    lessonSlug: string,
+    progress: EnrolmentProgress | null,
+  ) {
     const index = outline.lessons.findIndex((l) => l.slug === lessonSlug);
     if (index < 0) throw new CoursesError('not-found', 'lesson-not-found');
     const lesson = await this.courses.findLesson(outline.versionId, lessonSlug);
@@ -364,7 +495,12 @@ export class CoursesPagesController {
       count: outline.lessons.length,
       translationMissing: own === null,
       // Sanitised at import (markdown.ts); the contacts and fact boxes are built by their services.
-      lessonHtml: await this.facts.fill(await this.contacts.fillLesson(html, actor, lang, outline.slug), actor, lang, outline),
+      lessonHtml: await this.facts.fill(
+        await this.contacts.fillLesson(html, actor, lang, outline.slug),
+        actor,
+        lang,
+        outline,
+      ),
       prev: prev ? { href: `${base}/${prev.slug}`, title: lessonTitle(prev, lang) } : null,
       next: next ? { href: `${base}/${next.slug}`, title: lessonTitle(next, lang) } : null,
       isPreview: !progress,

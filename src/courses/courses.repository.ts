@@ -39,15 +39,30 @@ export class CoursesRepository {
     return ids.length ? this.db.manager.find(CourseVersion, { where: { id: In(ids) } }) : Promise.resolve([]);
   }
 
-  findVersionsOfCourses(courseIds: string[]): Promise<Pick<CourseVersion, 'id' | 'courseId' | 'version' | 'importedAt'>[]> {
+  findVersionsOfCourses(
+    courseIds: string[],
+  ): Promise<Pick<CourseVersion, 'id' | 'courseId' | 'version' | 'importedAt'>[]> {
     if (!courseIds.length) return Promise.resolve([]);
-    return this.db.manager.find(CourseVersion, { select: { id: true, courseId: true, version: true, importedAt: true }, where: { courseId: In(courseIds) }, order: { version: 'DESC' } });
+    return this.db.manager.find(CourseVersion, {
+      select: { id: true, courseId: true, version: true, importedAt: true },
+      where: { courseId: In(courseIds) },
+      order: { version: 'DESC' },
+    });
   }
 
   findLessonsOfVersions(versionIds: string[]): Promise<Lesson[]> {
     if (!versionIds.length) return Promise.resolve([]);
     return this.db.manager.find(Lesson, {
-      select: { id: true, courseVersionId: true, moduleSlug: true, slug: true, position: true, minutes: true, titleEn: true, titleEs: true },
+      select: {
+        id: true,
+        courseVersionId: true,
+        moduleSlug: true,
+        slug: true,
+        position: true,
+        minutes: true,
+        titleEn: true,
+        titleEs: true,
+      },
       where: { courseVersionId: In(versionIds) },
       order: { position: 'ASC' },
     });
@@ -59,7 +74,10 @@ export class CoursesRepository {
 
   findQuizzesOfVersions(versionIds: string[]): Promise<Quiz[]> {
     if (!versionIds.length) return Promise.resolve([]);
-    return this.db.manager.find(Quiz, { where: { courseVersionId: In(versionIds) }, order: { position: 'ASC' } });
+    return this.db.manager.find(Quiz, {
+      where: { courseVersionId: In(versionIds) },
+      order: { position: 'ASC' },
+    });
   }
 
   findEnrolment(id: string, tx?: EntityManager): Promise<Enrolment | null> {
@@ -78,18 +96,30 @@ export class CoursesRepository {
     return this.db.manager.find(Enrolment, { where: { userId }, order: { enrolledAt: 'ASC' } });
   }
 
-  completedSlugsByEnrolments(enrolmentIds: string[], tx?: EntityManager): Promise<Pick<LessonCompletion, 'enrolmentId' | 'lessonSlug'>[]> {
+  completedSlugsByEnrolments(
+    enrolmentIds: string[],
+    tx?: EntityManager,
+  ): Promise<Pick<LessonCompletion, 'enrolmentId' | 'lessonSlug'>[]> {
     if (!enrolmentIds.length) return Promise.resolve([]);
-    return this.m(tx).find(LessonCompletion, { select: { enrolmentId: true, lessonSlug: true }, where: { enrolmentId: In(enrolmentIds) } });
+    return this.m(tx).find(LessonCompletion, {
+      select: { enrolmentId: true, lessonSlug: true },
+      where: { enrolmentId: In(enrolmentIds) },
+    });
   }
 
   attemptsByEnrolments(enrolmentIds: string[], tx?: EntityManager): Promise<QuizAttempt[]> {
     if (!enrolmentIds.length) return Promise.resolve([]);
-    return this.m(tx).find(QuizAttempt, { where: { enrolmentId: In(enrolmentIds) }, order: { attemptNumber: 'ASC' } });
+    return this.m(tx).find(QuizAttempt, {
+      where: { enrolmentId: In(enrolmentIds) },
+      order: { attemptNumber: 'ASC' },
+    });
   }
 
   lastAttempt(enrolmentId: string, quizSlug: string): Promise<QuizAttempt | null> {
-    return this.db.manager.findOne(QuizAttempt, { where: { enrolmentId, quizSlug }, order: { attemptNumber: 'DESC' } });
+    return this.db.manager.findOne(QuizAttempt, {
+      where: { enrolmentId, quizSlug },
+      order: { attemptNumber: 'DESC' },
+    });
   }
 
   findAttemptBySitting(sittingId: string, tx?: EntityManager): Promise<QuizAttempt | null> {
@@ -123,7 +153,10 @@ export class CoursesRepository {
   /** Every contacts row of the given courses (`*` for the all-courses lists): a handful per course. */
   findContactsOfCourses(courseSlugs: string[], tx?: EntityManager): Promise<ReferralContact[]> {
     if (!courseSlugs.length) return Promise.resolve([]);
-    return this.m(tx).find(ReferralContact, { where: { courseSlug: In(courseSlugs) }, order: { courseSlug: 'ASC', countryCode: 'ASC' } });
+    return this.m(tx).find(ReferralContact, {
+      where: { courseSlug: In(courseSlugs) },
+      order: { courseSlug: 'ASC', countryCode: 'ASC' },
+    });
   }
 
   findFacts(courseSlug: string, countryCode: string, keys: string[]): Promise<CountryFact[]> {

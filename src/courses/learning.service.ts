@@ -59,7 +59,11 @@ export class LearningService {
   }
 
   /** Enrols `userId` (cohort rosters use this too); returns the existing enrolment when there is one. */
-  async enrolUser(tx: EntityManager, userId: string, courseSlug: string): Promise<{ enrolment: Enrolment; created: boolean }> {
+  async enrolUser(
+    tx: EntityManager,
+    userId: string,
+    courseSlug: string,
+  ): Promise<{ enrolment: Enrolment; created: boolean }> {
     const course = await this.courses.findCourseBySlug(courseSlug, tx);
     if (!course?.currentVersionId) throw new CoursesError('not-found', 'course-not-found');
     const existing = await this.courses.findEnrolmentOf(userId, course.id, tx);
@@ -98,11 +102,19 @@ export class LearningService {
   async completeLesson(actor: AuthUser, enrolmentId: string, lessonSlug: string): Promise<EnrolmentProgress> {
     const enrolment = await this.owned(actor, enrolmentId);
     const [outline] = await this.catalogue.outlines([enrolment.courseVersionId]);
-    if (!outline.lessons.some((l) => l.slug === lessonSlug)) throw new CoursesError('not-found', 'lesson-not-found');
+    if (!outline.lessons.some((l) => l.slug === lessonSlug))
+      throw new CoursesError('not-found', 'lesson-not-found');
     await this.db.transaction(async (tx) => {
       const done = await this.courses.completedSlugsByEnrolments([enrolment.id], tx);
       if (!done.some((d) => d.lessonSlug === lessonSlug)) {
-        await tx.insert(LessonCompletion, tx.create(LessonCompletion, { enrolmentId: enrolment.id, lessonSlug, completedAt: this.clock.now() }));
+        await tx.insert(
+          LessonCompletion,
+          tx.create(LessonCompletion, {
+            enrolmentId: enrolment.id,
+            lessonSlug,
+            completedAt: this.clock.now(),
+          }),
+        );
       }
       const slugs = new Set([...done.map((d) => d.lessonSlug), lessonSlug]);
       const allDone = outline.lessons.every((l) => slugs.has(l.slug));
@@ -112,7 +124,11 @@ export class LearningService {
   }
 
   /** The quiz and whether it can be taken now. Only the owner may see a quiz. */
-  async quizState(actor: AuthUser, enrolmentId: string, quizSlug: string): Promise<{ progress: EnrolmentProgress; state: QuizState }> {
+  async quizState(
+    actor: AuthUser,
+    enrolmentId: string,
+    quizSlug: string,
+  ): Promise<{ progress: EnrolmentProgress; state: QuizState }> {
     const enrolment = await this.owned(actor, enrolmentId);
     const progress = await this.progressOf(enrolment);
     const quiz = progress.outline.quizzes.find((q) => q.slug === quizSlug);
@@ -120,8 +136,10 @@ export class LearningService {
     const attemptsUsed = progress.quizResults.find((r) => r.quizSlug === quizSlug)?.attempts ?? 0;
     let closedBecause: QuizState['closedBecause'];
     // The pre-test is the baseline of knowledge gain: it closes once a first lesson is done.
-    if (quiz.kind === 'pre' && progress.completedLessons.length > 0 && attemptsUsed === 0) closedBecause = 'pre-test-closed';
-    else if (quiz.maxAttempts !== null && attemptsUsed >= quiz.maxAttempts) closedBecause = 'no-attempts-left';
+    if (quiz.kind === 'pre' && progress.completedLessons.length > 0 && attemptsUsed === 0)
+      closedBecause = 'pre-test-closed';
+    else if (quiz.maxAttempts !== null && attemptsUsed >= quiz.maxAttempts)
+      closedBecause = 'no-attempts-left';
     return { progress, state: { quiz, attemptsUsed, closedBecause } };
   }
 
@@ -182,9 +200,17 @@ export class LearningService {
       const quizResults = outline.quizzes.map((quiz) => {
         const mine = own.filter((a) => a.quizSlug === quiz.slug);
         const best = mine.length ? Math.max(...mine.map((a) => a.score)) : null;
-        return { quizSlug: quiz.slug, kind: quiz.kind, bestScore: best, passed: best !== null && best >= quiz.passMark, attempts: mine.length };
+        return {
+          quizSlug: quiz.slug,
+          kind: quiz.kind,
+          bestScore: best,
+          passed: best !== null && best >= quiz.passMark,
+          attempts: mine.length,
+        };
       });
-      const percent = outline.lessons.length ? Math.round((completedLessons.length / outline.lessons.length) * 100) : 0;
+      const percent = outline.lessons.length
+        ? Math.round((completedLessons.length / outline.lessons.length) * 100)
+        : 0;
       return { enrolment, outline, completedLessons, percent, quizResults };
     });
   }

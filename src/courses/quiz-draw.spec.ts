@@ -14,7 +14,9 @@ describe('seeded draws', () => {
   it('mulberry32 gives the published sequence for seed 1 and stays in [0, 1)', () => {
     const random = mulberry32(1);
     // Reference values of the original public-domain JavaScript of mulberry32 (`var t = a += 0x6D2B79F5; …`) for seed 1.
-    expect([random(), random(), random()]).toEqual([0.6270739405881613, 0.002735721180215478, 0.5274470399599522]);
+    expect([random(), random(), random()]).toEqual([
+      0.6270739405881613, 0.002735721180215478, 0.5274470399599522,
+    ]);
     const r = mulberry32(MAX_SEED);
     for (let i = 0; i < 1000; i++) {
       const x = r();
@@ -44,10 +46,13 @@ describe('seeded draws', () => {
       expect(plan.questionIds.slice(0, 3)).toEqual(['q1', 'q2', 'q3']);
       const positions = plan.questionIds.map((id) => Number(id.slice(1)));
       expect(positions).toEqual([...positions].sort((a, b) => a - b));
-      for (const id of plan.questionIds) expect([...plan.optionOrder[id]].sort()).toEqual(['a', 'b', 'c', 'd']);
+      for (const id of plan.questionIds)
+        expect([...plan.optionOrder[id]].sort()).toEqual(['a', 'b', 'c', 'd']);
     }
     // Over many seeds every non-anchor question is drawn sometime.
-    const seen = new Set(Array.from({ length: 200 }, (_, seed) => planSitting(questions, 5, seed).questionIds).flat());
+    const seen = new Set(
+      Array.from({ length: 200 }, (_, seed) => planSitting(questions, 5, seed).questionIds).flat(),
+    );
     expect(seen.size).toBe(10);
   });
 
@@ -64,7 +69,10 @@ describe('seeded draws', () => {
 
   it('shows the questions of a plan in its order with reordered options', () => {
     const questions = bank(3);
-    const shown = questionsAsShown(questions, { questionIds: ['q3', 'q1'], optionOrder: { q3: ['d', 'c', 'b', 'a'], q1: ['b', 'a', 'c', 'd'] } });
+    const shown = questionsAsShown(questions, {
+      questionIds: ['q3', 'q1'],
+      optionOrder: { q3: ['d', 'c', 'b', 'a'], q1: ['b', 'a', 'c', 'd'] },
+    });
     expect(shown.map((q) => [q.id, q.options.map((o) => o.id).join('')])).toEqual([
       ['q3', 'dcba'],
       ['q1', 'bacd'],

@@ -39,15 +39,29 @@ export const MAX_SEED = 2 ** 31 - 1;
  * other questions drawn at random until `draw` (null = all); the drawn questions keep the bank's
  * order (a question may build on the one before), and every question's options are shuffled.
  */
-export function planSitting(questions: readonly QuizQuestion[], draw: number | null, seed: number): SittingPlan {
+export function planSitting(
+  questions: readonly QuizQuestion[],
+  draw: number | null,
+  seed: number,
+): SittingPlan {
   const random = mulberry32(seed);
   const anchors = questions.filter((q) => q.anchor);
   const others = questions.filter((q) => !q.anchor);
-  const wanted = draw === null ? questions.length : Math.min(questions.length, Math.max(draw, anchors.length));
-  const drawnOthers = new Set(shuffled(others.map((q) => q.id), random).slice(0, wanted - anchors.length));
+  const wanted =
+    draw === null ? questions.length : Math.min(questions.length, Math.max(draw, anchors.length));
+  const drawnOthers = new Set(
+    shuffled(
+      others.map((q) => q.id),
+      random,
+    ).slice(0, wanted - anchors.length),
+  );
   const drawn = questions.filter((q) => q.anchor || drawnOthers.has(q.id));
   const optionOrder: Record<string, string[]> = {};
-  for (const q of drawn) optionOrder[q.id] = shuffled(q.options.map((o) => o.id), random);
+  for (const q of drawn)
+    optionOrder[q.id] = shuffled(
+      q.options.map((o) => o.id),
+      random,
+    );
   return { questionIds: drawn.map((q) => q.id), optionOrder };
 }
 
@@ -58,7 +72,9 @@ export function questionsAsShown(questions: readonly QuizQuestion[], plan: Sitti
     const q = byId.get(id);
     if (!q) return [];
     const order = plan.optionOrder[id] ?? q.options.map((o) => o.id);
-    const options = order.map((oid) => q.options.find((o) => o.id === oid)).filter((o): o is QuizQuestion['options'][number] => !!o);
+    const options = order
+      .map((oid) => q.options.find((o) => o.id === oid))
+      .filter((o): o is QuizQuestion['options'][number] => !!o);
     // Options added to the bank after the plan was made (never: versions are immutable) would still be shown last.
     for (const o of q.options) if (!options.includes(o)) options.push(o);
     return [{ ...q, options }];

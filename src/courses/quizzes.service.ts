@@ -60,7 +60,11 @@ export class QuizzesService {
   ) {}
 
   /** The quiz and, while it is open, the owner's sitting (created now, or the one opened before). */
-  async open(actor: AuthUser, enrolmentId: string, quizSlug: string): Promise<{ progress: EnrolmentProgress; state: QuizState; sitting: ShownSitting | null }> {
+  async open(
+    actor: AuthUser,
+    enrolmentId: string,
+    quizSlug: string,
+  ): Promise<{ progress: EnrolmentProgress; state: QuizState; sitting: ShownSitting | null }> {
     const { progress, state } = await this.learning.quizState(actor, enrolmentId, quizSlug);
     if (state.closedBecause) return { progress, state, sitting: null };
     let sitting = await this.courses.findOpenSitting(enrolmentId, quizSlug);
@@ -69,7 +73,15 @@ export class QuizzesService {
       await this.db.transaction((tx) => this.courses.insertSittingIfAbsent(tx, fresh));
       sitting = (await this.courses.findOpenSitting(enrolmentId, quizSlug)) ?? fresh;
     }
-    return { progress, state, sitting: { id: sitting.id, questions: questionsAsShown(state.quiz.questions, planOf(sitting)), bankSize: state.quiz.questions.length } };
+    return {
+      progress,
+      state,
+      sitting: {
+        id: sitting.id,
+        questions: questionsAsShown(state.quiz.questions, planOf(sitting)),
+        bankSize: state.quiz.questions.length,
+      },
+    };
   }
 
   /**
@@ -78,24 +90,33 @@ export class QuizzesService {
    * refused. `sittingId` (the page form and API clients that send it) makes a repeated submit
    * return the first attempt instead of counting twice.
    */
-  async submit(actor: AuthUser, enrolmentId: string, quizSlug: string, answers: unknown, sittingId?: string): Promise<SubmittedAttempt> {
+  async submit(
+    actor: AuthUser,
+    enrolmentId: string,
+    quizSlug: string,
+    answers: unknown,
+    sittingId?: string,
+  ): Promise<SubmittedAttempt> {
     const { progress, state } = await this.learning.quizState(actor, enrolmentId, quizSlug);
     const quiz = state.quiz;
     if (sittingId !== undefined) {
       if (!UUID.test(sittingId)) throw new InputError({ sittingId: [{ key: 'sitting-id', params: {} }] });
       const done = await this.courses.findAttemptBySitting(sittingId);
-      if (done && done.enrolmentId === enrolmentId && done.quizSlug === quizSlug) return { attempt: done, quiz, replayed: true };
+      if (done && done.enrolmentId === enrolmentId && done.quizSlug === quizSlug)
+        return { attempt: done, quiz, replayed: true };
     }
     const open = await this.courses.findOpenSitting(enrolmentId, quizSlug);
     if (sittingId !== undefined && open?.id !== sittingId) {
-      if (state.closedBecause) throw new CoursesError('unprocessable', state.closedBecause, { max: quiz.maxAttempts ?? 0 });
+      if (state.closedBecause)
+        throw new CoursesError('unprocessable', state.closedBecause, { max: quiz.maxAttempts ?? 0 });
       throw new CoursesError('conflict', 'sitting-outdated');
     }
     const sitting = open ?? this.newSitting(enrolmentId, quiz);
     const plan = planOf(sitting);
     const problems = answerProblems(quiz.questions, answers, plan.questionIds);
     if (Object.keys(problems).length) throw new InputError(problems);
-    if (state.closedBecause) throw new CoursesError('unprocessable', state.closedBecause, { max: quiz.maxAttempts ?? 0 });
+    if (state.closedBecause)
+      throw new CoursesError('unprocessable', state.closedBecause, { max: quiz.maxAttempts ?? 0 });
     const scored = scoreAnswers(questionsAsShown(quiz.questions, plan), answers as Answers);
     const attempt = await this.db.transaction(async (tx) => {
       // Closing the stored sitting is the lock: of two submits of one sitting only one deletes it.
@@ -130,10 +151,25 @@ export class QuizzesService {
   }
 
   /** The owner's last attempt with its questions as that attempt showed them (older attempts: every question in file order). */
-  async lastAttempt(actor: AuthUser, enrolmentId: string, quizSlug: string): Promise<{ progress: EnrolmentProgress; state: QuizState; attempt: QuizAttempt | null; shown: QuizQuestion[] }> {
+  async lastAttempt(
+    actor: AuthUser,
+    enrolmentId: string,
+    quizSlug: string,
+  ): Promise<{
+    progress: EnrolmentProgress;
+    state: QuizState;
+    attempt: QuizAttempt | null;
+    shown: QuizQuestion[];
+  }> {
     const { progress, state } = await this.learning.quizState(actor, enrolmentId, quizSlug);
     const attempt = await this.courses.lastAttempt(enrolmentId, quizSlug);
-    const shown = attempt?.questionIds && attempt.optionOrder ? questionsAsShown(state.quiz.questions, planOf({ questionIds: attempt.questionIds, optionOrder: attempt.optionOrder })) : state.quiz.questions;
+    const shown =
+      attempt?.questionIds && attempt.optionOrder
+        ? questionsAsShown(
+            state.quiz.questions,
+            planOf({ questionIds: attempt.questionIds, optionOrder: attempt.optionOrder }),
+          )
+        : state.quiz.questions;
     return { progress, state, attempt, shown };
   }
 

@@ -17,17 +17,27 @@ export const DEFAULT_CONTACTS = '--';
 export const ALL_COURSES = '*';
 
 export const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 
 /**
  * The contacts a reader of `courseSlug` in `countryCode` sees: the course's own (country, then
  * `--`); only when the course has no contacts of its own at all, the all-courses list (country,
  * then `--`). So once an admin enters contacts for a course, no other course's list shows in it.
  */
-export function contactsFor(rows: ReferralContact[], courseSlug: string, countryCode: string | null): ReferralContact | undefined {
+export function contactsFor(
+  rows: ReferralContact[],
+  courseSlug: string,
+  countryCode: string | null,
+): ReferralContact | undefined {
   const own = rows.filter((r) => r.courseSlug === courseSlug);
   const pool = own.length ? own : rows.filter((r) => r.courseSlug === ALL_COURSES);
-  return pool.find((r) => countryCode && r.countryCode === countryCode) ?? pool.find((r) => r.countryCode === DEFAULT_CONTACTS);
+  return (
+    pool.find((r) => countryCode && r.countryCode === countryCode) ??
+    pool.find((r) => r.countryCode === DEFAULT_CONTACTS)
+  );
 }
 
 /** Local referral contacts: configuration kept by admins, never invented in course text. */
@@ -47,12 +57,25 @@ export class ReferralContactsService {
   }
 
   /** Saves (or, with empty texts, removes) the contacts of a course (or `*`) and country (or `--`); audited. */
-  async save(actor: AuthUser, courseSlug: string, countryCode: string, textEn: string, textEs: string): Promise<void> {
+  async save(
+    actor: AuthUser,
+    courseSlug: string,
+    countryCode: string,
+    textEn: string,
+    textEs: string,
+  ): Promise<void> {
     await this.db.transaction((tx) => this.saveIn(tx, actor, courseSlug, countryCode, textEn, textEs));
   }
 
   /** As `save`, inside the caller's transaction; records an audit entry only when something changed. */
-  async saveIn(tx: EntityManager, actor: AuthUser, courseSlug: string, countryCode: string, textEn: string, textEs: string): Promise<void> {
+  async saveIn(
+    tx: EntityManager,
+    actor: AuthUser,
+    courseSlug: string,
+    countryCode: string,
+    textEn: string,
+    textEs: string,
+  ): Promise<void> {
     const before = await tx.findOne(ReferralContact, { where: { courseSlug, countryCode } });
     const entity = { type: 'referral-contacts', id: `${courseSlug}/${countryCode}` };
     const en = textEn.trim();
@@ -60,12 +83,36 @@ export class ReferralContactsService {
     if (!en && !es) {
       if (!before) return;
       await tx.delete(ReferralContact, { courseSlug, countryCode });
-      await this.audit.record(tx, actor.id, 'referral-contacts.remove', entity, { textEn: before.textEn, textEs: before.textEs }, null);
+      await this.audit.record(
+        tx,
+        actor.id,
+        'referral-contacts.remove',
+        entity,
+        { textEn: before.textEn, textEs: before.textEs },
+        null,
+      );
       return;
     }
     if (before && before.textEn === en && before.textEs === es) return;
-    await tx.save(ReferralContact, tx.create(ReferralContact, { courseSlug, countryCode, textEn: en, textEs: es, updatedBy: actor.id, updatedAt: this.clock.now() }));
-    await this.audit.record(tx, actor.id, 'referral-contacts.save', entity, before ? { textEn: before.textEn, textEs: before.textEs } : null, { textEn: en, textEs: es });
+    await tx.save(
+      ReferralContact,
+      tx.create(ReferralContact, {
+        courseSlug,
+        countryCode,
+        textEn: en,
+        textEs: es,
+        updatedBy: actor.id,
+        updatedAt: this.clock.now(),
+      }),
+    );
+    await this.audit.record(
+      tx,
+      actor.id,
+      'referral-contacts.save',
+      entity,
+      before ? { textEn: before.textEn, textEs: before.textEs } : null,
+      { textEn: en, textEs: es },
+    );
   }
 
   /**
@@ -78,7 +125,10 @@ export class ReferralContactsService {
     const row = contactsFor(rows, courseSlug, user?.countryCode ?? null);
     const text = row ? (lang === 'es' ? row.textEs || row.textEn : row.textEn || row.textEs) : '';
     const body = text
-      ? text.split(/\r?\n/).map((line) => escapeHtml(line)).join('<br>')
+      ? text
+          .split(/\r?\n/)
+          .map((line) => escapeHtml(line))
+          .join('<br>')
       : escapeHtml(t(lang, 'courses.contacts.not-configured'));
     const box = `<aside class="local-contacts" aria-labelledby="local-contacts-h"><h3 id="local-contacts-h">${escapeHtml(t(lang, 'courses.contacts.title'))}</h3><p>${body}</p></aside>`;
     return html.split(CONTACTS_MARKER).join(box);

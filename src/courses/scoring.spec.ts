@@ -3,14 +3,42 @@ import { answerProblems, scoreAnswers } from './scoring';
 
 const text = { en: 'x', es: 'x' };
 const questions: QuizQuestion[] = [
-  { id: 'q1', multiple: false, text, options: [{ id: 'a', text, correct: true }, { id: 'b', text, correct: false }] },
-  { id: 'q2', multiple: true, text, options: [{ id: 'a', text, correct: true }, { id: 'b', text, correct: true }, { id: 'c', text, correct: false }] },
-  { id: 'q3', multiple: false, text, options: [{ id: 'a', text, correct: false }, { id: 'b', text, correct: true }] },
+  {
+    id: 'q1',
+    multiple: false,
+    text,
+    options: [
+      { id: 'a', text, correct: true },
+      { id: 'b', text, correct: false },
+    ],
+  },
+  {
+    id: 'q2',
+    multiple: true,
+    text,
+    options: [
+      { id: 'a', text, correct: true },
+      { id: 'b', text, correct: true },
+      { id: 'c', text, correct: false },
+    ],
+  },
+  {
+    id: 'q3',
+    multiple: false,
+    text,
+    options: [
+      { id: 'a', text, correct: false },
+      { id: 'b', text, correct: true },
+    ],
+  },
 ];
 
 describe('quiz scoring', () => {
   it('gives 100 for all correct answers', () => {
-    expect(scoreAnswers(questions, { q1: ['a'], q2: ['a', 'b'], q3: ['b'] })).toMatchObject({ score: 100, correctCount: 3 });
+    expect(scoreAnswers(questions, { q1: ['a'], q2: ['a', 'b'], q3: ['b'] })).toMatchObject({
+      score: 100,
+      correctCount: 3,
+    });
   });
 
   it('needs the exact set for multiple choice: missing or extra options are wrong', () => {
@@ -42,10 +70,18 @@ describe('answer validation', () => {
   });
 
   it('refuses answers to bank questions the sitting did not draw, and scores only the drawn ones', () => {
-    expect(answerProblems(questions, { q1: ['a'], q3: ['b'] }, ['q1', 'q2'])).toEqual({ 'answers.q3': [{ key: 'not-drawn', params: { id: 'q3' } }] });
-    expect(answerProblems(questions, { nope: ['a'] }, ['q1'])).toEqual({ 'answers.nope': [{ key: 'unknown-question', params: { id: 'nope' } }] });
+    expect(answerProblems(questions, { q1: ['a'], q3: ['b'] }, ['q1', 'q2'])).toEqual({
+      'answers.q3': [{ key: 'not-drawn', params: { id: 'q3' } }],
+    });
+    expect(answerProblems(questions, { nope: ['a'] }, ['q1'])).toEqual({
+      'answers.nope': [{ key: 'unknown-question', params: { id: 'nope' } }],
+    });
     expect(answerProblems(questions, { q1: ['a'] }, ['q1', 'q2'])).toEqual({});
     // Unanswered drawn questions count as wrong.
-    expect(scoreAnswers([questions[0], questions[1]], { q1: ['a'] })).toMatchObject({ score: 50, correctCount: 1, results: { q1: true, q2: false } });
+    expect(scoreAnswers([questions[0], questions[1]], { q1: ['a'] })).toMatchObject({
+      score: 50,
+      correctCount: 1,
+      results: { q1: true, q2: false },
+    });
   });
 });

@@ -15,7 +15,11 @@ export interface Scored {
  * option at most for single-choice questions. Unanswered questions are allowed (they score as
  * wrong). Returns field messages, empty when well-formed.
  */
-export function answerProblems(questions: QuizQuestion[], answers: unknown, drawn?: readonly string[]): Record<string, FieldMessage[]> {
+export function answerProblems(
+  questions: QuizQuestion[],
+  answers: unknown,
+  drawn?: readonly string[],
+): Record<string, FieldMessage[]> {
   const problems: Record<string, FieldMessage[]> = {};
   if (typeof answers !== 'object' || answers === null || Array.isArray(answers)) {
     return { answers: [{ key: 'answers-shape', params: {} }] };
@@ -38,9 +42,12 @@ export function answerProblems(questions: QuizQuestion[], answers: unknown, draw
       continue;
     }
     const options = new Set(question.options.map((o) => o.id));
-    if (chosen.some((c) => !options.has(c as string))) problems[field] = [{ key: 'unknown-option', params: {} }];
-    else if (new Set(chosen).size !== chosen.length) problems[field] = [{ key: 'duplicate-option', params: {} }];
-    else if (!question.multiple && chosen.length > 1) problems[field] = [{ key: 'single-choice', params: {} }];
+    if (chosen.some((c) => !options.has(c as string)))
+      problems[field] = [{ key: 'unknown-option', params: {} }];
+    else if (new Set(chosen).size !== chosen.length)
+      problems[field] = [{ key: 'duplicate-option', params: {} }];
+    else if (!question.multiple && chosen.length > 1)
+      problems[field] = [{ key: 'single-choice', params: {} }];
   }
   return problems;
 }

@@ -10,7 +10,10 @@ export type DatabaseKind = 'sqlite' | 'postgres';
  * The one place that turns configuration into TypeORM options. SQLite (better-sqlite3) by default,
  * PostgreSQL when DATABASE_URL is set. `synchronize` is never on: migrations only.
  */
-export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl' | 'sqlitePath'>, schema?: string): DataSourceOptions {
+export function dataSourceOptions(
+  config: Pick<AppConfig, 'databaseUrl' | 'sqlitePath'>,
+  schema?: string,
+): DataSourceOptions {
   const common = {
     entities,
     migrations,
@@ -58,7 +61,11 @@ export const STARTUP_DATA_LOCK = 724_311_002;
  * Runs `work` while holding a PostgreSQL advisory lock, so instances starting at the same time take
  * turns; on SQLite (one process) it just runs.
  */
-export async function withDatabaseLock<T>(dataSource: DataSource, key: number, work: () => Promise<T>): Promise<T> {
+export async function withDatabaseLock<T>(
+  dataSource: DataSource,
+  key: number,
+  work: () => Promise<T>,
+): Promise<T> {
   if (databaseKind(dataSource) !== 'postgres') return work();
   const runner = dataSource.createQueryRunner();
   await runner.connect();
@@ -73,5 +80,7 @@ export async function withDatabaseLock<T>(dataSource: DataSource, key: number, w
 
 /** Runs pending migrations once, under a database lock, whichever instance starts first. */
 export async function runMigrationsLocked(dataSource: DataSource): Promise<void> {
-  await withDatabaseLock(dataSource, MIGRATIONS_LOCK, () => dataSource.runMigrations({ transaction: 'each' }));
+  await withDatabaseLock(dataSource, MIGRATIONS_LOCK, () =>
+    dataSource.runMigrations({ transaction: 'each' }),
+  );
 }

@@ -18,13 +18,50 @@ import { ReferralContact } from '../courses/referral-contact.entity';
 import { CountryFact } from '../courses/country-fact.entity';
 import { Handout } from '../courses/handout.entity';
 import { Cohort } from '../cohorts/cohort.entity';
-import { Attendance, CohortDay, CohortFacilitator, CohortParticipant, PracticumResult } from '../cohorts/cohort-member.entities';
+import {
+  Attendance,
+  CohortDay,
+  CohortFacilitator,
+  CohortParticipant,
+  PracticumResult,
+} from '../cohorts/cohort-member.entities';
 import { Certification } from '../certification/certification.entity';
 import { Country, Municipality, School, SchoolCoordinator } from '../schools/school.entities';
 import { CascadeSession, IdempotencyKey } from '../cascade/cascade-session.entity';
 import { Dhis2Mapping } from '../dhis2/dhis2-mapping.entity';
 
-export const entities = [User, AuthToken, UserSession, OutboxMessage, RateLimitBucket, AuditEntry, JobLease,
-  Course, CourseVersion, Lesson, Quiz, ContentImport, Enrolment, LessonCompletion, QuizAttempt, QuizSitting, ReferralContact, CountryFact, Handout,
-  Cohort, CohortFacilitator, CohortParticipant, CohortDay, Attendance, PracticumResult, Certification,
-  Country, Municipality, School, SchoolCoordinator, CascadeSession, IdempotencyKey, Dhis2Mapping];
+export const entities = [
+  User,
+  AuthToken,
+  UserSession,
+  OutboxMessage,
+  RateLimitBucket,
+  AuditEntry,
+  JobLease,
+  Course,
+  CourseVersion,
+  Lesson,
+  Quiz,
+  ContentImport,
+  Enrolment,
+  LessonCompletion,
+  QuizAttempt,
+  QuizSitting,
+  ReferralContact,
+  CountryFact,
+  Handout,
+  Cohort,
+  CohortFacilitator,
+  CohortParticipant,
+  CohortDay,
+  Attendance,
+  PracticumResult,
+  Certification,
+  Country,
+  Municipality,
+  School,
+  SchoolCoordinator,
+  CascadeSession,
+  IdempotencyKey,
+  Dhis2Mapping,
+];

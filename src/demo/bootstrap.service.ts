@@ -47,11 +47,28 @@ export class BootstrapService implements OnApplicationBootstrap {
     if ((await this.usersRepository.countAll()) > 0) return;
     if (this.config.adminEmail && this.config.adminPassword) {
       const { adminEmail, adminPassword } = this.config;
-      await this.db.transaction((tx) => this.users.createSystemUser(tx, { email: adminEmail, name: 'Administrator', role: 'admin' }, adminPassword));
+      await this.db.transaction((tx) =>
+        this.users.createSystemUser(
+          tx,
+          { email: adminEmail, name: 'Administrator', role: 'admin' },
+          adminPassword,
+        ),
+      );
       this.logger.log({ msg: 'first admin created from ADMIN_EMAIL', email: adminEmail });
     }
     if (this.config.seedDemo) {
-      await seedDemo({ db: this.db, users: this.users, learning: this.learning, quizzes: this.moduleRef.get(QuizzesService, { strict: false }), cohorts: this.moduleRef.get(CohortsService, { strict: false }), certifications: this.moduleRef.get(CertificationService, { strict: false }), schools: this.moduleRef.get(SchoolsService, { strict: false }), cascade: this.moduleRef.get(CascadeService, { strict: false }), clock: this.clock, outlines: await this.moduleRef.get(CatalogueService, { strict: false }).currentOutlines() });
+      await seedDemo({
+        db: this.db,
+        users: this.users,
+        learning: this.learning,
+        quizzes: this.moduleRef.get(QuizzesService, { strict: false }),
+        cohorts: this.moduleRef.get(CohortsService, { strict: false }),
+        certifications: this.moduleRef.get(CertificationService, { strict: false }),
+        schools: this.moduleRef.get(SchoolsService, { strict: false }),
+        cascade: this.moduleRef.get(CascadeService, { strict: false }),
+        clock: this.clock,
+        outlines: await this.moduleRef.get(CatalogueService, { strict: false }).currentOutlines(),
+      });
       this.logger.log({ msg: 'demo program loaded (SEED_DEMO)' });
     }
   }

@@ -29,13 +29,23 @@ export class Dhis2AdminPagesController {
     const rows = await this.mapping.template();
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="cascada-dhis2-mapping.csv"');
-    res.end(toCsv(['kind', 'key', 'label', 'uid'].map((k) => ({ key: k, header: k })), rows));
+    res.end(
+      toCsv(
+        ['kind', 'key', 'label', 'uid'].map((k) => ({ key: k, header: k })),
+        rows,
+      ),
+    );
   }
 
   @Post()
   @Roles('admin')
   @FormView('admin/dhis2/index', 'pageModel')
-  async save(@CurrentUser() actor: AuthUser, @Body() dto: Dhis2MappingCsvDto, @Req() req: Request, @Res() res: Response) {
+  async save(
+    @CurrentUser() actor: AuthUser,
+    @Body() dto: Dhis2MappingCsvDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     refuseFailedUpload(res);
     const lang = resolveLanguage(req);
     const rows = await this.mapping.check(dto.csv);
@@ -46,11 +56,18 @@ export class Dhis2AdminPagesController {
         ...(await this.pageModel(req)),
         values: { csv: dto.csv },
         summary: t(lang, 'validation.csv-has-problems'),
-        problemRows: bad.map((r) => ({ ...r, problemTexts: r.problems.map((p) => t(lang, `validation.${p.key}`, p.params)) })),
+        problemRows: bad.map((r) => ({
+          ...r,
+          problemTexts: r.problems.map((p) => t(lang, `validation.${p.key}`, p.params)),
+        })),
       });
     }
     const result = await this.mapping.apply(actor, rows);
-    redirectWithFlash(res, '/admin/dhis2', 'dhis2.admin.saved', 'success', { saved: result.saved, removed: result.removed, unchanged: result.unchanged });
+    redirectWithFlash(res, '/admin/dhis2', 'dhis2.admin.saved', 'success', {
+      saved: result.saved,
+      removed: result.removed,
+      unchanged: result.unchanged,
+    });
   }
 
   async pageModel(req: Request) {
@@ -68,7 +85,12 @@ export class Dhis2AdminPagesController {
         ...r,
         kindKey: `dhis2.kind.${r.kind}`,
         // What the row is, in the page's language: the indicator or disaggregation's name, or the kind itself.
-        nameKey: r.kind === 'indicator' ? `dhis2.indicator.${r.key}` : r.kind === 'disaggregation' ? `dhis2.disaggregation.${r.key}` : `dhis2.kind.${r.kind}`,
+        nameKey:
+          r.kind === 'indicator'
+            ? `dhis2.indicator.${r.key}`
+            : r.kind === 'disaggregation'
+              ? `dhis2.disaggregation.${r.key}`
+              : `dhis2.kind.${r.kind}`,
       })),
       places,
       // A page stays light: the first 200 mapped places; the CSV has them all.

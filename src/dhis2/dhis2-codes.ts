@@ -6,7 +6,13 @@
 export const ORG_UNIT_KINDS = ['country', 'municipality', 'school'] as const;
 export type OrgUnitKind = (typeof ORG_UNIT_KINDS)[number];
 
-export const MAPPING_KINDS = [...ORG_UNIT_KINDS, 'indicator', 'disaggregation', 'data-set', 'attribute-option-combo'] as const;
+export const MAPPING_KINDS = [
+  ...ORG_UNIT_KINDS,
+  'indicator',
+  'disaggregation',
+  'data-set',
+  'attribute-option-combo',
+] as const;
 export type MappingKind = (typeof MAPPING_KINDS)[number];
 
 /**
@@ -14,10 +20,25 @@ export type MappingKind = (typeof MAPPING_KINDS)[number];
  * age band (the two breakdowns sum to the same total; there is no sex × age cross-tab), so students
  * are two data elements: one disaggregated by sex, one by age band.
  */
-export const INDICATORS = ['people_trained', 'schools_reached', 'students_by_sex', 'students_by_age', 'sessions'] as const;
+export const INDICATORS = [
+  'people_trained',
+  'schools_reached',
+  'students_by_sex',
+  'students_by_age',
+  'sessions',
+] as const;
 export type Indicator = (typeof INDICATORS)[number];
 
-export const DISAGGREGATIONS = ['female', 'male', 'unspecified', 'under_10', '10_14', '15_17', '18_plus', 'total'] as const;
+export const DISAGGREGATIONS = [
+  'female',
+  'male',
+  'unspecified',
+  'under_10',
+  '10_14',
+  '15_17',
+  '18_plus',
+  'total',
+] as const;
 export type Disaggregation = (typeof DISAGGREGATIONS)[number];
 
 /** Which disaggregations each indicator is sent with ('total': DHIS2's default category combo). */

@@ -34,7 +34,15 @@ export class Dhis2MappingService {
 
   /** Every mapping, grouped for look-ups (one query). */
   async lookup(): Promise<MappingLookup> {
-    const out = { country: new Map(), municipality: new Map(), school: new Map(), indicator: new Map(), disaggregation: new Map(), 'data-set': new Map(), 'attribute-option-combo': new Map() } as MappingLookup;
+    const out = {
+      country: new Map(),
+      municipality: new Map(),
+      school: new Map(),
+      indicator: new Map(),
+      disaggregation: new Map(),
+      'data-set': new Map(),
+      'attribute-option-combo': new Map(),
+    } as MappingLookup;
     for (const m of await this.db.manager.find(Dhis2Mapping)) out[m.kind]?.set(m.localKey, m.uid);
     return out;
   }
@@ -55,26 +63,56 @@ export class Dhis2MappingService {
     const uid = (kind: MappingKind, key: string) => lookup[kind].get(key) ?? '';
     return [
       ...INDICATORS.map((i) => ({ kind: 'indicator' as const, key: i, label: i, uid: uid('indicator', i) })),
-      ...DISAGGREGATIONS.map((d) => ({ kind: 'disaggregation' as const, key: d, label: d, uid: uid('disaggregation', d) })),
+      ...DISAGGREGATIONS.map((d) => ({
+        kind: 'disaggregation' as const,
+        key: d,
+        label: d,
+        uid: uid('disaggregation', d),
+      })),
       { kind: 'data-set', key: DEFAULT_KEY, label: '', uid: uid('data-set', DEFAULT_KEY) },
-      { kind: 'attribute-option-combo', key: DEFAULT_KEY, label: '', uid: uid('attribute-option-combo', DEFAULT_KEY) },
-      ...countries.filter((c) => used.has(c.code) || lookup.country.has(c.code)).map((c) => ({ kind: 'country' as const, key: c.code, label: c.nameEn, uid: uid('country', c.code) })),
-      ...municipalities.map((m) => ({ kind: 'municipality' as const, key: `${m.countryCode}/${m.name}`, label: m.name, uid: uid('municipality', m.id) })),
-      ...schools.map((s) => ({ kind: 'school' as const, key: `${s.countryCode}/${s.code}`, label: `${s.name} (${municipalityName.get(s.municipalityId) ?? ''})`, uid: uid('school', s.id) })),
+      {
+        kind: 'attribute-option-combo',
+        key: DEFAULT_KEY,
+        label: '',
+        uid: uid('attribute-option-combo', DEFAULT_KEY),
+      },
+      ...countries
+        .filter((c) => used.has(c.code) || lookup.country.has(c.code))
+        .map((c) => ({
+          kind: 'country' as const,
+          key: c.code,
+          label: c.nameEn,
+          uid: uid('country', c.code),
+        })),
+      ...municipalities.map((m) => ({
+        kind: 'municipality' as const,
+        key: `${m.countryCode}/${m.name}`,
+        label: m.name,
+        uid: uid('municipality', m.id),
+      })),
+      ...schools.map((s) => ({
+        kind: 'school' as const,
+        key: `${s.countryCode}/${s.code}`,
+        label: `${s.name} (${municipalityName.get(s.municipalityId) ?? ''})`,
+        uid: uid('school', s.id),
+      })),
     ];
   }
 
   /** Parses and checks a mapping CSV against our places; writes nothing. */
   async check(csv: string): Promise<MappingRow[]> {
     const parsed = parseMappingCsv(csv);
-    if (parsed.fileProblem) throw new InputError({ csv: [{ key: parsed.fileProblem, params: { max: 10000 } }] });
+    if (parsed.fileProblem)
+      throw new InputError({ csv: [{ key: parsed.fileProblem, params: { max: 10000 } }] });
     const [municipalities, schools, countries] = await Promise.all([
       this.db.manager.find(Municipality),
       this.db.manager.find(School, { select: { id: true, countryCode: true, code: true } }),
       this.db.manager.find(Country, { select: { code: true } }),
     ]);
     const countryCodes = new Set(countries.map((c) => c.code));
-    const municipalityIds = new Map(municipalities.map((m) => [`${m.countryCode}/${m.name.toLowerCase()}`, m.id]));
+    const municipalityIds = new Map(
+      municipalities.map((m) => [`${m.countryCode}/${m.name.toLowerCase()}`, m.id]),
+    );
     const schoolIds = new Map(schools.map((s) => [`${s.countryCode}/${s.code.toLowerCase()}`, s.id]));
     for (const row of parsed.rows) {
       if (row.problems.length) continue;
@@ -90,8 +128,12 @@ export class Dhis2MappingService {
   }
 
   /** Saves the rows of a checked CSV (all or nothing): a uid sets the mapping, an empty uid removes it. */
-  async apply(actor: AuthUser, rows: MappingRow[]): Promise<{ saved: number; removed: number; unchanged: number }> {
-    if (!rows.length || rows.some((r) => r.problems.length || !r.localKey)) throw new InputError({ csv: [{ key: 'csv-has-problems', params: {} }] });
+  async apply(
+    actor: AuthUser,
+    rows: MappingRow[],
+  ): Promise<{ saved: number; removed: number; unchanged: number }> {
+    if (!rows.length || rows.some((r) => r.problems.length || !r.localKey))
+      throw new InputError({ csv: [{ key: 'csv-has-problems', params: {} }] });
     return this.db.transaction(async (tx) => {
       const existing = new Map((await tx.find(Dhis2Mapping)).map((m) => [`${m.kind}:${m.localKey}`, m]));
       let saved = 0;
@@ -113,11 +155,31 @@ export class Dhis2MappingService {
         } else if (before?.uid === row.uid) {
           unchanged++;
         } else if (before) {
-          await tx.update(Dhis2Mapping, { id: before.id }, { uid: row.uid, updatedBy: actor.id, updatedAt: this.clock.now() });
-          await this.audit.record(tx, actor.id, 'dhis2-mapping.update', entity, { uid: before.uid }, { uid: row.uid });
+          await tx.update(
+            Dhis2Mapping,
+            { id: before.id },
+            { uid: row.uid, updatedBy: actor.id, updatedAt: this.clock.now() },
+          );
+          await this.audit.record(
+            tx,
+            actor.id,
+            'dhis2-mapping.update',
+            entity,
+            { uid: before.uid },
+            { uid: row.uid },
+          );
           saved++;
         } else {
-          await tx.insert(Dhis2Mapping, tx.create(Dhis2Mapping, { kind, localKey, uid: row.uid, updatedBy: actor.id, updatedAt: this.clock.now() }));
+          await tx.insert(
+            Dhis2Mapping,
+            tx.create(Dhis2Mapping, {
+              kind,
+              localKey,
+              uid: row.uid,
+              updatedBy: actor.id,
+              updatedAt: this.clock.now(),
+            }),
+          );
           await this.audit.record(tx, actor.id, 'dhis2-mapping.create', entity, null, { uid: row.uid });
           saved++;
         }

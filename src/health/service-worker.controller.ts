@@ -12,6 +12,12 @@ export class ServiceWorkerController {
   @Get('sw.js')
   @Public()
   serviceWorker(@Res() res: Response) {
-    res.sendFile(join(VIEWS_DIR, 'assets', 'js', 'sw.js'), { headers: { 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'no-cache', 'Service-Worker-Allowed': '/' } });
+    res.sendFile(join(VIEWS_DIR, 'assets', 'js', 'sw.js'), {
+      headers: {
+        'Content-Type': 'application/javascript; charset=utf-8',
+        'Cache-Control': 'no-cache',
+        'Service-Worker-Allowed': '/',
+      },
+    });
   }
 }

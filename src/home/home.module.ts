@@ -6,5 +6,8 @@ import { CoursesModule } from '../courses/courses.module';
 import { ReportsModule } from '../reports/reports.module';
 import { HomePagesController } from './home.pages.controller';
 
-@Module({ imports: [CoursesModule, CertificationModule, CascadeModule, CohortsModule, ReportsModule], controllers: [HomePagesController] })
+@Module({
+  imports: [CoursesModule, CertificationModule, CascadeModule, CohortsModule, ReportsModule],
+  controllers: [HomePagesController],
+})
 export class HomeModule {}

@@ -42,12 +42,21 @@ export class HomePagesController {
     if (actor.role === 'trainer' || actor.role === 'coordinator') {
       const waiting = await this.cascade.list(actor, { status: 'waiting-for-me', limit: 10 });
       const labels = await this.cascade.labels(waiting.items);
-      model.waiting = waiting.items.map((s) => ({ id: s.id, date: s.date, school: labels.school.get(s.schoolId)?.name ?? '', trainer: labels.trainer.get(s.trainerId) ?? '' }));
+      model.waiting = waiting.items.map((s) => ({
+        id: s.id,
+        date: s.date,
+        school: labels.school.get(s.schoolId)?.name ?? '',
+        trainer: labels.trainer.get(s.trainerId) ?? '',
+      }));
       model.waitingTotal = waiting.total;
     }
     if (actor.role === 'trainer') {
       const mine = await this.learning.enrolmentsOf(actor.id);
-      model.enrolments = mine.map((p) => ({ id: p.enrolment.id, title: pick(p.outline.manifest.title, lang), percent: p.percent }));
+      model.enrolments = mine.map((p) => ({
+        id: p.enrolment.id,
+        title: pick(p.outline.manifest.title, lang),
+        percent: p.percent,
+      }));
       const certs = await this.certifications.list(actor, { limit: 10 });
       model.certifications = certs.items.map((v) => {
         const validity = validityOf(v.status, v.certification);
@@ -71,19 +80,41 @@ export class HomePagesController {
       const filters = (await this.reports.filters(actor, {})) ?? {};
       const [current, previous, expiring, inProgress, waiting] = await Promise.all([
         this.reports.cascade({ ...filters, from: yearAgo, to: today }, 'country', false, lang),
-        this.reports.cascade({ ...filters, from: twoYearsAgo, to: addDays(yearAgo, -1) }, 'country', false, lang),
+        this.reports.cascade(
+          { ...filters, from: twoYearsAgo, to: addDays(yearAgo, -1) },
+          'country',
+          false,
+          lang,
+        ),
         this.certifications.expiringWithin(actor, 90, 10),
         this.cohorts.list(actor, { status: 'in_progress', limit: 10 }),
         this.cascade.list(actor, { status: 'submitted', limit: 1 }),
       ]);
-      const trend = (now: number, before: number) => (before === 0 ? null : Math.round(((now - before) / before) * 100));
+      const trend = (now: number, before: number) =>
+        before === 0 ? null : Math.round(((now - before) / before) * 100);
       model.kpis = [
-        { key: 'home.kpi.sessions', value: current.totals.sessions, trend: trend(current.totals.sessions, previous.totals.sessions) },
-        { key: 'home.kpi.students', value: current.totals.students, trend: trend(current.totals.students, previous.totals.students) },
-        { key: 'home.kpi.schools', value: current.totals.schools, trend: trend(current.totals.schools, previous.totals.schools) },
+        {
+          key: 'home.kpi.sessions',
+          value: current.totals.sessions,
+          trend: trend(current.totals.sessions, previous.totals.sessions),
+        },
+        {
+          key: 'home.kpi.students',
+          value: current.totals.students,
+          trend: trend(current.totals.students, previous.totals.students),
+        },
+        {
+          key: 'home.kpi.schools',
+          value: current.totals.schools,
+          trend: trend(current.totals.schools, previous.totals.schools),
+        },
         { key: 'home.kpi.certified', value: current.certifiedTrainers, trend: null },
       ];
-      model.expiring = expiring.map((v) => ({ code: v.certification.code, holder: v.holder?.name ?? '', expiresOn: v.certification.expiresOn }));
+      model.expiring = expiring.map((v) => ({
+        code: v.certification.code,
+        holder: v.holder?.name ?? '',
+        expiresOn: v.certification.expiresOn,
+      }));
       model.cohortsInProgress = inProgress.items.map((c) => ({ id: c.id, name: c.name, endsOn: c.endsOn }));
       model.sessionsWaiting = waiting.total;
     }

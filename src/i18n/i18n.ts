@@ -22,13 +22,17 @@ type Message = string | PluralForms;
 type Tree = { [key: string]: string | Tree };
 
 const PLURAL_CATEGORIES: readonly string[] = ['zero', 'one', 'two', 'few', 'many', 'other'];
-const isPluralForms = (value: Tree): boolean => 'other' in value && Object.entries(value).every(([k, v]) => PLURAL_CATEGORIES.includes(k) && typeof v === 'string');
+const isPluralForms = (value: Tree): boolean =>
+  'other' in value &&
+  Object.entries(value).every(([k, v]) => PLURAL_CATEGORIES.includes(k) && typeof v === 'string');
 
 /** Each feature keeps its strings in `src/i18n/<lang>/<feature>.json`; all files of a language merge into one catalogue. */
 function loadCatalogue(lang: Language): Record<string, Message> {
   const dir = join(PROJECT_ROOT, 'src', 'i18n', lang);
   const out: Record<string, Message> = {};
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     flatten(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Tree, '', out);
   }
   return out;
@@ -44,7 +48,10 @@ function flatten(tree: Tree, prefix = '', out: Record<string, Message> = {}): Re
   return out;
 }
 
-const catalogues: Record<Language, Record<string, Message>> = { en: loadCatalogue('en'), es: loadCatalogue('es') };
+const catalogues: Record<Language, Record<string, Message>> = {
+  en: loadCatalogue('en'),
+  es: loadCatalogue('es'),
+};
 
 export const isLanguage = (value: unknown): value is Language =>
   typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
@@ -68,7 +75,10 @@ export interface CountedParam {
 /** `t(lang, 'schools.import.done', { schools: counted('schools.count', 3), … })`; plain JSON, so it can travel in a flash. */
 export const counted = (key: string, count: number): CountedParam => ({ counted: key, count });
 const isCounted = (value: unknown): value is CountedParam =>
-  typeof value === 'object' && value !== null && typeof (value as CountedParam).counted === 'string' && typeof (value as CountedParam).count === 'number';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as CountedParam).counted === 'string' &&
+  typeof (value as CountedParam).count === 'number';
 
 /**
  * Translates `key` into `lang`, filling `{name}` placeholders from `params` (numbers are formatted
@@ -114,26 +124,48 @@ function cached<T extends Formatter>(key: string, make: () => T): T {
   return formatter;
 }
 
-const pluralRules = (lang: Language): Intl.PluralRules => cached(`p:${lang}`, () => new Intl.PluralRules(LOCALES[lang]));
+const pluralRules = (lang: Language): Intl.PluralRules =>
+  cached(`p:${lang}`, () => new Intl.PluralRules(LOCALES[lang]));
 
 /** The CLDR categories the language's plural rules can select (every plural message needs each). */
-export const pluralCategories = (lang: Language): string[] => [...pluralRules(lang).resolvedOptions().pluralCategories];
+export const pluralCategories = (lang: Language): string[] => [
+  ...pluralRules(lang).resolvedOptions().pluralCategories,
+];
 
 export function formatNumber(lang: Language, value: number, options?: Intl.NumberFormatOptions): string {
-  return cached(`n:${lang}:${options ? JSON.stringify(options) : ''}`, () => new Intl.NumberFormat(LOCALES[lang], options)).format(value);
+  return cached(
+    `n:${lang}:${options ? JSON.stringify(options) : ''}`,
+    () => new Intl.NumberFormat(LOCALES[lang], options),
+  ).format(value);
 }
 
 /** Formats `YYYY-MM-DD` dates as calendar dates (no time zone shift) and instants in UTC. */
-export function formatDate(lang: Language, value: Date | string, style: 'medium' | 'long' | 'short' = 'medium'): string {
-  const date = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value);
+export function formatDate(
+  lang: Language,
+  value: Date | string,
+  style: 'medium' | 'long' | 'short' = 'medium',
+): string {
+  const date =
+    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+      ? new Date(`${value}T00:00:00Z`)
+      : new Date(value);
   if (Number.isNaN(date.getTime())) return '';
-  return cached(`d:${lang}:${style}`, () => new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: style, timeZone: 'UTC' })).format(date);
+  return cached(
+    `d:${lang}:${style}`,
+    () => new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: style, timeZone: 'UTC' }),
+  ).format(date);
 }
 
 export function formatDateTime(lang: Language, value: Date | string): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return '';
-  return cached(`t:${lang}`, () => new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })).format(date) + ' UTC';
+  return (
+    cached(
+      `t:${lang}`,
+      () =>
+        new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }),
+    ).format(date) + ' UTC'
+  );
 }
 
 /** Picks the best supported language from an Accept-Language header. */

@@ -16,6 +16,8 @@ describe('mail templates', () => {
     expect(templates.render('session-to-confirm', 'en', session(1)).text).toContain('(1 student)');
     expect(templates.render('session-to-confirm', 'en', session(1200)).text).toContain('(1,200 students)');
     expect(templates.render('session-to-confirm', 'es', session(1)).text).toContain('(1 estudiante)');
-    expect(templates.render('session-confirmed', 'es', session(2)).html).toContain('(Tiny course, 2 estudiantes)');
+    expect(templates.render('session-confirmed', 'es', session(2)).html).toContain(
+      '(Tiny course, 2 estudiantes)',
+    );
   });
 });

@@ -20,11 +20,20 @@ describe('MailTransport', () => {
     transport.useTransport(stream);
     await transport.send({ id: 'm1', to, subject: 'Hello', text: 'Hello', html: '<p>Hello</p>' });
     const info = (await spy.mock.results[0].value) as { envelope: { to: string[] }; message: Buffer };
-    return { recipients: info.envelope.to, header: info.message.toString().split('\n').find((line) => line.startsWith('To:')) };
+    return {
+      recipients: info.envelope.to,
+      header: info.message
+        .toString()
+        .split('\n')
+        .find((line) => line.startsWith('To:')),
+    };
   }
 
   it('sends a plain address to that address', async () => {
-    expect(await send('ana@example.org')).toEqual({ recipients: ['ana@example.org'], header: 'To: ana@example.org' });
+    expect(await send('ana@example.org')).toEqual({
+      recipients: ['ana@example.org'],
+      header: 'To: ana@example.org',
+    });
   });
 
   it.each([
@@ -32,9 +41,12 @@ describe('MailTransport', () => {
     ['an angle address', '<script>alert(1)</script>@example.org', 'script'],
     ['a display name', '"Eve" <eve@evil.example>', 'eve@evil.example'],
     ['a second address after a semicolon', 'ana@example.org;eve@evil.example', 'eve@evil.example'],
-  ])('never reads %s out of a stored address: the one stored address is the one recipient', async (_label, to, parsed) => {
-    const { recipients } = await send(to);
-    expect(recipients).toHaveLength(1);
-    expect(recipients).not.toContain(parsed);
-  });
+  ])(
+    'never reads %s out of a stored address: the one stored address is the one recipient',
+    async (_label, to, parsed) => {
+      const { recipients } = await send(to);
+      expect(recipients).toHaveLength(1);
+      expect(recipients).not.toContain(parsed);
+    },
+  );
 });

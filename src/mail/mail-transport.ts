@@ -45,7 +45,8 @@ export class MailTransport {
       html: mail.html,
       messageId: `<${mail.id}@cascada.local>`,
     });
-    if (this.fileDir) writeFileSync(join(this.fileDir, `${mail.id}.eml`), (info as unknown as { message: Buffer }).message);
+    if (this.fileDir)
+      writeFileSync(join(this.fileDir, `${mail.id}.eml`), (info as unknown as { message: Buffer }).message);
   }
 
   /** Tests point the sender at an in-process SMTP server (no .eml copy then: SMTP returns no message buffer). */

@@ -22,7 +22,8 @@ const BATCH = 20;
 const STALE_CLAIM_MS = 10 * 60 * 1000;
 
 /** Back-off after the n-th failed attempt: 1, 2, 4 … minutes, at most 6 hours. */
-export const backoffMs = (attempts: number): number => Math.min(60_000 * 2 ** Math.max(0, attempts - 1), 6 * 60 * 60 * 1000);
+export const backoffMs = (attempts: number): number =>
+  Math.min(60_000 * 2 ** Math.max(0, attempts - 1), 6 * 60 * 60 * 1000);
 
 /**
  * The persistent outbox: business code enqueues inside its own transaction (so a mail exists exactly
@@ -86,9 +87,19 @@ export class OutboxService {
 
   private async deliver(message: OutboxMessage): Promise<boolean> {
     try {
-      await this.transport.send({ id: message.id, to: message.toAddress, subject: message.subject, text: message.textBody, html: message.htmlBody });
+      await this.transport.send({
+        id: message.id,
+        to: message.toAddress,
+        subject: message.subject,
+        text: message.textBody,
+        html: message.htmlBody,
+      });
       await this.db.transaction((tx) =>
-        tx.update(OutboxMessage, { id: message.id }, { status: 'sent', sentAt: this.clock.now(), attempts: message.attempts + 1, lastError: null }),
+        tx.update(
+          OutboxMessage,
+          { id: message.id },
+          { status: 'sent', sentAt: this.clock.now(), attempts: message.attempts + 1, lastError: null },
+        ),
       );
       this.logger.log({ msg: 'mail sent', messageId: message.id, template: message.template });
       return true;
@@ -100,7 +111,13 @@ export class OutboxService {
         tx.update(
           OutboxMessage,
           { id: message.id },
-          { status, attempts, lastError: reason, claimedAt: null, nextAttemptAt: new Date(this.clock.now().getTime() + backoffMs(attempts)) },
+          {
+            status,
+            attempts,
+            lastError: reason,
+            claimedAt: null,
+            nextAttemptAt: new Date(this.clock.now().getTime() + backoffMs(attempts)),
+          },
         ),
       );
       this.logger.warn({ msg: 'mail not sent', messageId: message.id, attempts, status, reason });
@@ -113,10 +130,19 @@ export class OutboxService {
     const now = this.clock.now();
     const stale = new Date(now.getTime() - STALE_CLAIM_MS);
     // A cheap read first: an idle outbox costs no write transaction (no fsync every poll).
-    const due = await this.db.manager.exists(OutboxMessage, { where: [{ status: 'pending', nextAttemptAt: LessThanOrEqual(now) }, { status: 'sending', claimedAt: LessThanOrEqual(stale) }] });
+    const due = await this.db.manager.exists(OutboxMessage, {
+      where: [
+        { status: 'pending', nextAttemptAt: LessThanOrEqual(now) },
+        { status: 'sending', claimedAt: LessThanOrEqual(stale) },
+      ],
+    });
     if (!due) return [];
     return this.db.transaction(async (tx) => {
-      await tx.update(OutboxMessage, { status: 'sending', claimedAt: LessThanOrEqual(stale) }, { status: 'pending', claimedAt: null });
+      await tx.update(
+        OutboxMessage,
+        { status: 'sending', claimedAt: LessThanOrEqual(stale) },
+        { status: 'pending', claimedAt: null },
+      );
       let ids: string[];
       if (this.db.kind === 'postgres') {
         const rows: Array<{ id: string }> = await tx.query(
@@ -143,7 +169,11 @@ export class OutboxService {
     });
   }
 
-  async page(limit: number, offset: number, status?: OutboxStatus): Promise<{ items: OutboxMessage[]; total: number }> {
+  async page(
+    limit: number,
+    offset: number,
+    status?: OutboxStatus,
+  ): Promise<{ items: OutboxMessage[]; total: number }> {
     const [items, total] = await this.db.manager.findAndCount(OutboxMessage, {
       where: status ? { status } : {},
       order: { createdAt: 'DESC' },

@@ -64,7 +64,8 @@ export class CredentialSigner {
     if (!signed) {
       signed = this.sign(credential);
       signed.catch(() => this.signed.delete(key));
-      if (this.signed.size >= SIGNED_CACHE_SIZE) this.signed.delete(this.signed.keys().next().value as string);
+      if (this.signed.size >= SIGNED_CACHE_SIZE)
+        this.signed.delete(this.signed.keys().next().value as string);
       this.signed.set(key, signed);
     }
     return signed;

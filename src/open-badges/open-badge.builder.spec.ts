@@ -1,7 +1,21 @@
 import { createHash } from 'node:crypto';
-import { criteriaNarrative, hashedEmail, openBadgeCredential, v2Assertion, validFromOf, validUntilOf, type BadgeFacts } from './open-badge.builder';
+import {
+  criteriaNarrative,
+  hashedEmail,
+  openBadgeCredential,
+  v2Assertion,
+  validFromOf,
+  validUntilOf,
+  type BadgeFacts,
+} from './open-badge.builder';
 
-const RULE = { lessonsComplete: true, postTestPassMark: 75, attendancePercent: 80, practicumRequired: true, validityMonths: 24 };
+const RULE = {
+  lessonsComplete: true,
+  postTestPassMark: 75,
+  attendancePercent: 80,
+  practicumRequired: true,
+  validityMonths: 24,
+};
 const FACTS: BadgeFacts = {
   code: 'CSC-7K3M-Q9TX',
   statusListIndex: 4242,
@@ -29,7 +43,10 @@ describe('open badge documents', () => {
       '',
       'The certification is valid for 24 months from its issue date.',
     ]);
-    const lighter = criteriaNarrative({ ...RULE, lessonsComplete: false, attendancePercent: 0, practicumRequired: false, validityMonths: 1 }, 'es');
+    const lighter = criteriaNarrative(
+      { ...RULE, lessonsComplete: false, attendancePercent: 0, practicumRequired: false, validityMonths: 1 },
+      'es',
+    );
     expect(lighter).toContain('- aprobó la prueba final con al menos 75 %');
     expect(lighter).not.toContain('lecciones');
     expect(lighter).not.toContain('asistió');
@@ -42,7 +59,9 @@ describe('open badge documents', () => {
   });
 
   it('hashes the email with its salt, case and spaces ignored', () => {
-    const expected = `sha256$${createHash('sha256').update('ana@example.org' + 'salt').digest('hex')}`;
+    const expected = `sha256$${createHash('sha256')
+      .update('ana@example.org' + 'salt')
+      .digest('hex')}`;
     expect(hashedEmail(' Ana@Example.org ', 'salt')).toBe(expected);
   });
 
@@ -55,17 +74,35 @@ describe('open badge documents', () => {
       statusListIndex: '4242',
       statusListCredential: 'https://cascada.example/ob/status/1',
     });
-    expect(vc.credentialSubject.identifier).toEqual([{ type: 'IdentityObject', identityHash: '<b>Ana</b>', identityType: 'name', hashed: false }]);
-    expect(vc.credentialSubject.achievement).toMatchObject({ name: 'Prevención de la trata', inLanguage: 'es', criteria: { narrative: expect.stringContaining('75 %') } });
+    expect(vc.credentialSubject.identifier).toEqual([
+      { type: 'IdentityObject', identityHash: '<b>Ana</b>', identityType: 'name', hashed: false },
+    ]);
+    expect(vc.credentialSubject.achievement).toMatchObject({
+      name: 'Prevención de la trata',
+      inLanguage: 'es',
+      criteria: { narrative: expect.stringContaining('75 %') },
+    });
     const personal = openBadgeCredential(FACTS, ISSUER, { email: 'ana@example.org', salt: 's1' });
-    expect(personal.credentialSubject.identifier[1]).toEqual({ type: 'IdentityObject', identityHash: hashedEmail('ana@example.org', 's1'), identityType: 'emailAddress', hashed: true, salt: 's1' });
+    expect(personal.credentialSubject.identifier[1]).toEqual({
+      type: 'IdentityObject',
+      identityHash: hashedEmail('ana@example.org', 's1'),
+      identityType: 'emailAddress',
+      hashed: true,
+      salt: 's1',
+    });
     expect(JSON.stringify(personal)).not.toContain('ana@example.org');
   });
 
   it('marks a revoked OB 2.0 assertion with a generic reason in the holder’s language', () => {
     const live = v2Assertion(FACTS, ISSUER, { email: 'ana@example.org', salt: 's1' });
     expect(live).not.toHaveProperty('revoked');
-    const revoked = v2Assertion({ ...FACTS, revokedOn: '2026-05-04' }, ISSUER, { email: 'ana@example.org', salt: 's1' });
-    expect(revoked).toMatchObject({ revoked: true, revocationReason: 'Revocada por el emisor el 4 de mayo de 2026.' });
+    const revoked = v2Assertion({ ...FACTS, revokedOn: '2026-05-04' }, ISSUER, {
+      email: 'ana@example.org',
+      salt: 's1',
+    });
+    expect(revoked).toMatchObject({
+      revoked: true,
+      revocationReason: 'Revocada por el emisor el 4 de mayo de 2026.',
+    });
   });
 });

@@ -49,10 +49,18 @@ export function criteriaNarrative(rule: CertificationRule | null, lang: Language
   const lines = [
     rule.lessonsComplete ? t(lang, 'badges.criteria.lessons') : null,
     t(lang, 'badges.criteria.post-test', { mark: rule.postTestPassMark }),
-    rule.attendancePercent > 0 ? t(lang, 'badges.criteria.attendance', { percent: rule.attendancePercent }) : null,
+    rule.attendancePercent > 0
+      ? t(lang, 'badges.criteria.attendance', { percent: rule.attendancePercent })
+      : null,
     rule.practicumRequired ? t(lang, 'badges.criteria.practicum') : null,
   ].filter((line): line is string => !!line);
-  return [t(lang, 'badges.criteria.intro'), '', ...lines.map((line) => `- ${line}`), '', tn(lang, 'badges.criteria.validity', rule.validityMonths)].join('\n');
+  return [
+    t(lang, 'badges.criteria.intro'),
+    '',
+    ...lines.map((line) => `- ${line}`),
+    '',
+    tn(lang, 'badges.criteria.validity', rule.validityMonths),
+  ].join('\n');
 }
 
 /**
@@ -61,7 +69,9 @@ export function criteriaNarrative(rule: CertificationRule | null, lang: Language
  * the document is the same on every download.
  */
 export function hashedEmail(email: string, salt: string): string {
-  return `sha256$${createHash('sha256').update(email.trim().toLowerCase() + salt).digest('hex')}`;
+  return `sha256$${createHash('sha256')
+    .update(email.trim().toLowerCase() + salt)
+    .digest('hex')}`;
 }
 
 /** The issuer: an OB 3.0 Profile that is also the controller document of the signing key. */
@@ -72,7 +82,13 @@ export function issuerProfile(issuer: Issuer, method: VerificationMethod) {
       OPEN_BADGES_V3,
       MULTIKEY_V1,
       // Neither context above defines assertionMethod at the top level; verifiers read it here.
-      { assertionMethod: { '@id': 'https://w3id.org/security#assertionMethod', '@type': '@id', '@container': '@set' } },
+      {
+        assertionMethod: {
+          '@id': 'https://w3id.org/security#assertionMethod',
+          '@type': '@id',
+          '@container': '@set',
+        },
+      },
     ],
     id: urls(issuer.appUrl).issuer,
     type: ['Profile'],
@@ -86,10 +102,23 @@ export function issuerProfile(issuer: Issuer, method: VerificationMethod) {
  * The unsigned OpenBadgeCredential of one certification. `email`/`salt` add the hashed-email
  * identifier (only in the signed-in download); the public one names the holder, as /verify does.
  */
-export function openBadgeCredential(facts: BadgeFacts, issuer: Issuer, personal?: { email: string; salt: string }) {
+export function openBadgeCredential(
+  facts: BadgeFacts,
+  issuer: Issuer,
+  personal?: { email: string; salt: string },
+) {
   const u = urls(issuer.appUrl);
-  const identifier: object[] = [{ type: 'IdentityObject', identityHash: facts.holderName, identityType: 'name', hashed: false }];
-  if (personal) identifier.push({ type: 'IdentityObject', identityHash: hashedEmail(personal.email, personal.salt), identityType: 'emailAddress', hashed: true, salt: personal.salt });
+  const identifier: object[] = [
+    { type: 'IdentityObject', identityHash: facts.holderName, identityType: 'name', hashed: false },
+  ];
+  if (personal)
+    identifier.push({
+      type: 'IdentityObject',
+      identityHash: hashedEmail(personal.email, personal.salt),
+      identityType: 'emailAddress',
+      hashed: true,
+      salt: personal.salt,
+    });
   return {
     '@context': [CREDENTIALS_V2, OPEN_BADGES_V3],
     id: u.credential(facts.code),
@@ -130,7 +159,12 @@ export function statusListCredential(issuer: Issuer, encodedList: string, validF
     type: ['VerifiableCredential', 'BitstringStatusListCredential'],
     issuer: u.issuer,
     validFrom: validFrom.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    credentialSubject: { id: `${u.statusList}#list`, type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList },
+    credentialSubject: {
+      id: `${u.statusList}#list`,
+      type: 'BitstringStatusList',
+      statusPurpose: 'revocation',
+      encodedList,
+    },
   };
 }
 
@@ -138,11 +172,21 @@ const OB2 = 'https://w3id.org/openbadges/v2';
 
 /** Open Badges 2.0 hosted Issuer (older backpacks). */
 export function v2Issuer(issuer: Issuer) {
-  return { '@context': OB2, type: 'Issuer', id: urls(issuer.appUrl).v2Issuer, name: issuer.name, url: issuer.appUrl };
+  return {
+    '@context': OB2,
+    type: 'Issuer',
+    id: urls(issuer.appUrl).v2Issuer,
+    name: issuer.name,
+    url: issuer.appUrl,
+  };
 }
 
 /** Open Badges 2.0 hosted BadgeClass: the course, in `lang`. */
-export function v2BadgeClass(issuer: Issuer, course: { slug: string; title: string; summary: string; rule: CertificationRule | null }, lang: Language) {
+export function v2BadgeClass(
+  issuer: Issuer,
+  course: { slug: string; title: string; summary: string; rule: CertificationRule | null },
+  lang: Language,
+) {
   const u = urls(issuer.appUrl);
   return {
     '@context': OB2,
@@ -166,11 +210,23 @@ export function v2Assertion(facts: BadgeFacts, issuer: Issuer, recipient: { emai
     '@context': OB2,
     type: 'Assertion',
     id: u.v2Assertion(facts.code),
-    recipient: { type: 'email', hashed: true, salt: recipient.salt, identity: hashedEmail(recipient.email, recipient.salt) },
+    recipient: {
+      type: 'email',
+      hashed: true,
+      salt: recipient.salt,
+      identity: hashedEmail(recipient.email, recipient.salt),
+    },
     badge: u.v2Badge(facts.courseSlug),
     verification: { type: 'hosted' },
     issuedOn: validFromOf(facts.issuedOn),
     expires: validUntilOf(facts.expiresOn),
-    ...(facts.revokedOn ? { revoked: true, revocationReason: t(facts.language, 'badges.revocation-reason', { date: formatDate(facts.language, facts.revokedOn, 'long') }) } : {}),
+    ...(facts.revokedOn
+      ? {
+          revoked: true,
+          revocationReason: t(facts.language, 'badges.revocation-reason', {
+            date: formatDate(facts.language, facts.revokedOn, 'long'),
+          }),
+        }
+      : {}),
   };
 }

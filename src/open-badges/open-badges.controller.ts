@@ -39,7 +39,11 @@ export class OpenBadgesController {
   /** The signed OpenBadgeCredential of a certification (`?download=1`: as a file). */
   @Get('ob/credentials/:code')
   @Public()
-  async credential(@Param('code') code: string, @Query('download') download: string | undefined, @Res() res: Response) {
+  async credential(
+    @Param('code') code: string,
+    @Query('download') download: string | undefined,
+    @Res() res: Response,
+  ) {
     const credential = (await this.badges.publicCredential(code)) as { id: string };
     const name = download ? `open-badge-${credential.id.split('/').pop()}.json` : undefined;
     sendPublic(res, VC, credential, 60, name);

@@ -12,7 +12,17 @@ import { CatalogueService } from '../courses/catalogue.service';
 import { pick } from '../courses/course.view';
 import type { Language } from '../common/kernel/user-role.enum';
 import { CredentialSigner } from './credential-signer';
-import { type BadgeFacts, type Issuer, issuerProfile, openBadgeCredential, statusListCredential, STATUS_LIST_ID, v2Assertion, v2BadgeClass, v2Issuer } from './open-badge.builder';
+import {
+  type BadgeFacts,
+  type Issuer,
+  issuerProfile,
+  openBadgeCredential,
+  statusListCredential,
+  STATUS_LIST_ID,
+  v2Assertion,
+  v2BadgeClass,
+  v2Issuer,
+} from './open-badge.builder';
 
 /**
  * Portable credentials of certifications: Open Badges 3.0 (W3C Verifiable Credentials 2.0, signed
@@ -54,7 +64,9 @@ export class OpenBadgesService {
   /** The holder's own download (holder, managers in scope, admins): adds the hashed-email identifier. */
   async personalCredential(actor: AuthUser, code: string): Promise<{ code: string; credential: object }> {
     const view = await this.certifications.get(actor, code);
-    const credential = await this.signer.sign(openBadgeCredential(await this.factsOf(view), this.issuer, this.recipientOf(view)));
+    const credential = await this.signer.sign(
+      openBadgeCredential(await this.factsOf(view), this.issuer, this.recipientOf(view)),
+    );
     return { code: view.certification.code, credential };
   }
 
@@ -68,7 +80,16 @@ export class OpenBadgesService {
     const outline = /^[a-z0-9-]{1,80}$/.test(slug) ? await this.catalogue.currentOutline(slug) : undefined;
     if (!outline) return undefined;
     const m = outline.manifest;
-    return v2BadgeClass(this.issuer, { slug: outline.slug, title: pick(m.title, lang), summary: pick(m.summary, lang), rule: m.certification }, lang);
+    return v2BadgeClass(
+      this.issuer,
+      {
+        slug: outline.slug,
+        title: pick(m.title, lang),
+        summary: pick(m.summary, lang),
+        rule: m.certification,
+      },
+      lang,
+    );
   }
 
   /**
@@ -118,7 +139,10 @@ export class OpenBadgesService {
 
   /** The salt is derived from the signing key and the certification, so it is stable and unguessable. */
   private recipientOf(view: CertificationView): { email: string; salt: string } {
-    const salt = createHmac('sha256', Buffer.from(this.config.obSigningKey, 'base64url')).update(`recipient-salt:${view.certification.id}`).digest('base64url').slice(0, 22);
+    const salt = createHmac('sha256', Buffer.from(this.config.obSigningKey, 'base64url'))
+      .update(`recipient-salt:${view.certification.id}`)
+      .digest('base64url')
+      .slice(0, 22);
     return { email: view.holder?.email ?? '', salt };
   }
 }

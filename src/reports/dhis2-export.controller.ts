@@ -27,23 +27,40 @@ export class Dhis2ExportController {
 
   @Get('reports/dhis2')
   @ApiExcludeEndpoint()
-  async page(@CurrentUser() actor: AuthUser, @Query() query: Dhis2ExportQuery, @Req() req: Request, @Res() res: Response) {
+  async page(
+    @CurrentUser() actor: AuthUser,
+    @Query() query: Dhis2ExportQuery,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const lang = resolveLanguage(req);
     const scope = countryScopeOf(actor);
     const model = {
       title: t(lang, 'dhis2.export.title'),
       countryLocked: scope,
       values: { period: query.period ?? '', countryCode: scope ?? query.countryCode ?? '' },
-      levels: DHIS2_LEVELS.map((l) => ({ value: l, labelKey: `dhis2.level.${l}`, selected: l === (query.level ?? 'municipality') })),
+      levels: DHIS2_LEVELS.map((l) => ({
+        value: l,
+        labelKey: `dhis2.level.${l}`,
+        selected: l === (query.level ?? 'municipality'),
+      })),
     };
     if (!query.period && !query.countryCode && !query.level) return res.render('reports/dhis2', model);
     const checked = checkDhis2Query(query);
     if ('errors' in checked) {
       const errors = translateFields(lang, new InputError(checked.errors));
-      return res.status(400).render('reports/dhis2', { ...model, errors, errorList: Object.entries(errors).map(([field, messages]) => ({ field, message: messages[0] })) });
+      return res.status(400).render('reports/dhis2', {
+        ...model,
+        errors,
+        errorList: Object.entries(errors).map(([field, messages]) => ({ field, message: messages[0] })),
+      });
     }
     const result = await this.exports.build(actor, checked.period, checked.countryCode, checked.level);
-    const params = new URLSearchParams({ period: checked.period.id, level: checked.level, ...(result.countryCode ? { countryCode: result.countryCode } : {}) });
+    const params = new URLSearchParams({
+      period: checked.period.id,
+      level: checked.level,
+      ...(result.countryCode ? { countryCode: result.countryCode } : {}),
+    });
     res.render('reports/dhis2', {
       ...model,
       result: {
@@ -51,7 +68,11 @@ export class Dhis2ExportController {
         from: checked.period.from,
         to: checked.period.to,
         dataValues: result.dataValues.length,
-        unmapped: result.unmapped.map((u) => ({ ...u, kindKey: `dhis2.kind.${u.orgUnitKind}`, missingKeys: u.missing.map((m) => `dhis2.missing.${m}`) })),
+        unmapped: result.unmapped.map((u) => ({
+          ...u,
+          kindKey: `dhis2.kind.${u.orgUnitKind}`,
+          missingKeys: u.missing.map((m) => `dhis2.missing.${m}`),
+        })),
         hasDataSet: Boolean(result.dataSet),
       },
       jsonHref: `/reports/dhis2/data-value-sets.json?${params}`,
@@ -88,14 +109,24 @@ export class Dhis2ExportController {
   @ApiBearerAuth()
   async apiUnmapped(@CurrentUser() actor: AuthUser, @Query() query: Dhis2ExportQuery, @Res() res: Response) {
     const { result } = await this.run(actor, query);
-    res.json({ period: result.period.id, level: result.level, countryCode: result.countryCode ?? null, unmapped: result.unmapped, total: result.unmapped.length });
+    res.json({
+      period: result.period.id,
+      level: result.level,
+      countryCode: result.countryCode ?? null,
+      unmapped: result.unmapped,
+      total: result.unmapped.length,
+    });
   }
 
   private async run(actor: AuthUser, query: Dhis2ExportQuery) {
     const checked = checkDhis2Query(query);
     if ('errors' in checked) throw new InputError(checked.errors);
     const result = await this.exports.build(actor, checked.period, checked.countryCode, checked.level);
-    const params = new URLSearchParams({ period: checked.period.id, level: checked.level, ...(result.countryCode ? { countryCode: result.countryCode } : {}) });
+    const params = new URLSearchParams({
+      period: checked.period.id,
+      level: checked.level,
+      ...(result.countryCode ? { countryCode: result.countryCode } : {}),
+    });
     return { result, params };
   }
 
@@ -107,7 +138,11 @@ export class Dhis2ExportController {
   private async sendJson(actor: AuthUser, query: Dhis2ExportQuery, res: Response, download: boolean) {
     const { result, params } = await this.run(actor, query);
     this.unmappedHeaders(res, result.unmapped.length, params);
-    if (download) res.setHeader('Content-Disposition', `attachment; filename="cascada-dhis2-${result.period.id}-${result.level}.json"`);
+    if (download)
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="cascada-dhis2-${result.period.id}-${result.level}.json"`,
+      );
     res.json(toDataValueSet(result));
   }
 
@@ -117,7 +152,11 @@ export class Dhis2ExportController {
     if (!result.dataValues.length) throw unprocessable('dhis2.nothing-to-export');
     this.unmappedHeaders(res, result.unmapped.length, params);
     res.setHeader('Content-Type', ADX_TYPE);
-    if (download) res.setHeader('Content-Disposition', `attachment; filename="cascada-dhis2-${result.period.id}-${result.level}.adx.xml"`);
+    if (download)
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="cascada-dhis2-${result.period.id}-${result.level}.adx.xml"`,
+      );
     res.end(this.exports.adx(result));
   }
 }

@@ -31,9 +31,19 @@ export class Dhis2ExportService {
     private readonly clock: Clock,
   ) {}
 
-  async build(actor: AuthUser, period: Dhis2Period, countryCode: string | undefined, level: Dhis2Level): Promise<Dhis2Export & { countryCode?: string; level: Dhis2Level }> {
+  async build(
+    actor: AuthUser,
+    period: Dhis2Period,
+    countryCode: string | undefined,
+    level: Dhis2Level,
+  ): Promise<Dhis2Export & { countryCode?: string; level: Dhis2Level }> {
     const scoped = await this.reports.filters(actor, { countryCode } as ReportQuery);
-    const [units, lookup] = await Promise.all([scoped ? this.figures({ from: period.from, to: period.to, countryCode: scoped.countryCode }, level) : Promise.resolve([]), this.mapping.lookup()]);
+    const [units, lookup] = await Promise.all([
+      scoped
+        ? this.figures({ from: period.from, to: period.to, countryCode: scoped.countryCode }, level)
+        : Promise.resolve([]),
+      this.mapping.lookup(),
+    ]);
     return { ...toDataValues(period, units, lookup), countryCode: scoped?.countryCode ?? countryCode, level };
   }
 
@@ -70,24 +80,49 @@ export class Dhis2ExportService {
         [...SEXES],
       ),
     ]);
-    const countries = [...new Set([...reach.map((r) => r.country_code), ...certified.map((r) => r.country_code)].filter(Boolean))];
+    const countries = [
+      ...new Set(
+        [...reach.map((r) => r.country_code), ...certified.map((r) => r.country_code)].filter(Boolean),
+      ),
+    ];
     const marks = (list: unknown[]) => list.map(() => '?').join(',');
     const municipalities = countries.length
-      ? await rows<{ id: string; country_code: string; name: string }>(this.db, `SELECT id, country_code, name FROM municipalities WHERE country_code IN (${marks(countries)})`, countries, [])
+      ? await rows<{ id: string; country_code: string; name: string }>(
+          this.db,
+          `SELECT id, country_code, name FROM municipalities WHERE country_code IN (${marks(countries)})`,
+          countries,
+          [],
+        )
       : [];
     const schoolIds = level === 'school' ? reach.map((r) => r.unit).filter(Boolean) : [];
     const schools: Array<{ id: string; name: string }> = [];
     for (let i = 0; i < schoolIds.length; i += 500) {
       const chunk = schoolIds.slice(i, i + 500);
-      schools.push(...(await rows<{ id: string; name: string }>(this.db, `SELECT id, name FROM schools WHERE id IN (${marks(chunk)})`, chunk, [])));
+      schools.push(
+        ...(await rows<{ id: string; name: string }>(
+          this.db,
+          `SELECT id, name FROM schools WHERE id IN (${marks(chunk)})`,
+          chunk,
+          [],
+        )),
+      );
     }
-    const countryNames = countries.length ? await rows<{ code: string; name_en: string }>(this.db, `SELECT code, name_en FROM countries WHERE code IN (${marks(countries)})`, countries, []) : [];
+    const countryNames = countries.length
+      ? await rows<{ code: string; name_en: string }>(
+          this.db,
+          `SELECT code, name_en FROM countries WHERE code IN (${marks(countries)})`,
+          countries,
+          [],
+        )
+      : [];
     const labels = new Map<string, string>([
       ...countryNames.map((c) => [`country:${c.code}`, c.name_en] as [string, string]),
       ...municipalities.map((m) => [`municipality:${m.id}`, m.name] as [string, string]),
       ...schools.map((s) => [`school:${s.id}`, s.name] as [string, string]),
     ]);
-    const municipalityByName = new Map(municipalities.map((m) => [`${m.country_code}:${m.name.trim().toLocaleLowerCase('es')}`, m.id]));
+    const municipalityByName = new Map(
+      municipalities.map((m) => [`${m.country_code}:${m.name.trim().toLocaleLowerCase('es')}`, m.id]),
+    );
 
     const units = new Map<string, OrgUnitFigures>();
     const unitFor = (kind: OrgUnitKind, key: string, countryCode: string, label?: string): OrgUnitFigures => {
@@ -105,7 +140,9 @@ export class Dhis2ExportService {
     };
     for (const r of reach) {
       // A session without a municipality (older data) is reported at its country.
-      const u = r.unit ? unitFor(level, r.unit, r.country_code) : unitFor('country', r.country_code, r.country_code);
+      const u = r.unit
+        ? unitFor(level, r.unit, r.country_code)
+        : unitFor('country', r.country_code, r.country_code);
       add(u, 'sessions', 'total', r.sessions);
       add(u, 'schools_reached', 'total', r.schools);
       for (const s of SEXES) add(u, 'students_by_sex', s, r[s]);
@@ -113,11 +150,19 @@ export class Dhis2ExportService {
     }
     for (const r of certified) {
       const name = (r.municipality ?? '').trim();
-      const id = name ? municipalityByName.get(`${r.country_code}:${name.toLocaleLowerCase('es')}`) : undefined;
+      const id = name
+        ? municipalityByName.get(`${r.country_code}:${name.toLocaleLowerCase('es')}`)
+        : undefined;
       // A workshop's municipality is free text: one that names no municipality we know cannot be mapped, and is listed so.
-      const u = id ? unitFor('municipality', id, r.country_code) : name ? unitFor('municipality', `name:${name}`, r.country_code, name) : unitFor('country', r.country_code, r.country_code);
+      const u = id
+        ? unitFor('municipality', id, r.country_code)
+        : name
+          ? unitFor('municipality', `name:${name}`, r.country_code, name)
+          : unitFor('country', r.country_code, r.country_code);
       for (const s of SEXES) add(u, 'people_trained', s, r[s]);
     }
-    return [...units.values()].sort((a, b) => (a.countryCode + a.label).localeCompare(b.countryCode + b.label));
+    return [...units.values()].sort((a, b) =>
+      (a.countryCode + a.label).localeCompare(b.countryCode + b.label),
+    );
   }
 }

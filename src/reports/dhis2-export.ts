@@ -1,4 +1,12 @@
-import { DEFAULT_KEY, Dhis2Period, DISAGGREGATIONS_OF, Disaggregation, Indicator, INDICATORS, OrgUnitKind } from '../dhis2/dhis2-codes';
+import {
+  DEFAULT_KEY,
+  Dhis2Period,
+  DISAGGREGATIONS_OF,
+  Disaggregation,
+  Indicator,
+  INDICATORS,
+  OrgUnitKind,
+} from '../dhis2/dhis2-codes';
 import type { MappingLookup } from '../dhis2/dhis2-mapping.service';
 
 /** One of our org units with its figures for the period (what the reach and donor reports count there). */
@@ -46,7 +54,11 @@ export interface Dhis2Export {
  * Turns figures into DHIS2 data values through the mapping. Every non-zero figure ends up in exactly
  * one of `dataValues` or `unmapped` (zeros are not sent: DHIS2 does not store them by default).
  */
-export function toDataValues(period: Dhis2Period, units: OrgUnitFigures[], mapping: MappingLookup): Dhis2Export {
+export function toDataValues(
+  period: Dhis2Period,
+  units: OrgUnitFigures[],
+  mapping: MappingLookup,
+): Dhis2Export {
   const dataSet = mapping['data-set'].get(DEFAULT_KEY);
   const attributeOptionCombo = mapping['attribute-option-combo'].get(DEFAULT_KEY);
   const dataValues: DataValue[] = [];
@@ -60,13 +72,29 @@ export function toDataValues(period: Dhis2Period, units: OrgUnitFigures[], mappi
         if (!value) continue;
         const categoryOptionCombo = mapping.disaggregation.get(disaggregation);
         if (orgUnit && dataElement && categoryOptionCombo) {
-          dataValues.push({ dataElement, period: period.id, orgUnit, categoryOptionCombo, ...(attributeOptionCombo ? { attributeOptionCombo } : {}), value: String(value) });
+          dataValues.push({
+            dataElement,
+            period: period.id,
+            orgUnit,
+            categoryOptionCombo,
+            ...(attributeOptionCombo ? { attributeOptionCombo } : {}),
+            value: String(value),
+          });
         } else {
           const missing: UnmappedValue['missing'] = [];
           if (!orgUnit) missing.push('org-unit');
           if (!dataElement) missing.push('data-element');
           if (!categoryOptionCombo) missing.push('category-option-combo');
-          unmapped.push({ orgUnitKind: unit.kind, orgUnitKey: unit.key, orgUnitLabel: unit.label, countryCode: unit.countryCode, indicator, disaggregation, value, missing });
+          unmapped.push({
+            orgUnitKind: unit.kind,
+            orgUnitKey: unit.key,
+            orgUnitLabel: unit.label,
+            countryCode: unit.countryCode,
+            indicator,
+            disaggregation,
+            value,
+            missing,
+          });
         }
       }
     }
@@ -81,7 +109,13 @@ export function toDataValueSet(result: Dhis2Export): { dataSet?: string; dataVal
 
 /** Escapes text for an XML attribute value in double quotes. */
 export function xmlAttr(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/[\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/[\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**
@@ -93,11 +127,32 @@ export function xmlAttr(value: string): string {
 export function toAdx(result: Dhis2Export, exportedAt: Date): string {
   const groups = new Map<string, DataValue[]>();
   for (const v of result.dataValues) groups.set(v.orgUnit, [...(groups.get(v.orgUnit) ?? []), v]);
-  const attrs = (pairs: Array<[string, string | undefined]>) => pairs.filter(([, v]) => v !== undefined).map(([k, v]) => ` ${k}="${xmlAttr(v as string)}"`).join('');
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<adx xmlns="urn:ihe:qrph:adx:2015"${attrs([['exported', exportedAt.toISOString().replace(/\.\d{3}Z$/, 'Z')]])}>`];
+  const attrs = (pairs: Array<[string, string | undefined]>) =>
+    pairs
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => ` ${k}="${xmlAttr(v as string)}"`)
+      .join('');
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<adx xmlns="urn:ihe:qrph:adx:2015"${attrs([['exported', exportedAt.toISOString().replace(/\.\d{3}Z$/, 'Z')]])}>`,
+  ];
   for (const [orgUnit, values] of groups) {
-    lines.push(`  <group${attrs([['orgUnit', orgUnit], ['period', result.period.adx], ['dataSet', result.dataSet], ['attributeOptionCombo', result.attributeOptionCombo]])}>`);
-    for (const v of values) lines.push(`    <dataValue${attrs([['dataElement', v.dataElement], ['categoryOptionCombo', v.categoryOptionCombo], ['value', v.value]])}/>`);
+    lines.push(
+      `  <group${attrs([
+        ['orgUnit', orgUnit],
+        ['period', result.period.adx],
+        ['dataSet', result.dataSet],
+        ['attributeOptionCombo', result.attributeOptionCombo],
+      ])}>`,
+    );
+    for (const v of values)
+      lines.push(
+        `    <dataValue${attrs([
+          ['dataElement', v.dataElement],
+          ['categoryOptionCombo', v.categoryOptionCombo],
+          ['value', v.value],
+        ])}/>`,
+      );
     lines.push('  </group>');
   }
   lines.push('</adx>', '');

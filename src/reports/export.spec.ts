@@ -11,7 +11,13 @@ describe('exports', () => {
   });
 
   it('writes CSV with a BOM, a header row and unquoted numbers', () => {
-    const csv = toCsv([{ key: 'label', header: 'Grupo' }, { key: 'n', header: 'Sesiones', numeric: true }], [{ label: 'San José', n: 12 }]);
+    const csv = toCsv(
+      [
+        { key: 'label', header: 'Grupo' },
+        { key: 'n', header: 'Sesiones', numeric: true },
+      ],
+      [{ label: 'San José', n: 12 }],
+    );
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     expect(csv.slice(1)).toBe('Grupo,Sesiones\nSan José,12\n');
   });

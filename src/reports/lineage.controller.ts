@@ -36,31 +36,56 @@ export class LineageController {
 
   @Get('api/v1/lineage/cohorts/:cohortId')
   @ApiBearerAuth()
-  async cohortApi(@CurrentUser() actor: AuthUser, @Param('cohortId') cohortId: string, @Query() query: LineageQuery) {
+  async cohortApi(
+    @CurrentUser() actor: AuthUser,
+    @Param('cohortId') cohortId: string,
+    @Query() query: LineageQuery,
+  ) {
     return this.lineage.ofCohort(actor, cohortId, query.status === 'all');
   }
 
   @Get('api/v1/lineage/trainers/:userId')
   @ApiBearerAuth()
-  async trainerApi(@CurrentUser() actor: AuthUser, @Param('userId') userId: string, @Query() query: LineageQuery) {
+  async trainerApi(
+    @CurrentUser() actor: AuthUser,
+    @Param('userId') userId: string,
+    @Query() query: LineageQuery,
+  ) {
     return this.lineage.ofTrainer(actor, userId, query.status === 'all');
   }
 
   @Get('lineage/cohorts/:cohortId')
   @ApiExcludeEndpoint()
-  async cohortPage(@CurrentUser() actor: AuthUser, @Param('cohortId') cohortId: string, @Query() query: LineageQuery, @Req() req: Request, @Res() res: Response) {
+  async cohortPage(
+    @CurrentUser() actor: AuthUser,
+    @Param('cohortId') cohortId: string,
+    @Query() query: LineageQuery,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     this.render(req, res, await this.lineage.ofCohort(actor, cohortId, query.status === 'all'), query);
   }
 
   @Get('lineage/trainers/:userId')
   @ApiExcludeEndpoint()
-  async trainerPage(@CurrentUser() actor: AuthUser, @Param('userId') userId: string, @Query() query: LineageQuery, @Req() req: Request, @Res() res: Response) {
+  async trainerPage(
+    @CurrentUser() actor: AuthUser,
+    @Param('userId') userId: string,
+    @Query() query: LineageQuery,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     this.render(req, res, await this.lineage.ofTrainer(actor, userId, query.status === 'all'), query);
   }
 
   private render(req: Request, res: Response, lineage: Lineage, query: LineageQuery) {
     const lang = resolveLanguage(req);
     const view = toLineageView(lineage, lang);
-    res.render('lineage/show', { ...view, path: req.path, allSelected: query.status === 'all', lead: t(lang, lineage.root.kind === 'cohort' ? 'lineage.lead-cohort' : 'lineage.lead-trainer') });
+    res.render('lineage/show', {
+      ...view,
+      path: req.path,
+      allSelected: query.status === 'all',
+      lead: t(lang, lineage.root.kind === 'cohort' ? 'lineage.lead-cohort' : 'lineage.lead-trainer'),
+    });
   }
 }

@@ -46,7 +46,10 @@ export type LineageRoot = { kind: 'cohort'; id: string } | { kind: 'trainer'; id
  * Walks to `maxDepth + 1` so the caller knows what the depth limit cut.
  */
 export function treeCte(root: LineageRoot, maxDepth: number): { sql: string; params: unknown[] } {
-  const base = root.kind === 'cohort' ? 'SELECT 1, h.id FROM cohorts h WHERE h.id = ?' : 'SELECT 1, bf.cohort_id FROM cohort_facilitators bf WHERE bf.user_id = ?';
+  const base =
+    root.kind === 'cohort'
+      ? 'SELECT 1, h.id FROM cohorts h WHERE h.id = ?'
+      : 'SELECT 1, bf.cohort_id FROM cohort_facilitators bf WHERE bf.user_id = ?';
   return {
     sql: `tree(depth, cohort_id) AS (
     ${base}
@@ -59,4 +62,5 @@ export function treeCte(root: LineageRoot, maxDepth: number): { sql: string; par
 }
 
 /** Session statuses that count: confirmed, plus those waiting for confirmation with `status=all` (like the reach report). */
-export const countedStatuses = (includeSubmitted: boolean): string => (includeSubmitted ? "('confirmed', 'submitted')" : "('confirmed')");
+export const countedStatuses = (includeSubmitted: boolean): string =>
+  includeSubmitted ? "('confirmed', 'submitted')" : "('confirmed')";

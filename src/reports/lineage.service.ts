@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../common/kernel/auth-user';
 import { countryScopeOf } from '../common/access/scope';
 import { LineageError } from './lineage.errors';
-import { countedStatuses, GENERATION_CTE, LineageRoot, TRAINER_GENERATION_CTE, treeCte } from './lineage.query';
+import {
+  countedStatuses,
+  GENERATION_CTE,
+  LineageRoot,
+  TRAINER_GENERATION_CTE,
+  treeCte,
+} from './lineage.query';
 import { ReportReader } from './report-reader';
 import { rows } from './sql';
 
@@ -66,7 +72,12 @@ export interface LevelTotals extends Reach {
 export interface Lineage {
   root: CohortNode | TrainerNode;
   /** For a trainer root: the cohorts that certified them (where their own lineage comes from). */
-  certifiedIn: Array<{ cohortId: string | null; name: string | null; hidden: boolean; facilitators: Array<{ userId: string | null; name: string | null; hidden: boolean }> }>;
+  certifiedIn: Array<{
+    cohortId: string | null;
+    name: string | null;
+    hidden: boolean;
+    facilitators: Array<{ userId: string | null; name: string | null; hidden: boolean }>;
+  }>;
   levels: LevelTotals[];
   totals: BranchReach & { cohorts: number };
   maxDepth: number;
@@ -100,7 +111,12 @@ export class LineageService {
   async ofCohort(actor: AuthUser, cohortId: string, includeSubmitted: boolean): Promise<Lineage> {
     if (actor.role !== 'manager' && actor.role !== 'admin') throw new LineageError('forbidden', 'forbidden');
     if (!UUID.test(cohortId)) throw new LineageError('not-found', 'cohort-not-found');
-    const [cohort] = await rows<{ id: string; country_code: string }>(this.db, 'SELECT id, country_code FROM cohorts WHERE id = ?', [cohortId], []);
+    const [cohort] = await rows<{ id: string; country_code: string }>(
+      this.db,
+      'SELECT id, country_code FROM cohorts WHERE id = ?',
+      [cohortId],
+      [],
+    );
     if (!cohort) throw new LineageError('not-found', 'cohort-not-found');
     const scope = countryScopeOf(actor);
     if (scope !== null && cohort.country_code !== scope) throw new LineageError('forbidden', 'out-of-scope');
@@ -114,7 +130,8 @@ export class LineageService {
    */
   async ofTrainer(actor: AuthUser, userId: string, includeSubmitted: boolean): Promise<Lineage> {
     const self = actor.id === userId;
-    if (actor.role === 'coordinator' || (actor.role === 'trainer' && !self)) throw new LineageError('forbidden', 'forbidden');
+    if (actor.role === 'coordinator' || (actor.role === 'trainer' && !self))
+      throw new LineageError('forbidden', 'forbidden');
     if (!UUID.test(userId)) throw new LineageError('not-found', 'trainer-not-found');
     const countries = await rows<{ country_code: string }>(
       this.db,
@@ -126,7 +143,8 @@ export class LineageService {
     // Nobody's lineage (no certification, never facilitated): unknown to everyone but the person themselves.
     if (!countries.length && !self) throw new LineageError('not-found', 'trainer-not-found');
     const scope = countryScopeOf(actor);
-    if (!self && scope !== null && !countries.some((c) => c.country_code === scope)) throw new LineageError('forbidden', 'out-of-scope');
+    if (!self && scope !== null && !countries.some((c) => c.country_code === scope))
+      throw new LineageError('forbidden', 'out-of-scope');
     return this.build(actor, { kind: 'trainer', id: userId }, includeSubmitted);
   }
 
@@ -180,7 +198,15 @@ export class LineageService {
         ['generation'],
       ),
       rootTrainer
-        ? rows<{ user_id: string; name: string; cohort_id: string | null; cohort_name: string | null; country_code: string | null; facilitator_id: string | null; facilitator_name: string | null }>(
+        ? rows<{
+            user_id: string;
+            name: string;
+            cohort_id: string | null;
+            cohort_name: string | null;
+            country_code: string | null;
+            facilitator_id: string | null;
+            facilitator_name: string | null;
+          }>(
             this.db,
             `SELECT u.id AS user_id, u.name, h.id AS cohort_id, h.name AS cohort_name, h.country_code, f.user_id AS facilitator_id, fu.name AS facilitator_name
              FROM users u LEFT JOIN certifications x ON x.user_id = u.id LEFT JOIN cohorts h ON h.id = x.cohort_id
@@ -199,16 +225,27 @@ export class LineageService {
     const generation = new Map(generations.map((g) => [`${g.kind}:${g.id}`, g.generation]));
     const certifiedBy = group(certs, (c) => c.cohort_id);
     const facilitatorsOf = group(facilitators, (f) => f.cohort_id);
-    const facilitated = group(facilitators.filter((f) => cohortById.has(f.cohort_id)), (f) => f.user_id);
+    const facilitated = group(
+      facilitators.filter((f) => cohortById.has(f.cohort_id)),
+      (f) => f.user_id,
+    );
     const sessionsOf = group(sessions, (s) => s.trainer_id);
     const cohortVisible = (c: { country_code: string | null }) => scope === null || c.country_code === scope;
     const sortCohorts = (ids: string[]) =>
-      ids.map((id) => cohortById.get(id) as CohortRow).sort((a, b) => (a.starts_on < b.starts_on ? -1 : a.starts_on > b.starts_on ? 1 : a.name.localeCompare(b.name)));
+      ids
+        .map((id) => cohortById.get(id) as CohortRow)
+        .sort((a, b) =>
+          a.starts_on < b.starts_on ? -1 : a.starts_on > b.starts_on ? 1 : a.name.localeCompare(b.name),
+        );
 
     const reachOf = (trainerId: string): { reach: Reach; schools: Set<string> } => {
       const list = sessionsOf.get(trainerId) ?? [];
       return {
-        reach: { sessions: list.reduce((n, s) => n + s.sessions, 0), students: list.reduce((n, s) => n + s.students, 0), schools: new Set(list.map((s) => s.school_id)).size },
+        reach: {
+          sessions: list.reduce((n, s) => n + s.sessions, 0),
+          students: list.reduce((n, s) => n + s.students, 0),
+          schools: new Set(list.map((s) => s.school_id)).size,
+        },
         schools: new Set(list.map((s) => s.school_id)),
       };
     };
@@ -219,7 +256,8 @@ export class LineageService {
     const levelSchools = new Map<number, Set<string>>();
     const levels = new Map<number, LevelTotals>();
     const level = (n: number) => {
-      if (!levels.has(n)) levels.set(n, { level: n, trainers: 0, cohorts: 0, sessions: 0, schools: 0, students: 0 });
+      if (!levels.has(n))
+        levels.set(n, { level: n, trainers: 0, cohorts: 0, sessions: 0, schools: 0, students: 0 });
       return levels.get(n) as LevelTotals;
     };
     let cutCohorts = 0;
@@ -227,7 +265,11 @@ export class LineageService {
     const facilitatorList = (cohortId: string, visible: boolean) =>
       (facilitatorsOf.get(cohortId) ?? [])
         .sort((a, b) => a.name.localeCompare(b.name))
-        .map((f) => (visible ? { userId: f.user_id, name: f.name, hidden: false } : { userId: null, name: null, hidden: true }));
+        .map((f) =>
+          visible
+            ? { userId: f.user_id, name: f.name, hidden: false }
+            : { userId: null, name: null, hidden: true },
+        );
 
     const trainerNode = (trainerId: string, name: string, depth: number, visible: boolean): TrainerNode => {
       const own = reachOf(trainerId);
@@ -237,7 +279,7 @@ export class LineageService {
         name: visible ? name : null,
         hidden: !visible,
         level: depth,
-        generation: visible ? generation.get(`trainer:${trainerId}`) ?? null : null,
+        generation: visible ? (generation.get(`trainer:${trainerId}`) ?? null) : null,
         own: own.reach,
         branch: { trainers: 1, ...own.reach },
         cohorts: [],
@@ -261,7 +303,7 @@ export class LineageService {
         name: visible ? row.name : null,
         hidden: !visible,
         level: depth,
-        generation: visible ? generation.get(`cohort:${row.id}`) ?? null : null,
+        generation: visible ? (generation.get(`cohort:${row.id}`) ?? null) : null,
         countryCode: visible ? row.country_code : null,
         startsOn: visible ? row.starts_on : null,
         endsOn: visible ? row.ends_on : null,
@@ -297,7 +339,9 @@ export class LineageService {
     const cohortNodes: CohortNode[] = rootCohort ? [rootCohort] : [];
     const parentOf = new Map<object, CohortNode | TrainerNode>();
     let depth = 1;
-    let currentCohorts: Array<{ node: CohortNode; row: CohortRow }> = rootCohort ? [{ node: rootCohort, row: cohortById.get(root.id) as CohortRow }] : [];
+    let currentCohorts: Array<{ node: CohortNode; row: CohortRow }> = rootCohort
+      ? [{ node: rootCohort, row: cohortById.get(root.id) as CohortRow }]
+      : [];
     for (;;) {
       for (const { cohort, parent } of frontier) {
         // Visible: in the viewer's scope; a trainer viewing their own lineage sees the cohorts they led and below.
@@ -310,7 +354,9 @@ export class LineageService {
       frontier = [];
       const newTrainers: TrainerNode[] = [];
       for (const { node, row } of currentCohorts) {
-        const list = (certifiedBy.get(row.id) ?? []).filter((c) => !placedTrainers.has(c.user_id)).sort((a, b) => a.name.localeCompare(b.name));
+        const list = (certifiedBy.get(row.id) ?? [])
+          .filter((c) => !placedTrainers.has(c.user_id))
+          .sort((a, b) => a.name.localeCompare(b.name));
         for (const cert of list) {
           if (placedTrainers.has(cert.user_id)) continue; // certified twice in the cohort (renewal after expiry)
           placedTrainers.add(cert.user_id);
@@ -344,7 +390,9 @@ export class LineageService {
     }
 
     // Branch totals, bottom up: deepest nodes first, each adds itself to its parent.
-    const all: Array<CohortNode | TrainerNode> = [...trainerNodes, ...cohortNodes].sort((a, b) => b.level - a.level || (a.kind === 'trainer' ? -1 : 1));
+    const all: Array<CohortNode | TrainerNode> = [...trainerNodes, ...cohortNodes].sort(
+      (a, b) => b.level - a.level || (a.kind === 'trainer' ? -1 : 1),
+    );
     for (const node of all) {
       const schools = schoolSets.get(node) as Set<string>;
       node.branch.schools = schools.size;
@@ -363,14 +411,23 @@ export class LineageService {
 
     const certifiedIn: Lineage['certifiedIn'] = [];
     if (rootTrainer) {
-      const byCohort = group(rootInfo.filter((r) => r.cohort_id), (r) => r.cohort_id as string);
+      const byCohort = group(
+        rootInfo.filter((r) => r.cohort_id),
+        (r) => r.cohort_id as string,
+      );
       for (const [cohortId, list] of byCohort) {
         const visible = cohortVisible({ country_code: list[0].country_code });
         certifiedIn.push({
           cohortId: visible ? cohortId : null,
           name: visible ? list[0].cohort_name : null,
           hidden: !visible,
-          facilitators: list.filter((r) => r.facilitator_id).map((r) => (visible ? { userId: r.facilitator_id, name: r.facilitator_name, hidden: false } : { userId: null, name: null, hidden: true })),
+          facilitators: list
+            .filter((r) => r.facilitator_id)
+            .map((r) =>
+              visible
+                ? { userId: r.facilitator_id, name: r.facilitator_name, hidden: false }
+                : { userId: null, name: null, hidden: true },
+            ),
         });
       }
     }

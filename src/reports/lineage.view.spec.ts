@@ -8,11 +8,32 @@ function cohort(level: number, width: number, depth: number): CohortNode {
   const trainers: TrainerNode[] = Array.from({ length: width }, () => {
     const below = level < depth ? [cohort(level + 1, width, depth)] : [];
     const branchTrainers = 1 + below.reduce((s, c) => s + c.branch.trainers, 0);
-    return { kind: 'trainer', userId: `t${++n}`, name: `Trainer ${n}`, hidden: false, level, generation: level, own: reach, branch: { ...reach, trainers: branchTrainers }, cohorts: below, cutCohorts: 0 };
+    return {
+      kind: 'trainer',
+      userId: `t${++n}`,
+      name: `Trainer ${n}`,
+      hidden: false,
+      level,
+      generation: level,
+      own: reach,
+      branch: { ...reach, trainers: branchTrainers },
+      cohorts: below,
+      cutCohorts: 0,
+    };
   });
   return {
-    kind: 'cohort', cohortId: `c${++n}`, name: `Cohort ${n}`, hidden: false, level, generation: level, countryCode: 'SV', startsOn: '2025-01-01', endsOn: '2025-01-02',
-    facilitators: [], branch: { ...reach, trainers: trainers.reduce((s, t) => s + t.branch.trainers, 0) }, trainers,
+    kind: 'cohort',
+    cohortId: `c${++n}`,
+    name: `Cohort ${n}`,
+    hidden: false,
+    level,
+    generation: level,
+    countryCode: 'SV',
+    startsOn: '2025-01-01',
+    endsOn: '2025-01-02',
+    facilitators: [],
+    branch: { ...reach, trainers: trainers.reduce((s, t) => s + t.branch.trainers, 0) },
+    trainers,
   };
 }
 function lineageOf(root: CohortNode): Lineage {
@@ -26,11 +47,18 @@ function lineageOf(root: CohortNode): Lineage {
   };
   walk(root);
   return {
-    root, certifiedIn: [], levels: [...levels].map(([level, v]) => ({ level, ...v, ...reach })), totals: { ...root.branch, cohorts: 0 },
-    maxDepth: 5, cutCohorts: 0, includeSubmitted: false, linkable: true,
+    root,
+    certifiedIn: [],
+    levels: [...levels].map(([level, v]) => ({ level, ...v, ...reach })),
+    totals: { ...root.branch, cohorts: 0 },
+    maxDepth: 5,
+    cutCohorts: 0,
+    includeSubmitted: false,
+    linkable: true,
   };
 }
-const count = (v: ReturnType<typeof toLineageView>['root']): number => 1 + v.children.reduce((s, c) => s + count(c), 0);
+const count = (v: ReturnType<typeof toLineageView>['root']): number =>
+  1 + v.children.reduce((s, c) => s + count(c), 0);
 
 describe('lineage page view', () => {
   it('shows a small tree whole, with links to every node but the root', () => {
@@ -46,7 +74,12 @@ describe('lineage page view', () => {
     expect(view.folded).toEqual({ shownDepth: 2 });
     expect(count(view.root)).toBeLessThanOrEqual(PAGE_NODE_BUDGET);
     const levelTwo = view.root.children[0].children[0].children[0];
-    expect(levelTwo).toMatchObject({ isTrainer: true, level: 2, children: [], below: { cohorts: 1 + 6, trainers: 6 + 36 } });
+    expect(levelTwo).toMatchObject({
+      isTrainer: true,
+      level: 2,
+      children: [],
+      below: { cohorts: 1 + 6, trainers: 6 + 36 },
+    });
     expect(view.root.children[0].below).toBeNull();
   });
 

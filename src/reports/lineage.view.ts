@@ -29,7 +29,8 @@ export interface NodeView {
  */
 export const PAGE_NODE_BUDGET = 120;
 
-const cohortsBelow = (n: TrainerNode): number => n.cohorts.reduce((sum, c) => sum + 1 + c.trainers.reduce((s, t) => s + cohortsBelow(t), 0), 0);
+const cohortsBelow = (n: TrainerNode): number =>
+  n.cohorts.reduce((sum, c) => sum + 1 + c.trainers.reduce((s, t) => s + cohortsBelow(t), 0), 0);
 
 export function toLineageView(lineage: Lineage, lang: Language) {
   // The deepest level down to which every node fits the budget (at least the first).
@@ -41,9 +42,14 @@ export function toLineageView(lineage: Lineage, lang: Language) {
     shownDepth = Math.max(shownDepth, lv.level);
   }
   const deeper = lineage.levels.some((lv) => lv.level > shownDepth);
-  const link = (kind: 'trainers' | 'cohorts', id: string | null) => (lineage.linkable && id ? `/lineage/${kind}/${id}` : null);
-  const hiddenLabel = (kind: 'trainer' | 'cohort') => t(lang, lineage.linkable ? `lineage.hidden-${kind}-scope` : `lineage.hidden-${kind}`);
-  const person = (p: { userId: string | null; name: string | null; hidden: boolean }) => ({ label: p.hidden ? hiddenLabel('trainer') : (p.name as string), href: p.hidden ? null : link('trainers', p.userId) });
+  const link = (kind: 'trainers' | 'cohorts', id: string | null) =>
+    lineage.linkable && id ? `/lineage/${kind}/${id}` : null;
+  const hiddenLabel = (kind: 'trainer' | 'cohort') =>
+    t(lang, lineage.linkable ? `lineage.hidden-${kind}-scope` : `lineage.hidden-${kind}`);
+  const person = (p: { userId: string | null; name: string | null; hidden: boolean }) => ({
+    label: p.hidden ? hiddenLabel('trainer') : (p.name as string),
+    href: p.hidden ? null : link('trainers', p.userId),
+  });
   const trainer = (n: TrainerNode): NodeView => {
     const folded = n.level >= shownDepth && n.cohorts.length > 0;
     return {
@@ -71,15 +77,23 @@ export function toLineageView(lineage: Lineage, lang: Language) {
     startsOn: n.startsOn,
     endsOn: n.endsOn,
     countryCode: n.countryCode,
-    facilitators: n.facilitators.filter((f, i, all) => !f.hidden || all.findIndex((g) => g.hidden) === i).map(person),
+    facilitators: n.facilitators
+      .filter((f, i, all) => !f.hidden || all.findIndex((g) => g.hidden) === i)
+      .map(person),
     children: n.trainers.map(trainer),
   });
   const root = lineage.root.kind === 'cohort' ? cohort(lineage.root) : trainer(lineage.root);
   return {
-    title: t(lang, lineage.root.kind === 'cohort' ? 'lineage.title-cohort' : 'lineage.title-trainer', { name: root.label }),
+    title: t(lang, lineage.root.kind === 'cohort' ? 'lineage.title-cohort' : 'lineage.title-trainer', {
+      name: root.label,
+    }),
     isCohortRoot: lineage.root.kind === 'cohort',
     root,
-    certifiedIn: lineage.certifiedIn.map((c) => ({ label: c.hidden ? hiddenLabel('cohort') : (c.name as string), href: c.hidden ? null : link('cohorts', c.cohortId), facilitators: c.facilitators.map(person) })),
+    certifiedIn: lineage.certifiedIn.map((c) => ({
+      label: c.hidden ? hiddenLabel('cohort') : (c.name as string),
+      href: c.hidden ? null : link('cohorts', c.cohortId),
+      facilitators: c.facilitators.map(person),
+    })),
     levels: lineage.levels,
     totals: lineage.totals,
     maxDepth: lineage.maxDepth,

@@ -62,19 +62,36 @@ export function periodSpan(from?: string, to?: string): PeriodSpan {
   const m = monthSpan(from, to);
   if (m.none) return { years: null, months: [], days: m.edges };
   const year = (month: string) => Number(month.slice(0, 4));
-  const firstYear = m.fromMonth === undefined ? undefined : m.fromMonth.endsWith('-01') ? year(m.fromMonth) : year(m.fromMonth) + 1;
-  const lastYear = m.toMonth === undefined ? undefined : m.toMonth.endsWith('-12') ? year(m.toMonth) : year(m.toMonth) - 1;
+  const firstYear =
+    m.fromMonth === undefined
+      ? undefined
+      : m.fromMonth.endsWith('-01')
+        ? year(m.fromMonth)
+        : year(m.fromMonth) + 1;
+  const lastYear =
+    m.toMonth === undefined ? undefined : m.toMonth.endsWith('-12') ? year(m.toMonth) : year(m.toMonth) - 1;
   if (firstYear !== undefined && lastYear !== undefined && firstYear > lastYear) {
     return { years: null, months: [{ from: m.fromMonth, to: m.toMonth }], days: m.edges };
   }
   const months: Array<{ from?: string; to?: string }> = [];
-  if (m.fromMonth && !m.fromMonth.endsWith('-01')) months.push({ from: m.fromMonth, to: `${year(m.fromMonth)}-12` });
+  if (m.fromMonth && !m.fromMonth.endsWith('-01'))
+    months.push({ from: m.fromMonth, to: `${year(m.fromMonth)}-12` });
   if (m.toMonth && !m.toMonth.endsWith('-12')) months.push({ from: `${year(m.toMonth)}-01`, to: m.toMonth });
   return { years: { from: firstYear?.toString(), to: lastYear?.toString() }, months, days: m.edges };
 }
 
 /** Columns every reach source yields, under the same names whichever table they come from. */
-const COUNT_COLUMNS = ['female', 'male', 'unspecified', 'age_under10', 'age10_to14', 'age15_to17', 'age18_plus', 'teachers', 'parents'];
+const COUNT_COLUMNS = [
+  'female',
+  'male',
+  'unspecified',
+  'age_under10',
+  'age10_to14',
+  'age15_to17',
+  'age18_plus',
+  'teachers',
+  'parents',
+];
 
 export type ReachSourceKind = 'schools' | 'trainers';
 
@@ -86,14 +103,23 @@ export type ReachSourceKind = 'schools' | 'trainers';
  * range from `cascade_sessions` itself. Filters the rollups cannot answer (a
  * cohort: its trainers) or a grouping by trainer of the head counts read `cascade_sessions` alone.
  */
-export function reachSource(f: ReportFilters, includeSubmitted: boolean, kind: ReachSourceKind, options: { sessionsOnly?: boolean; monthly?: boolean } = {}): { sql: string; params: unknown[] } {
+export function reachSource(
+  f: ReportFilters,
+  includeSubmitted: boolean,
+  kind: ReachSourceKind,
+  options: { sessionsOnly?: boolean; monthly?: boolean } = {},
+): { sql: string; params: unknown[] } {
   const { sessionsOnly = false, monthly = false } = options;
   const statuses = includeSubmitted ? "('confirmed', 'submitted')" : "('confirmed')";
   const who = kind === 'schools' ? 'school_id' : 'trainer_id';
   const counts = kind === 'schools' ? COUNT_COLUMNS : [];
   const place = (w: Where, alias: string) => {
     if (f.countryCode) w.add(`${alias}.country_code = ?`, f.countryCode);
-    if (f.municipality) w.add(`${alias}.municipality_id IN (SELECT m.id FROM municipalities m WHERE LOWER(m.name) = ?)`, f.municipality.toLowerCase());
+    if (f.municipality)
+      w.add(
+        `${alias}.municipality_id IN (SELECT m.id FROM municipalities m WHERE LOWER(m.name) = ?)`,
+        f.municipality.toLowerCase(),
+      );
     if (f.courseId) w.add(`${alias}.course_id = ?`, f.courseId);
     return w;
   };
@@ -103,7 +129,8 @@ export function reachSource(f: ReportFilters, includeSubmitted: boolean, kind: R
     if (range.to) w.add('s.date <= ?', range.to);
     place(w, 's');
     // A cohort filter keeps the sessions of the trainers certified from that cohort (the cascade it started).
-    if (f.cohortId) w.add('s.trainer_id IN (SELECT x.user_id FROM certifications x WHERE x.cohort_id = ?)', f.cohortId);
+    if (f.cohortId)
+      w.add('s.trainer_id IN (SELECT x.user_id FROM certifications x WHERE x.cohort_id = ?)', f.cohortId);
     const extra = sessionsOnly && kind === 'schools' ? ', s.trainer_id' : '';
     return {
       sql: `SELECT SUBSTR(s.date, 1, 7) AS month, COALESCE(s.country_code, '') AS country_code, COALESCE(s.municipality_id, '') AS municipality_id, s.${who}${extra}, 1 AS sessions${counts.map((c) => `, s.${c}`).join('')}
@@ -118,7 +145,10 @@ export function reachSource(f: ReportFilters, includeSubmitted: boolean, kind: R
   const span = periodSpan(f.from, f.to);
   if (monthly && span.years) {
     // Grouped by month: whole years are read as their months (a year row has no month to group by).
-    span.months.push({ from: span.years.from && `${span.years.from}-01`, to: span.years.to && `${span.years.to}-12` });
+    span.months.push({
+      from: span.years.from && `${span.years.from}-01`,
+      to: span.years.to && `${span.years.to}-12`,
+    });
     span.years = null;
   }
   const table = kind === 'schools' ? 'cascade_reach_rollups' : 'cascade_trainer_rollups';
@@ -128,7 +158,10 @@ export function reachSource(f: ReportFilters, includeSubmitted: boolean, kind: R
     if (range.to) w.add('r.period <= ?', range.to);
     place(w, 'r');
     const municipality = kind === 'schools' ? 'r.municipality_id' : "'' AS municipality_id";
-    return { sql: `SELECT r.period AS month, r.country_code, ${municipality}, r.${who}, r.sessions${counts.map((c) => `, r.${c}`).join('')} FROM ${table} r ${w}`, params: w.params };
+    return {
+      sql: `SELECT r.period AS month, r.country_code, ${municipality}, r.${who}, r.sessions${counts.map((c) => `, r.${c}`).join('')} FROM ${table} r ${w}`,
+      params: w.params,
+    };
   };
   const parts = [
     ...(span.years ? [fromRollup('year', span.years)] : []),
@@ -136,5 +169,8 @@ export function reachSource(f: ReportFilters, includeSubmitted: boolean, kind: R
     ...span.days.map((range) => fromSessions(range)),
   ];
   if (!parts.length) parts.push(fromSessions({ from: f.from, to: f.to }));
-  return { sql: `(${parts.map((p) => p.sql).join(' UNION ALL ')}) c`, params: parts.flatMap((p) => p.params) };
+  return {
+    sql: `(${parts.map((p) => p.sql).join(' UNION ALL ')}) c`,
+    params: parts.flatMap((p) => p.params),
+  };
 }

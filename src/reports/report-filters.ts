@@ -4,7 +4,12 @@ import type { AuthUser } from '../common/kernel/auth-user';
 import { countryScopeOf } from '../common/access/scope';
 import { msg } from '../common/validation';
 
-const empty = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
+const empty = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === ''
+    ? undefined
+    : typeof value === 'string'
+      ? value.trim()
+      : value;
 
 export const GROUP_BYS = ['country', 'municipality', 'school', 'month', 'trainer', 'generation'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -21,7 +26,9 @@ export class ReportQuery {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: msg('date') })
   to?: string;
 
-  @Transform(({ value }) => (typeof value === 'string' && value.trim() ? value.trim().toUpperCase() : undefined))
+  @Transform(({ value }) =>
+    typeof value === 'string' && value.trim() ? value.trim().toUpperCase() : undefined,
+  )
   @IsOptional()
   @Matches(/^[A-Z]{2}$/, { message: msg('country-code') })
   countryCode?: string;

@@ -41,7 +41,10 @@ const SLOW_QUERY_MS = Number(process.env.SLOW_QUERY_MS ?? 500);
 export class ReportReader implements OnModuleDestroy {
   private readonly logger = new Logger(ReportReader.name);
   private worker: Worker | undefined;
-  private readonly pending = new Map<number, { sql: string; resolve: (rows: Array<Record<string, unknown>>) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { sql: string; resolve: (rows: Array<Record<string, unknown>>) => void; reject: (e: Error) => void }
+  >();
   private next = 0;
 
   constructor(
@@ -50,7 +53,12 @@ export class ReportReader implements OnModuleDestroy {
   ) {}
 
   get usesWorker(): boolean {
-    return this.db.kind === 'sqlite' && !this.config.databaseUrl && this.config.sqlitePath !== ':memory:' && process.env.REPORT_WORKER !== 'off';
+    return (
+      this.db.kind === 'sqlite' &&
+      !this.config.databaseUrl &&
+      this.config.sqlitePath !== ':memory:' &&
+      process.env.REPORT_WORKER !== 'off'
+    );
   }
 
   query(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
@@ -72,15 +80,23 @@ export class ReportReader implements OnModuleDestroy {
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 },
     });
     worker.unref();
-    worker.on('message', (message: { id: number; rows?: Array<Record<string, unknown>>; error?: string; ms?: number }) => {
-      const waiting = this.pending.get(message.id);
-      if (!waiting) return;
-      this.pending.delete(message.id);
-      // Slow report queries are logged with their SQL, as the main connection's are (SLOW_QUERY_MS).
-      if ((message.ms ?? 0) > SLOW_QUERY_MS) this.logger.warn({ msg: 'slow report query', ms: Math.round(message.ms ?? 0), sql: waiting.sql.replace(/\s+/g, ' ').slice(0, 2000) });
-      if (message.error) waiting.reject(new Error(message.error));
-      else waiting.resolve(message.rows ?? []);
-    });
+    worker.on(
+      'message',
+      (message: { id: number; rows?: Array<Record<string, unknown>>; error?: string; ms?: number }) => {
+        const waiting = this.pending.get(message.id);
+        if (!waiting) return;
+        this.pending.delete(message.id);
+        // Slow report queries are logged with their SQL, as the main connection's are (SLOW_QUERY_MS).
+        if ((message.ms ?? 0) > SLOW_QUERY_MS)
+          this.logger.warn({
+            msg: 'slow report query',
+            ms: Math.round(message.ms ?? 0),
+            sql: waiting.sql.replace(/\s+/g, ' ').slice(0, 2000),
+          });
+        if (message.error) waiting.reject(new Error(message.error));
+        else waiting.resolve(message.rows ?? []);
+      },
+    );
     worker.on('error', (error) => {
       this.logger.error({ msg: 'report worker failed', error: String(error) });
       for (const waiting of this.pending.values()) waiting.reject(error);

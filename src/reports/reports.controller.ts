@@ -18,7 +18,8 @@ import { pick } from '../courses/course.view';
 function parseName(raw: string): { name: ReportName; format: 'html' | 'csv' | 'xlsx' | 'pdf' } {
   const match = /^([a-z-]+)(?:\.(csv|xlsx|pdf))?$/.exec(raw);
   const name = match?.[1] as ReportName | undefined;
-  if (!match || !name || !(REPORTS as readonly string[]).includes(name)) throw new DomainError('not-found', 'not-found');
+  if (!match || !name || !(REPORTS as readonly string[]).includes(name))
+    throw new DomainError('not-found', 'not-found');
   // Only the donor summary has a PDF (a one-page document to hand on).
   if (match[2] === 'pdf' && name !== 'donor') throw new DomainError('not-found', 'not-found');
   return { name, format: (match[2] as 'csv' | 'xlsx' | 'pdf' | undefined) ?? 'html' };
@@ -35,25 +36,45 @@ export class ReportsController {
   @ApiExcludeEndpoint()
   index(@Req() req: Request, @Res() res: Response) {
     const lang = resolveLanguage(req);
-    res.render('reports/index', { title: t(lang, 'reports.title'), reports: REPORTS.map((r) => ({ name: r, titleKey: `reports.${r}.title`, introKey: `reports.${r}.intro` })) });
+    res.render('reports/index', {
+      title: t(lang, 'reports.title'),
+      reports: REPORTS.map((r) => ({
+        name: r,
+        titleKey: `reports.${r}.title`,
+        introKey: `reports.${r}.intro`,
+      })),
+    });
   }
 
   @Get('reports/:name')
   @ApiExcludeEndpoint()
-  async page(@CurrentUser() actor: AuthUser, @Param('name') raw: string, @Query() query: ReportQuery, @Req() req: Request, @Res() res: Response) {
+  async page(
+    @CurrentUser() actor: AuthUser,
+    @Param('name') raw: string,
+    @Query() query: ReportQuery,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     await this.respond(actor, raw, query, req, res);
   }
 
   @Get('api/v1/reports/:name')
   @ApiBearerAuth()
-  async api(@CurrentUser() actor: AuthUser, @Param('name') raw: string, @Query() query: ReportQuery, @Req() req: Request, @Res() res: Response) {
+  async api(
+    @CurrentUser() actor: AuthUser,
+    @Param('name') raw: string,
+    @Query() query: ReportQuery,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     await this.respond(actor, raw, query, req, res);
   }
 
   private async respond(actor: AuthUser, raw: string, query: ReportQuery, req: Request, res: Response) {
     const lang = resolveLanguage(req);
     const parsed = parseName(raw);
-    const format = parsed.format === 'html' && (req.get('accept') ?? '').includes('text/csv') ? 'csv' : parsed.format;
+    const format =
+      parsed.format === 'html' && (req.get('accept') ?? '').includes('text/csv') ? 'csv' : parsed.format;
     const filters = await this.reports.filters(actor, query);
     const result: ReportResult = await runReport(parsed.name, this.reports, filters ?? NO_MATCH, query, lang);
     const fileBase = `cascada-${parsed.name}-${new Date().toISOString().slice(0, 10)}`;
@@ -63,31 +84,49 @@ export class ReportsController {
       return res.end(toCsv(result.columns, result.totals ? [...result.rows, result.totals] : result.rows));
     }
     if (format === 'xlsx') {
-      const book = await toXlsx(t(lang, `reports.${parsed.name}.title`), result.columns, result.totals ? [...result.rows, result.totals] : result.rows, this.filterList(query, lang), t(lang, 'reports.filters'));
+      const book = await toXlsx(
+        t(lang, `reports.${parsed.name}.title`),
+        result.columns,
+        result.totals ? [...result.rows, result.totals] : result.rows,
+        this.filterList(query, lang),
+        t(lang, 'reports.filters'),
+      );
       res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       res.setHeader('Content-Disposition', `attachment; filename="${fileBase}.xlsx"`);
       return res.end(book);
     }
     if (format === 'pdf') {
       const donor = (result.extra as { donor: Omit<DonorFacts, 'period' | 'countryName'> }).donor;
-      const pdf = await renderDonorPdf({ ...donor, period: this.period(query, lang), countryName: await this.reports.countryName(filters?.countryCode ?? query.countryCode, lang) }, lang);
+      const pdf = await renderDonorPdf(
+        {
+          ...donor,
+          period: this.period(query, lang),
+          countryName: await this.reports.countryName(filters?.countryCode ?? query.countryCode, lang),
+        },
+        lang,
+      );
       res.setHeader('Content-Type', 'application/pdf');
       res.setHeader('Content-Disposition', `attachment; filename="${fileBase}.pdf"`);
       return res.end(pdf);
     }
     if (isApiRequest(req)) return res.json(result.json);
     const outlines = await this.reports.outlines();
-    const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)]));
+    const params = new URLSearchParams(
+      Object.entries(query)
+        .filter(([, v]) => v !== undefined && v !== '')
+        .map(([k, v]) => [k, String(v)]),
+    );
     const sort = query.sort ?? '';
     const desc = sort.startsWith('-');
     const sortKey = sort.replace(/^-/, '');
-    const rows = sortKey && result.columns.some((c) => c.key === sortKey)
-      ? [...result.rows].sort((a, b) => {
-          const x = (a as Record<string, number | string>)[sortKey];
-          const y = (b as Record<string, number | string>)[sortKey];
-          return (x < y ? -1 : x > y ? 1 : 0) * (desc ? -1 : 1);
-        })
-      : result.rows;
+    const rows =
+      sortKey && result.columns.some((c) => c.key === sortKey)
+        ? [...result.rows].sort((a, b) => {
+            const x = (a as Record<string, number | string>)[sortKey];
+            const y = (b as Record<string, number | string>)[sortKey];
+            return (x < y ? -1 : x > y ? 1 : 0) * (desc ? -1 : 1);
+          })
+        : result.rows;
     const sortLink = (key: string) => {
       const p = new URLSearchParams(params);
       p.set('sort', sortKey === key && !desc ? `-${key}` : key);
@@ -104,11 +143,26 @@ export class ReportsController {
       query,
       isCascade: parsed.name === 'cascade',
       groupBys: GROUP_BYS.map((g) => ({ value: g, selected: g === (query.groupBy ?? 'country') })),
-      courses: outlines.map((o) => ({ value: o.slug, label: pick(o.manifest.title, lang), selected: o.slug === query.courseSlug })),
+      courses: outlines.map((o) => ({
+        value: o.slug,
+        label: pick(o.manifest.title, lang),
+        selected: o.slug === query.courseSlug,
+      })),
       chart: result.chart,
-      headers: result.columns.map((c) => ({ ...c, sortHref: sortLink(c.key), sorted: sortKey === c.key ? (desc ? 'descending' : 'ascending') : null })),
-      rows: rows.map((r) => ({ cells: result.columns.map((c) => ({ value: (r as Record<string, unknown>)[c.key], numeric: c.numeric })) })),
-      totals: result.totals ? result.columns.map((c) => ({ value: result.totals?.[c.key], numeric: c.numeric })) : null,
+      headers: result.columns.map((c) => ({
+        ...c,
+        sortHref: sortLink(c.key),
+        sorted: sortKey === c.key ? (desc ? 'descending' : 'ascending') : null,
+      })),
+      rows: rows.map((r) => ({
+        cells: result.columns.map((c) => ({
+          value: (r as Record<string, unknown>)[c.key],
+          numeric: c.numeric,
+        })),
+      })),
+      totals: result.totals
+        ? result.columns.map((c) => ({ value: result.totals?.[c.key], numeric: c.numeric }))
+        : null,
       extra: result.extra,
       csvHref: `/reports/${parsed.name}.csv?${params}`,
       xlsxHref: `/reports/${parsed.name}.xlsx?${params}`,
@@ -119,12 +173,26 @@ export class ReportsController {
   }
 
   private filterList(query: ReportQuery, lang: Language): Array<[string, string]> {
-    const keys = ['from', 'to', 'countryCode', 'municipality', 'courseSlug', 'cohortId', 'groupBy', 'status'] as const;
-    return keys.map((k) => [t(lang, `reports.filter.${k}`), query[k] ?? t(lang, 'reports.filter.all')] as [string, string]);
+    const keys = [
+      'from',
+      'to',
+      'countryCode',
+      'municipality',
+      'courseSlug',
+      'cohortId',
+      'groupBy',
+      'status',
+    ] as const;
+    return keys.map(
+      (k) => [t(lang, `reports.filter.${k}`), query[k] ?? t(lang, 'reports.filter.all')] as [string, string],
+    );
   }
 
   /** The period a summary covers, in the user's language; a dash for an open end. */
   private period(query: ReportQuery, lang: Language): { from: string; to: string } {
-    return { from: query.from ? formatDate(lang, query.from, 'long') : '—', to: query.to ? formatDate(lang, query.to, 'long') : '—' };
+    return {
+      from: query.from ? formatDate(lang, query.from, 'long') : '—',
+      to: query.to ? formatDate(lang, query.to, 'long') : '—',
+    };
   }
 }

@@ -10,5 +10,10 @@ import { LineageController } from './lineage.controller';
 import { LineageService } from './lineage.service';
 
 // Dhis2ExportController first: /reports/dhis2 must match before ReportsController's /reports/:name.
-@Module({ imports: [CoursesModule, Dhis2Module], controllers: [Dhis2ExportController, ReportsController, LineageController], providers: [ReportsService, ReportReader, Dhis2ExportService, LineageService], exports: [ReportsService] })
+@Module({
+  imports: [CoursesModule, Dhis2Module],
+  controllers: [Dhis2ExportController, ReportsController, LineageController],
+  providers: [ReportsService, ReportReader, Dhis2ExportService, LineageService],
+  exports: [ReportsService],
+})
 export class ReportsModule {}

@@ -42,7 +42,17 @@ export interface ReachRow {
   parents: number;
 }
 
-const REACH_SUMS = ['female', 'male', 'unspecified', 'under_10', '10_14', '15_17', '18_plus', 'teachers', 'parents'] as const;
+const REACH_SUMS = [
+  'female',
+  'male',
+  'unspecified',
+  'under_10',
+  '10_14',
+  '15_17',
+  '18_plus',
+  'teachers',
+  'parents',
+] as const;
 
 /**
  * The read-only questions of DESIGN.md "What the program manager must be able to answer". Each
@@ -67,7 +77,14 @@ export class ReportsService {
       if (!outline) return undefined;
       courseId = outline.courseId;
     }
-    return { from: query.from, to: query.to, countryCode: country.countryCode, municipality: query.municipality, courseId, cohortId: query.cohortId };
+    return {
+      from: query.from,
+      to: query.to,
+      countryCode: country.countryCode,
+      municipality: query.municipality,
+      courseId,
+      cohortId: query.cohortId,
+    };
   }
 
   private cohortWhere(f: ReportFilters, alias = 'h'): Where {
@@ -84,7 +101,12 @@ export class ReportsService {
   /** 1. Completion funnel, one row per (course, cohort). */
   async completion(f: ReportFilters, lang: Language): Promise<CompletionRow[]> {
     const w = this.cohortWhere(f);
-    const cohorts = await rows<{ id: string; name: string; course_id: string }>(this.db, `SELECT h.id, h.name, h.course_id FROM cohorts h ${w} ORDER BY h.starts_on, h.name`, w.params, []);
+    const cohorts = await rows<{ id: string; name: string; course_id: string }>(
+      this.db,
+      `SELECT h.id, h.name, h.course_id FROM cohorts h ${w} ORDER BY h.starts_on, h.name`,
+      w.params,
+      [],
+    );
     if (!cohorts.length) return [];
     const ids = cohorts.map((c) => c.id);
     const marks = ids.map(() => '?').join(',');
@@ -110,8 +132,18 @@ export class ReportsService {
         ids,
         ['attended'],
       ),
-      rows<{ cohort_id: string; n: number }>(this.db, `SELECT cohort_id, COUNT(*) AS n FROM cohort_days WHERE cohort_id IN (${marks}) GROUP BY cohort_id`, ids, ['n']),
-      rows<{ cohort_id: string; n: number }>(this.db, `SELECT cohort_id, COUNT(*) AS n FROM certifications WHERE cohort_id IN (${marks}) GROUP BY cohort_id`, ids, ['n']),
+      rows<{ cohort_id: string; n: number }>(
+        this.db,
+        `SELECT cohort_id, COUNT(*) AS n FROM cohort_days WHERE cohort_id IN (${marks}) GROUP BY cohort_id`,
+        ids,
+        ['n'],
+      ),
+      rows<{ cohort_id: string; n: number }>(
+        this.db,
+        `SELECT cohort_id, COUNT(*) AS n FROM certifications WHERE cohort_id IN (${marks}) GROUP BY cohort_id`,
+        ids,
+        ['n'],
+      ),
       this.catalogue.currentOutlines(),
     ]);
     const best = new Map(posts.map((p) => [p.enrolment_id, p.best]));
@@ -121,12 +153,16 @@ export class ReportsService {
     return cohorts.map((c) => {
       const outline = outlines.find((o) => o.courseId === c.course_id);
       const rule = outline?.manifest.certification;
-      const passMark = outline?.quizzes.find((q) => q.kind === 'post')?.passMark ?? rule?.postTestPassMark ?? 100;
+      const passMark =
+        outline?.quizzes.find((q) => q.kind === 'post')?.passMark ?? rule?.postTestPassMark ?? 100;
       const mine = participants.filter((p) => p.cohort_id === c.id);
       const totalDays = dayCount.get(c.id) ?? 0;
       const attendanceMet = mine.filter((p) => {
         if (!rule || rule.attendancePercent === 0) return true;
-        return totalDays > 0 && ((attended.get(`${c.id}:${p.user_id}`) ?? 0) * 100) / totalDays >= rule.attendancePercent; // same arithmetic as eligibility
+        return (
+          totalDays > 0 &&
+          ((attended.get(`${c.id}:${p.user_id}`) ?? 0) * 100) / totalDays >= rule.attendancePercent
+        ); // same arithmetic as eligibility
       }).length;
       return {
         key: c.id,
@@ -146,7 +182,17 @@ export class ReportsService {
   /** 2. Knowledge gain: pre-test vs best post-test per (course, cohort), and per-question difficulty. */
   async knowledgeGain(f: ReportFilters, lang: Language) {
     const w = this.cohortWhere(f);
-    const attempts = await rows<{ cohort_id: string; name: string; course_id: string; enrolment_id: string; kind: string; quiz_slug: string; score: number; attempt_number: number; results: string }>(
+    const attempts = await rows<{
+      cohort_id: string;
+      name: string;
+      course_id: string;
+      enrolment_id: string;
+      kind: string;
+      quiz_slug: string;
+      score: number;
+      attempt_number: number;
+      results: string;
+    }>(
       this.db,
       `SELECT h.id AS cohort_id, h.name, h.course_id, a.enrolment_id, a.kind, a.quiz_slug, a.score, a.attempt_number, a.results
        FROM quiz_attempts a JOIN cohort_participants p ON p.enrolment_id = a.enrolment_id JOIN cohorts h ON h.id = p.cohort_id
@@ -167,7 +213,8 @@ export class ReportsService {
         if (a.kind === 'post') post.set(a.enrolment_id, Math.max(post.get(a.enrolment_id) ?? 0, a.score));
       }
       const both = [...pre.keys()].filter((id) => post.has(id));
-      const avg = (values: number[]) => (values.length ? values.reduce((s, v) => s + v, 0) / values.length : null);
+      const avg = (values: number[]) =>
+        values.length ? values.reduce((s, v) => s + v, 0) / values.length : null;
       const preAverage = avg(both.map((id) => pre.get(id) as number));
       const postAverage = avg(both.map((id) => post.get(id) as number));
       return {
@@ -182,45 +229,76 @@ export class ReportsService {
       };
     });
     // Per-question difficulty: share of attempts that answered each question right (first pre-test attempt, every post-test attempt).
-    const questionStats = new Map<string, { quizSlug: string; kind: string; courseId: string; questionId: string; right: number; total: number }>();
+    const questionStats = new Map<
+      string,
+      { quizSlug: string; kind: string; courseId: string; questionId: string; right: number; total: number }
+    >();
     for (const a of attempts) {
       if (a.kind === 'pre' && a.attempt_number !== 1) continue;
       const results = JSON.parse(a.results) as Record<string, boolean>;
       for (const [questionId, right] of Object.entries(results)) {
         const key = `${a.course_id}:${a.quiz_slug}:${questionId}`;
-        const stat = questionStats.get(key) ?? { quizSlug: a.quiz_slug, kind: a.kind, courseId: a.course_id, questionId, right: 0, total: 0 };
+        const stat = questionStats.get(key) ?? {
+          quizSlug: a.quiz_slug,
+          kind: a.kind,
+          courseId: a.course_id,
+          questionId,
+          right: 0,
+          total: 0,
+        };
         stat.total++;
         if (right) stat.right++;
         questionStats.set(key, stat);
       }
     }
     const gains = anchorGains(attempts, outlines);
-    const questions = [...questionStats.values()].map((s) => {
-      const outline = outlines.find((o) => o.courseId === s.courseId);
-      const question = outline?.quizzes.find((q) => q.slug === s.quizSlug)?.questions.find((q) => q.id === s.questionId);
-      const gain = question?.anchor ? gains.get(`${s.courseId}:${s.questionId}`) : undefined;
-      return {
-        courseSlug: outline?.slug ?? '',
-        quizSlug: s.quizSlug,
-        kind: s.kind,
-        questionId: s.questionId,
-        text: question ? pick(question.text, lang) : s.questionId,
-        answered: s.total,
-        percentCorrect: round1((s.right / s.total) * 100),
-        // Anchor items (shared by pre- and post-test): the same participants before and after, when some took both.
-        anchor: question?.anchor === true,
-        ...(gain
-          ? { pairedParticipants: gain.n, prePercentCorrect: round1((gain.pre / gain.n) * 100), postPercentCorrect: round1((gain.post / gain.n) * 100), gain: round1(((gain.post - gain.pre) / gain.n) * 100) }
-          : {}),
-      };
-    }).sort((a, b) => a.percentCorrect - b.percentCorrect);
+    const questions = [...questionStats.values()]
+      .map((s) => {
+        const outline = outlines.find((o) => o.courseId === s.courseId);
+        const question = outline?.quizzes
+          .find((q) => q.slug === s.quizSlug)
+          ?.questions.find((q) => q.id === s.questionId);
+        const gain = question?.anchor ? gains.get(`${s.courseId}:${s.questionId}`) : undefined;
+        return {
+          courseSlug: outline?.slug ?? '',
+          quizSlug: s.quizSlug,
+          kind: s.kind,
+          questionId: s.questionId,
+          text: question ? pick(question.text, lang) : s.questionId,
+          answered: s.total,
+          percentCorrect: round1((s.right / s.total) * 100),
+          // Anchor items (shared by pre- and post-test): the same participants before and after, when some took both.
+          anchor: question?.anchor === true,
+          ...(gain
+            ? {
+                pairedParticipants: gain.n,
+                prePercentCorrect: round1((gain.pre / gain.n) * 100),
+                postPercentCorrect: round1((gain.post / gain.n) * 100),
+                gain: round1(((gain.post - gain.pre) / gain.n) * 100),
+              }
+            : {}),
+        };
+      })
+      .sort((a, b) => a.percentCorrect - b.percentCorrect);
     // One line per anchor item for the page's gain table (the JSON carries the same figures on each question).
-    const anchors = [...gains.entries()].map(([key, g]) => {
-      const [courseId, questionId] = key.split(':');
-      const outline = outlines.find((o) => o.courseId === courseId);
-      const question = outline?.quizzes.find((q) => q.kind === 'post')?.questions.find((q) => q.id === questionId);
-      return { courseSlug: outline?.slug ?? '', questionId, text: question ? pick(question.text, lang) : questionId, pairedParticipants: g.n, prePercentCorrect: round1((g.pre / g.n) * 100), postPercentCorrect: round1((g.post / g.n) * 100), gain: round1(((g.post - g.pre) / g.n) * 100) };
-    }).sort((a, b) => a.gain - b.gain || a.questionId.localeCompare(b.questionId));
+    const anchors = [...gains.entries()]
+      .map(([key, g]) => {
+        const [courseId, questionId] = key.split(':');
+        const outline = outlines.find((o) => o.courseId === courseId);
+        const question = outline?.quizzes
+          .find((q) => q.kind === 'post')
+          ?.questions.find((q) => q.id === questionId);
+        return {
+          courseSlug: outline?.slug ?? '',
+          questionId,
+          text: question ? pick(question.text, lang) : questionId,
+          pairedParticipants: g.n,
+          prePercentCorrect: round1((g.pre / g.n) * 100),
+          postPercentCorrect: round1((g.post / g.n) * 100),
+          gain: round1(((g.post - g.pre) / g.n) * 100),
+        };
+      })
+      .sort((a, b) => a.gain - b.gain || a.questionId.localeCompare(b.questionId));
     return { rows: tableRows, questions, anchors };
   }
 
@@ -231,7 +309,14 @@ export class ReportsService {
     const w = this.cohortWhere({ ...f, from: undefined, to: undefined });
     if (f.from) w.add('c.issued_on >= ?', f.from);
     if (f.to) w.add('c.issued_on <= ?', f.to);
-    const result = await rows<{ country_code: string; course_id: string; active: number; expiring: number; expired: number; revoked: number }>(
+    const result = await rows<{
+      country_code: string;
+      course_id: string;
+      active: number;
+      expiring: number;
+      expired: number;
+      revoked: number;
+    }>(
       this.db,
       `SELECT h.country_code, c.course_id,
         SUM(CASE WHEN (c.revoked_on IS NULL OR c.revoked_on > ?) AND c.expires_on >= ? THEN 1 ELSE 0 END) AS active,
@@ -243,7 +328,10 @@ export class ReportsService {
       [today, today, today, today, soon, today, today, today, ...w.params],
       ['active', 'expiring', 'expired', 'revoked'],
     );
-    const [outlines, countries] = await Promise.all([this.catalogue.currentOutlines(), this.countryNames(lang)]);
+    const [outlines, countries] = await Promise.all([
+      this.catalogue.currentOutlines(),
+      this.countryNames(lang),
+    ]);
     return result.map((r) => {
       const outline = outlines.find((o) => o.courseId === r.course_id);
       return {
@@ -279,10 +367,15 @@ export class ReportsService {
         SUM(c.age_under10) AS under_10, SUM(c.age10_to14) AS "10_14", SUM(c.age15_to17) AS "15_17", SUM(c.age18_plus) AS "18_plus",
         SUM(c.teachers) AS teachers, SUM(c.parents) AS parents`;
     const byTrainer = groupBy === 'trainer' || groupBy === 'generation';
-    const schools = reachSource(f, includeSubmitted, 'schools', { sessionsOnly: byTrainer, monthly: groupBy === 'month' });
+    const schools = reachSource(f, includeSubmitted, 'schools', {
+      sessionsOnly: byTrainer,
+      monthly: groupBy === 'month',
+    });
     // Generations: every session's trainer joined to their generation, computed by a recursive CTE.
-    const withGenerations = groupBy === 'generation' ? `WITH RECURSIVE ${GENERATION_CTE}, ${TRAINER_GENERATION_CTE} ` : '';
-    const joinGenerations = groupBy === 'generation' ? ' LEFT JOIN trainer_gen tg ON tg.trainer_id = c.trainer_id' : '';
+    const withGenerations =
+      groupBy === 'generation' ? `WITH RECURSIVE ${GENERATION_CTE}, ${TRAINER_GENERATION_CTE} ` : '';
+    const joinGenerations =
+      groupBy === 'generation' ? ' LEFT JOIN trainer_gen tg ON tg.trainer_id = c.trainer_id' : '';
     const whole = groupBy === 'month' ? reachSource(f, includeSubmitted, 'schools') : schools;
     const trainers = reachSource(f, includeSubmitted, 'trainers');
     const [result, [total], delivering, certified] = await Promise.all([
@@ -293,19 +386,37 @@ export class ReportsService {
         ['sessions', 'schools', ...REACH_SUMS],
       ),
       // Totals: schools are distinct over the whole filter (a school in two months counts once).
-      rows<Record<string, number>>(this.db, `SELECT ${sums} FROM ${whole.sql}`, whole.params, ['sessions', 'schools', ...REACH_SUMS]),
-      rows<{ trainer_id: string }>(this.db, `SELECT DISTINCT c.trainer_id FROM ${trainers.sql}`, trainers.params, []),
+      rows<Record<string, number>>(this.db, `SELECT ${sums} FROM ${whole.sql}`, whole.params, [
+        'sessions',
+        'schools',
+        ...REACH_SUMS,
+      ]),
+      rows<{ trainer_id: string }>(
+        this.db,
+        `SELECT DISTINCT c.trainer_id FROM ${trainers.sql}`,
+        trainers.params,
+        [],
+      ),
       this.certifiedTrainers(f),
     ]);
     if (groupBy === 'generation') {
       // Keys '1', '2', … in numeric order; trainers outside the lineage last, as 'none'.
       for (const r of result) r.group_key = Number(r.group_key) === 0 ? 'none' : String(Number(r.group_key));
-      result.sort((a, b) => (a.group_key === 'none' ? 1 : b.group_key === 'none' ? -1 : Number(a.group_key) - Number(b.group_key)));
+      result.sort((a, b) =>
+        a.group_key === 'none' ? 1 : b.group_key === 'none' ? -1 : Number(a.group_key) - Number(b.group_key),
+      );
     }
-    const labels = await this.labelsFor(groupBy, result.map((r) => String(r.group_key)), lang);
+    const labels = await this.labelsFor(
+      groupBy,
+      result.map((r) => String(r.group_key)),
+      lang,
+    );
     const reachRows: ReachRow[] = result.map((r) => ({
       // API.md: a municipality row's key is its name (the value the `municipality` filter takes), not its id.
-      key: groupBy === 'municipality' ? labels.get(String(r.group_key)) ?? String(r.group_key) : String(r.group_key),
+      key:
+        groupBy === 'municipality'
+          ? (labels.get(String(r.group_key)) ?? String(r.group_key))
+          : String(r.group_key),
       label: labels.get(String(r.group_key)) ?? String(r.group_key),
       sessions: r.sessions as number,
       schools: r.schools as number,
@@ -321,14 +432,20 @@ export class ReportsService {
       parents: r.parents as number,
     }));
     const deliveringIds = new Set(delivering.map((r) => r.trainer_id));
-    const totals: Record<string, number> = { ...total, trainers: deliveringIds.size, students: total.female + total.male + total.unspecified };
+    const totals: Record<string, number> = {
+      ...total,
+      trainers: deliveringIds.size,
+      students: total.female + total.male + total.unspecified,
+    };
     // Names only for those not delivering (usually few): loading every certified trainer's name cost more than the report.
     const notDelivering = await this.namesOf(certified.filter((id) => !deliveringIds.has(id)));
     return {
       rows: reachRows,
       totals,
       certifiedTrainers: certified.length,
-      studentsPerCertifiedTrainer: certified.length ? Math.round((totals.students / certified.length) * 10) / 10 : null,
+      studentsPerCertifiedTrainer: certified.length
+        ? Math.round((totals.students / certified.length) * 10) / 10
+        : null,
       notDelivering,
     };
   }
@@ -360,15 +477,31 @@ export class ReportsService {
       ['total', 'female', 'male', 'unspecified'],
     );
     const reach = await this.cascade(f, 'country', false, lang);
-    return { trained, certified, reach: reach.totals, byCountry: reach.rows, certifiedTrainers: reach.certifiedTrainers, multiplier: reach.studentsPerCertifiedTrainer };
+    return {
+      trained,
+      certified,
+      reach: reach.totals,
+      byCountry: reach.rows,
+      certifiedTrainers: reach.certifiedTrainers,
+      multiplier: reach.studentsPerCertifiedTrainer,
+    };
   }
 
   /** Ids of the trainers certified (valid today) within the filters. */
   private async certifiedTrainers(f: ReportFilters): Promise<string[]> {
     const today = this.clock.today();
     const w = this.cohortWhere({ ...f, from: undefined, to: undefined });
-    w.add('c.issued_on <= ?', today).add('c.expires_on >= ?', today).add('(c.revoked_on IS NULL OR c.revoked_on > ?)', today);
-    return (await rows<{ id: string }>(this.db, `SELECT DISTINCT c.user_id AS id FROM certifications c JOIN cohorts h ON h.id = c.cohort_id ${w}`, w.params, [])).map((r) => r.id);
+    w.add('c.issued_on <= ?', today)
+      .add('c.expires_on >= ?', today)
+      .add('(c.revoked_on IS NULL OR c.revoked_on > ?)', today);
+    return (
+      await rows<{ id: string }>(
+        this.db,
+        `SELECT DISTINCT c.user_id AS id FROM certifications c JOIN cohorts h ON h.id = c.cohort_id ${w}`,
+        w.params,
+        [],
+      )
+    ).map((r) => r.id);
   }
 
   /** Names of the given users, sorted by name (in chunks: a database takes a bounded number of parameters). */
@@ -376,18 +509,30 @@ export class ReportsService {
     const out: Array<{ id: string; name: string }> = [];
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      out.push(...(await rows<{ id: string; name: string }>(this.db, `SELECT id, name FROM users WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk, [])));
+      out.push(
+        ...(await rows<{ id: string; name: string }>(
+          this.db,
+          `SELECT id, name FROM users WHERE id IN (${chunk.map(() => '?').join(',')})`,
+          chunk,
+          [],
+        )),
+      );
     }
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** The name of a country in the user's language (the code when unknown), for printed summaries. */
   async countryName(code: string | undefined, lang: Language): Promise<string | undefined> {
-    return code ? (await this.countryNames(lang)).get(code) ?? code : undefined;
+    return code ? ((await this.countryNames(lang)).get(code) ?? code) : undefined;
   }
 
   private async countryNames(lang: Language): Promise<Map<string, string>> {
-    const list = await rows<{ code: string; name_en: string; name_es: string }>(this.db, 'SELECT code, name_en, name_es FROM countries', [], []);
+    const list = await rows<{ code: string; name_en: string; name_es: string }>(
+      this.db,
+      'SELECT code, name_en, name_es FROM countries',
+      [],
+      [],
+    );
     return new Map(list.map((c) => [c.code, lang === 'es' ? c.name_es : c.name_en]));
   }
 
@@ -395,20 +540,38 @@ export class ReportsService {
     if (!keys.length) return new Map();
     if (groupBy === 'country') return this.countryNames(lang);
     if (groupBy === 'generation') {
-      return new Map(keys.map((k) => [k, k === 'none' ? t(lang, 'reports.generation.none') : t(lang, 'reports.generation.label', { n: formatNumber(lang, Number(k)) })]));
+      return new Map(
+        keys.map((k) => [
+          k,
+          k === 'none'
+            ? t(lang, 'reports.generation.none')
+            : t(lang, 'reports.generation.label', { n: formatNumber(lang, Number(k)) }),
+        ]),
+      );
     }
     if (groupBy === 'month') {
-      const fmt = new Intl.DateTimeFormat(lang === 'es' ? 'es-419' : 'en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+      const fmt = new Intl.DateTimeFormat(lang === 'es' ? 'es-419' : 'en-US', {
+        month: 'long',
+        year: 'numeric',
+        timeZone: 'UTC',
+      });
       return new Map(keys.map((k) => [k, fmt.format(new Date(`${k}-01T00:00:00Z`))]));
     }
     const marks = keys.map(() => '?').join(',');
     const table = groupBy === 'municipality' ? 'municipalities' : groupBy === 'school' ? 'schools' : 'users';
-    const list = await rows<{ id: string; name: string }>(this.db, `SELECT id, name FROM ${table} WHERE id IN (${marks})`, keys, []);
+    const list = await rows<{ id: string; name: string }>(
+      this.db,
+      `SELECT id, name FROM ${table} WHERE id IN (${marks})`,
+      keys,
+      [],
+    );
     return new Map(list.map((r) => [r.id, r.name]));
   }
 
   /** A trainer's own reach: confirmed sessions and students (for their dashboard). */
-  async trainerReach(trainerId: string): Promise<{ sessions: number; students: number; schools: number; waiting: number }> {
+  async trainerReach(
+    trainerId: string,
+  ): Promise<{ sessions: number; students: number; schools: number; waiting: number }> {
     const [r] = await rows<{ sessions: number; students: number; schools: number; waiting: number }>(
       this.db,
       `SELECT SUM(CASE WHEN status = 'confirmed' THEN 1 ELSE 0 END) AS sessions,
@@ -433,10 +596,26 @@ export class ReportsService {
  * certification: highest score, the later one on a tie). `n` is the number of such participants.
  */
 function anchorGains(
-  attempts: Array<{ course_id: string; enrolment_id: string; kind: string; score: number; attempt_number: number; results: string }>,
+  attempts: Array<{
+    course_id: string;
+    enrolment_id: string;
+    kind: string;
+    score: number;
+    attempt_number: number;
+    results: string;
+  }>,
   outlines: CourseOutline[],
 ): Map<string, { n: number; pre: number; post: number }> {
-  const anchorIds = new Map(outlines.map((o) => [o.courseId, new Set(o.quizzes.filter((q) => q.kind === 'pre' || q.kind === 'post').flatMap((q) => q.questions.filter((x) => x.anchor).map((x) => x.id)))]));
+  const anchorIds = new Map(
+    outlines.map((o) => [
+      o.courseId,
+      new Set(
+        o.quizzes
+          .filter((q) => q.kind === 'pre' || q.kind === 'post')
+          .flatMap((q) => q.questions.filter((x) => x.anchor).map((x) => x.id)),
+      ),
+    ]),
+  );
   // An enrolment in two cohorts of the filter appears twice in `attempts`: keyed by enrolment it counts once.
   const firstPre = new Map<string, (typeof attempts)[number]>();
   const bestPost = new Map<string, (typeof attempts)[number]>();
@@ -444,7 +623,8 @@ function anchorGains(
     if (a.kind === 'pre' && a.attempt_number === 1) firstPre.set(a.enrolment_id, a);
     if (a.kind === 'post') {
       const best = bestPost.get(a.enrolment_id);
-      if (!best || a.score > best.score || (a.score === best.score && a.attempt_number > best.attempt_number)) bestPost.set(a.enrolment_id, a);
+      if (!best || a.score > best.score || (a.score === best.score && a.attempt_number > best.attempt_number))
+        bestPost.set(a.enrolment_id, a);
     }
   }
   const gains = new Map<string, { n: number; pre: number; post: number }>();

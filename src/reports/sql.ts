@@ -20,7 +20,12 @@ export class Where {
 }
 
 /** Runs a report query and turns every count/sum into a JSON number (PostgreSQL returns bigints as strings). */
-export async function rows<T extends Record<string, unknown>>(db: QueryRunnerLike, sql: string, params: unknown[], numeric: string[]): Promise<T[]> {
+export async function rows<T extends Record<string, unknown>>(
+  db: QueryRunnerLike,
+  sql: string,
+  params: unknown[],
+  numeric: string[],
+): Promise<T[]> {
   const result = await db.query(sql, params);
   return result.map((row) => {
     const out: Record<string, unknown> = { ...row };

@@ -27,7 +27,14 @@ export class Municipality {
 }
 
 /** `community`: a place that is not a school where sessions are delivered (town hall, community centre), e.g. committee sessions. */
-export const SCHOOL_LEVELS = ['primary', 'lower_secondary', 'upper_secondary', 'secondary', 'community', 'other'] as const;
+export const SCHOOL_LEVELS = [
+  'primary',
+  'lower_secondary',
+  'upper_secondary',
+  'secondary',
+  'community',
+  'other',
+] as const;
 export type SchoolLevel = (typeof SCHOOL_LEVELS)[number];
 
 @Entity('schools')

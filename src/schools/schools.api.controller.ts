@@ -33,8 +33,15 @@ export class SchoolsApiController {
   @Authenticated()
   async list(@CurrentUser() actor: AuthUser, @Query() query: ListSchoolsQuery) {
     const page = await this.schools.list(actor, query);
-    const municipalities = new Map((await this.schools.municipalitiesByIds([...new Set(page.items.map((s) => s.municipalityId))])).map((m) => [m.id, m.name]));
-    return { items: page.items.map((s) => toSchoolJson(s, municipalities.get(s.municipalityId))), total: page.total };
+    const municipalities = new Map(
+      (await this.schools.municipalitiesByIds([...new Set(page.items.map((s) => s.municipalityId))])).map(
+        (m) => [m.id, m.name],
+      ),
+    );
+    return {
+      items: page.items.map((s) => toSchoolJson(s, municipalities.get(s.municipalityId))),
+      total: page.total,
+    };
   }
 
   @Get('schools/:id')
@@ -42,7 +49,10 @@ export class SchoolsApiController {
   async get(@CurrentUser() actor: AuthUser, @Param('id') id: string) {
     const school = await this.schools.get(actor, id);
     const [municipality] = await this.schools.municipalitiesByIds([school.municipalityId]);
-    const coordinators = (await this.schools.coordinatorsOf([id])).map((c) => ({ userId: c.user.id, name: c.user.name }));
+    const coordinators = (await this.schools.coordinatorsOf([id])).map((c) => ({
+      userId: c.user.id,
+      name: c.user.name,
+    }));
     return { ...toSchoolJson(school, municipality?.name), coordinators };
   }
 
@@ -57,14 +67,21 @@ export class SchoolsApiController {
   @Get('countries')
   @Authenticated()
   async countries() {
-    const items = (await this.schools.countries()).map((c) => ({ code: c.code, name: { en: c.nameEn, es: c.nameEs } }));
+    const items = (await this.schools.countries()).map((c) => ({
+      code: c.code,
+      name: { en: c.nameEn, es: c.nameEs },
+    }));
     return { items, total: items.length };
   }
 
   @Get('municipalities')
   @Authenticated()
   async municipalities(@CurrentUser() actor: AuthUser, @Query() query: ListSchoolsQuery) {
-    const items = (await this.schools.municipalities(actor, query.countryCode)).map((m) => ({ id: m.id, countryCode: m.countryCode, name: m.name }));
+    const items = (await this.schools.municipalities(actor, query.countryCode)).map((m) => ({
+      id: m.id,
+      countryCode: m.countryCode,
+      name: m.name,
+    }));
     return { items, total: items.length };
   }
 }

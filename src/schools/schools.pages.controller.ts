@@ -29,16 +29,34 @@ export class SchoolsPagesController {
 
   @Get()
   @Authenticated()
-  async index(@CurrentUser() actor: AuthUser, @Query() query: ListSchoolsQuery, @Req() req: Request, @Res() res: Response) {
+  async index(
+    @CurrentUser() actor: AuthUser,
+    @Query() query: ListSchoolsQuery,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const lang = resolveLanguage(req);
     const pageNo = query.page ?? 1;
     const page = await this.schools.list(actor, { ...query, limit: PAGE, offset: (pageNo - 1) * PAGE });
-    const municipalities = new Map((await this.schools.municipalitiesByIds([...new Set(page.items.map((s) => s.municipalityId))])).map((m) => [m.id, m.name]));
+    const municipalities = new Map(
+      (await this.schools.municipalitiesByIds([...new Set(page.items.map((s) => s.municipalityId))])).map(
+        (m) => [m.id, m.name],
+      ),
+    );
     const pages = Math.max(1, Math.ceil(page.total / PAGE));
-    const params = (p: number) => new URLSearchParams({ ...(query.q ? { q: query.q } : {}), ...(query.countryCode ? { countryCode: query.countryCode } : {}), page: String(p) });
+    const params = (p: number) =>
+      new URLSearchParams({
+        ...(query.q ? { q: query.q } : {}),
+        ...(query.countryCode ? { countryCode: query.countryCode } : {}),
+        page: String(p),
+      });
     res.render('schools/index', {
       title: t(lang, actor.role === 'coordinator' ? 'schools.mine' : 'schools.title'),
-      schools: page.items.map((s) => ({ ...s, municipality: municipalities.get(s.municipalityId) ?? '', levelKey: s.level ? `schools.level.${s.level}` : null })),
+      schools: page.items.map((s) => ({
+        ...s,
+        municipality: municipalities.get(s.municipalityId) ?? '',
+        levelKey: s.level ? `schools.level.${s.level}` : null,
+      })),
       total: page.total,
       q: query.q ?? '',
       countryCode: query.countryCode ?? '',
@@ -53,7 +71,10 @@ export class SchoolsPagesController {
   @Get('new')
   @Roles('admin', 'manager')
   async newForm(@Req() req: Request, @Res() res: Response) {
-    res.render('schools/form', { ...(await this.formModel(req)), values: { countryCode: countryScopeOf(req.user as AuthUser) ?? '' } });
+    res.render('schools/form', {
+      ...(await this.formModel(req)),
+      values: { countryCode: countryScopeOf(req.user as AuthUser) ?? '' },
+    });
   }
 
   @Post()
@@ -74,7 +95,12 @@ export class SchoolsPagesController {
   @HttpCode(200) // a preview: nothing is created
   @Roles('admin', 'manager')
   @FormView('schools/import')
-  async importPreview(@CurrentUser() actor: AuthUser, @Body() dto: SchoolsCsvDto, @Req() req: Request, @Res() res: Response) {
+  async importPreview(
+    @CurrentUser() actor: AuthUser,
+    @Body() dto: SchoolsCsvDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     refuseFailedUpload(res);
     res.render('schools/import', await this.preview(actor, dto.csv, req));
   }
@@ -82,7 +108,12 @@ export class SchoolsPagesController {
   @Post('import/confirm')
   @Roles('admin', 'manager')
   @FormView('schools/import')
-  async importConfirm(@CurrentUser() actor: AuthUser, @Body() dto: SchoolsCsvDto, @Req() req: Request, @Res() res: Response) {
+  async importConfirm(
+    @CurrentUser() actor: AuthUser,
+    @Body() dto: SchoolsCsvDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const model = await this.preview(actor, dto.csv, req);
     if (!model.canImport) return res.status(400).render('schools/import', model);
     const result = await this.schools.importRows(actor, model.parsed);
@@ -101,7 +132,12 @@ export class SchoolsPagesController {
   @Post(':id/coordinators')
   @Roles('admin', 'manager')
   @FormView('schools/show', 'showModel')
-  async coordinators(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Body() dto: CoordinatorsDto, @Res() res: Response) {
+  async coordinators(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Body() dto: CoordinatorsDto,
+    @Res() res: Response,
+  ) {
     await this.schools.setCoordinators(actor, id, dto.userIds);
     redirectWithFlash(res, `/schools/${id}`, 'schools.coordinators-saved');
   }
@@ -109,7 +145,12 @@ export class SchoolsPagesController {
   async formModel(req: Request) {
     const lang = resolveLanguage(req);
     const actor = req.user as AuthUser;
-    return { title: t(lang, 'schools.new'), levels: SCHOOL_LEVELS, countryLocked: countryScopeOf(actor), municipalities: await this.schools.municipalities(actor) };
+    return {
+      title: t(lang, 'schools.new'),
+      levels: SCHOOL_LEVELS,
+      countryLocked: countryScopeOf(actor),
+      municipalities: await this.schools.municipalities(actor),
+    };
   }
 
   async showModel(req: Request) {
@@ -119,7 +160,15 @@ export class SchoolsPagesController {
     const coordinators = (await this.schools.coordinatorsOf([school.id])).map((c) => c.user);
     const canManage = actor.role === 'admin' || actor.role === 'manager';
     const candidates = canManage
-      ? await this.db.manager.find(User, { where: { role: 'coordinator', status: In(['active', 'invited']), ...(countryScopeOf(actor) ? { countryCode: countryScopeOf(actor) as string } : {}) }, order: { name: 'ASC' }, take: 300 })
+      ? await this.db.manager.find(User, {
+          where: {
+            role: 'coordinator',
+            status: In(['active', 'invited']),
+            ...(countryScopeOf(actor) ? { countryCode: countryScopeOf(actor) as string } : {}),
+          },
+          order: { name: 'ASC' },
+          take: 300,
+        })
       : [];
     const ids = new Set(coordinators.map((c) => c.id));
     const totals = await this.totals(school.id);
@@ -167,14 +216,18 @@ export class SchoolsPagesController {
   private async preview(actor: AuthUser, csv: string, req: Request) {
     const lang = resolveLanguage(req);
     const parsed = parseSchools(csv);
-    if (parsed.fileProblem) throw new InputError({ csv: [{ key: parsed.fileProblem, params: { max: 5000 } }] });
+    if (parsed.fileProblem)
+      throw new InputError({ csv: [{ key: parsed.fileProblem, params: { max: 5000 } }] });
     const rows = await this.schools.previewImport(actor, parsed.rows);
     const bad = rows.filter((r) => r.problems.length).length;
     return {
       title: t(lang, 'schools.import.title'),
       csv,
       parsed: rows,
-      rows: rows.map((r) => ({ ...r, problemTexts: r.problems.map((p) => t(lang, `validation.${p.key}`, p.params)) })),
+      rows: rows.map((r) => ({
+        ...r,
+        problemTexts: r.problems.map((p) => t(lang, `validation.${p.key}`, p.params)),
+      })),
       bad,
       good: rows.length - bad,
       canImport: bad === 0 && rows.length > 0,

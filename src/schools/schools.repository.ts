@@ -30,7 +30,10 @@ export class SchoolsRepository {
   }
 
   municipalities(countryCode?: string | null): Promise<Municipality[]> {
-    return this.db.manager.find(Municipality, { where: countryCode ? { countryCode } : {}, order: { countryCode: 'ASC', name: 'ASC' } });
+    return this.db.manager.find(Municipality, {
+      where: countryCode ? { countryCode } : {},
+      order: { countryCode: 'ASC', name: 'ASC' },
+    });
   }
 
   municipalitiesByIds(ids: string[]): Promise<Municipality[]> {
@@ -40,7 +43,10 @@ export class SchoolsRepository {
   findMunicipality(countryCode: string, name: string, tx?: EntityManager): Promise<Municipality | null> {
     return this.m(tx)
       .createQueryBuilder(Municipality, 'm')
-      .where('m.country_code = :countryCode AND LOWER(m.name) = :name', { countryCode, name: name.trim().toLowerCase() })
+      .where('m.country_code = :countryCode AND LOWER(m.name) = :name', {
+        countryCode,
+        name: name.trim().toLowerCase(),
+      })
       .getOne();
   }
 
@@ -66,22 +72,40 @@ export class SchoolsRepository {
   }
 
   schoolsByCodes(countryCode: string, codes: string[], tx?: EntityManager): Promise<School[]> {
-    return codes.length ? this.m(tx).find(School, { where: { countryCode, code: In(codes) } }) : Promise.resolve([]);
+    return codes.length
+      ? this.m(tx).find(School, { where: { countryCode, code: In(codes) } })
+      : Promise.resolve([]);
   }
 
-  async page(filter: SchoolFilter, limit: number, offset: number): Promise<{ items: School[]; total: number }> {
+  async page(
+    filter: SchoolFilter,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: School[]; total: number }> {
     const q = this.db.manager.createQueryBuilder(School, 's');
     if (filter.ids) {
       if (!filter.ids.length) return { items: [], total: 0 };
       q.andWhere('s.id IN (:...ids)', { ids: filter.ids });
     }
     if (filter.countryCode) q.andWhere('s.country_code = :country', { country: filter.countryCode });
-    if (filter.municipalityId) q.andWhere('s.municipality_id = :municipality', { municipality: filter.municipalityId });
+    if (filter.municipalityId)
+      q.andWhere('s.municipality_id = :municipality', { municipality: filter.municipalityId });
     if (filter.search) {
       const pattern = `%${filter.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      q.andWhere(new Brackets((w) => w.where("LOWER(s.name) LIKE :pattern ESCAPE '\\'", { pattern }).orWhere("LOWER(s.code) LIKE :pattern ESCAPE '\\'", { pattern })));
+      q.andWhere(
+        new Brackets((w) =>
+          w
+            .where("LOWER(s.name) LIKE :pattern ESCAPE '\\'", { pattern })
+            .orWhere("LOWER(s.code) LIKE :pattern ESCAPE '\\'", { pattern }),
+        ),
+      );
     }
-    const [items, total] = await q.orderBy('s.name', 'ASC').addOrderBy('s.id', 'ASC').take(limit).skip(offset).getManyAndCount();
+    const [items, total] = await q
+      .orderBy('s.name', 'ASC')
+      .addOrderBy('s.id', 'ASC')
+      .take(limit)
+      .skip(offset)
+      .getManyAndCount();
     return { items, total };
   }
 

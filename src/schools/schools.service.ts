@@ -37,8 +37,10 @@ export class SchoolsService {
   async create(actor: AuthUser, dto: CreateSchoolDto): Promise<School> {
     this.requireCountry(actor, dto.countryCode);
     return this.db.transaction(async (tx) => {
-      if (!(await this.schools.countryExists(dto.countryCode, tx))) throw new InputError({ countryCode: [{ key: 'country-unknown', params: {} }] });
-      if (await this.schools.findSchoolByCode(dto.countryCode, dto.code, tx)) throw new SchoolsError('conflict', 'code-taken', { code: dto.code }, 'code');
+      if (!(await this.schools.countryExists(dto.countryCode, tx)))
+        throw new InputError({ countryCode: [{ key: 'country-unknown', params: {} }] });
+      if (await this.schools.findSchoolByCode(dto.countryCode, dto.code, tx))
+        throw new SchoolsError('conflict', 'code-taken', { code: dto.code }, 'code');
       const municipality = await this.municipalityFor(tx, dto.countryCode, dto.municipality);
       const school = tx.create(School, {
         countryCode: dto.countryCode,
@@ -50,7 +52,10 @@ export class SchoolsService {
         createdAt: this.clock.now(),
       });
       await tx.insert(School, school);
-      await this.audit.record(tx, actor.id, 'school.create', { type: 'school', id: school.id }, null, { name: school.name, code: school.code });
+      await this.audit.record(tx, actor.id, 'school.create', { type: 'school', id: school.id }, null, {
+        name: school.name,
+        code: school.code,
+      });
       return school;
     });
   }
@@ -60,9 +65,17 @@ export class SchoolsService {
     this.requireCountry(actor, dto.countryCode);
     return this.db.transaction(async (tx) => {
       const other = await this.schools.findSchoolByCode(dto.countryCode, dto.code, tx);
-      if (other && other.id !== id) throw new SchoolsError('conflict', 'code-taken', { code: dto.code }, 'code');
+      if (other && other.id !== id)
+        throw new SchoolsError('conflict', 'code-taken', { code: dto.code }, 'code');
       const municipality = await this.municipalityFor(tx, dto.countryCode, dto.municipality);
-      Object.assign(school, { countryCode: dto.countryCode, municipalityId: municipality.id, name: dto.name, code: dto.code, level: dto.level ?? null, address: dto.address ?? null });
+      Object.assign(school, {
+        countryCode: dto.countryCode,
+        municipalityId: municipality.id,
+        name: dto.name,
+        code: dto.code,
+        level: dto.level ?? null,
+        address: dto.address ?? null,
+      });
       await tx.save(School, school);
       return school;
     });
@@ -74,7 +87,10 @@ export class SchoolsService {
     const unique = [...new Set(userIds)];
     await this.db.transaction(async (tx) => {
       const users = await this.schools.usersByIds(unique, tx);
-      if (users.length !== unique.length || users.some((u) => u.role !== 'coordinator' || u.status === 'disabled')) {
+      if (
+        users.length !== unique.length ||
+        users.some((u) => u.role !== 'coordinator' || u.status === 'disabled')
+      ) {
         throw new InputError({ userIds: [{ key: 'coordinators-only', params: {} }] });
       }
       // A scoped manager may not hand their schools to another country's coordinator (nor to one
@@ -83,14 +99,27 @@ export class SchoolsService {
       if (scope && users.some((u) => u.countryCode !== scope)) throw forbidden('out-of-scope');
       const before = (await this.schools.coordinatorsOf([id], tx)).map((c) => c.user.id);
       await this.schools.setCoordinators(tx, id, unique);
-      await this.audit.record(tx, actor.id, 'school.coordinators', { type: 'school', id }, { userIds: before }, { userIds: unique });
+      await this.audit.record(
+        tx,
+        actor.id,
+        'school.coordinators',
+        { type: 'school', id },
+        { userIds: before },
+        { userIds: unique },
+      );
     });
   }
 
   /** Adds schools to a coordinator (users module, when creating a coordinator with schoolIds). */
-  async addCoordinatorSchools(tx: EntityManager, actor: AuthUser, userId: string, schoolIds: string[]): Promise<void> {
+  async addCoordinatorSchools(
+    tx: EntityManager,
+    actor: AuthUser,
+    userId: string,
+    schoolIds: string[],
+  ): Promise<void> {
     const schools = await this.schools.schoolsByIds([...new Set(schoolIds)], tx);
-    if (schools.length !== new Set(schoolIds).size) throw new InputError({ schoolIds: [{ key: 'id', params: {} }] });
+    if (schools.length !== new Set(schoolIds).size)
+      throw new InputError({ schoolIds: [{ key: 'id', params: {} }] });
     for (const school of schools) {
       this.requireCountry(actor, school.countryCode);
       await tx.insert(SchoolCoordinator, { schoolId: school.id, userId });
@@ -101,9 +130,19 @@ export class SchoolsService {
     const limit = query.limit ?? 25;
     const offset = query.offset ?? ((query.page ?? 1) - 1) * limit;
     const scope = countryScopeOf(actor);
-    if (scope && query.countryCode && query.countryCode !== scope) return { items: [], total: 0, limit, offset };
+    if (scope && query.countryCode && query.countryCode !== scope)
+      return { items: [], total: 0, limit, offset };
     const ids = await this.restrictedIds(actor);
-    const page = await this.schools.page({ countryCode: scope ?? query.countryCode ?? null, municipalityId: query.municipalityId, search: query.q, ids }, limit, offset);
+    const page = await this.schools.page(
+      {
+        countryCode: scope ?? query.countryCode ?? null,
+        municipalityId: query.municipalityId,
+        search: query.q,
+        ids,
+      },
+      limit,
+      offset,
+    );
     return { ...page, limit, offset };
   }
 
@@ -120,7 +159,8 @@ export class SchoolsService {
 
   async manageable(actor: AuthUser, id: string): Promise<School> {
     const school = await this.find(id);
-    if (actor.role !== 'admin' && actor.role !== 'manager') throw new SchoolsError('forbidden', 'not-your-school');
+    if (actor.role !== 'admin' && actor.role !== 'manager')
+      throw new SchoolsError('forbidden', 'not-your-school');
     this.requireCountry(actor, school.countryCode);
     return school;
   }
@@ -163,8 +203,16 @@ export class SchoolsService {
     }
     for (const [country, list] of byCountry) {
       const schoolRows = list.filter((r) => r.code);
-      const existing = new Set((await this.schools.schoolsByCodes(country, schoolRows.map((r) => r.code))).map((s) => s.code.toLowerCase()));
-      for (const row of schoolRows) if (existing.has(row.code.toLowerCase())) row.problems.push({ key: 'code-exists' });
+      const existing = new Set(
+        (
+          await this.schools.schoolsByCodes(
+            country,
+            schoolRows.map((r) => r.code),
+          )
+        ).map((s) => s.code.toLowerCase()),
+      );
+      for (const row of schoolRows)
+        if (existing.has(row.code.toLowerCase())) row.problems.push({ key: 'code-exists' });
     }
     return rows;
   }
@@ -172,7 +220,8 @@ export class SchoolsService {
   /** All or nothing: creates the municipalities and schools of checked rows in one transaction. */
   async importRows(actor: AuthUser, rows: SchoolRow[]): Promise<{ schools: number; municipalities: number }> {
     let schools = 0;
-    if (rows.some((r) => r.problems.length)) throw new InputError({ csv: [{ key: 'csv-has-problems', params: {} }] });
+    if (rows.some((r) => r.problems.length))
+      throw new InputError({ csv: [{ key: 'csv-has-problems', params: {} }] });
     return this.db.transaction(async (tx) => {
       let municipalities = 0;
       const cache = new Map<string, Municipality>();
@@ -186,11 +235,26 @@ export class SchoolsService {
           cache.set(key, municipality);
         }
         if (!row.code) continue; // a municipality-only row
-        if (await this.schools.findSchoolByCode(row.countryCode, row.code, tx)) throw new SchoolsError('conflict', 'code-taken', { code: row.code });
+        if (await this.schools.findSchoolByCode(row.countryCode, row.code, tx))
+          throw new SchoolsError('conflict', 'code-taken', { code: row.code });
         schools++;
-        await tx.insert(School, tx.create(School, { countryCode: row.countryCode, municipalityId: municipality.id, name: row.name, code: row.code, level: row.level, address: row.address || null, createdAt: this.clock.now() }));
+        await tx.insert(
+          School,
+          tx.create(School, {
+            countryCode: row.countryCode,
+            municipalityId: municipality.id,
+            name: row.name,
+            code: row.code,
+            level: row.level,
+            address: row.address || null,
+            createdAt: this.clock.now(),
+          }),
+        );
       }
-      await this.audit.record(tx, actor.id, 'school.import', { type: 'school', id: 'csv' }, null, { schools, municipalities });
+      await this.audit.record(tx, actor.id, 'school.import', { type: 'school', id: 'csv' }, null, {
+        schools,
+        municipalities,
+      });
       return { schools, municipalities };
     });
   }
@@ -200,7 +264,10 @@ export class SchoolsService {
     if (existing) return existing;
     // Two requests may add the first school of a new municipality at once (PostgreSQL, several
     // instances): the later insert is ignored and both use the row that won, instead of a 500.
-    await this.schools.insertMunicipalityIfAbsent(tx, tx.create(Municipality, { countryCode, name: name.trim() }));
+    await this.schools.insertMunicipalityIfAbsent(
+      tx,
+      tx.create(Municipality, { countryCode, name: name.trim() }),
+    );
     return (await this.schools.findMunicipality(countryCode, name, tx)) as Municipality;
   }
 

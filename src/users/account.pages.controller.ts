@@ -33,7 +33,10 @@ export class AccountPagesController {
   @Get('data.json')
   async exportData(@CurrentUser() actor: AuthUser, @Res() res: Response) {
     const data = await this.personalData.export(actor, actor.id);
-    res.attachment('cascada-my-data.json').type('application/json').send(JSON.stringify(data, null, 2));
+    res
+      .attachment('cascada-my-data.json')
+      .type('application/json')
+      .send(JSON.stringify(data, null, 2));
   }
 
   @Post('profile')

@@ -7,7 +7,13 @@ import type { AuthUser } from '../common/kernel/auth-user';
 import { SessionsService } from '../auth/sessions.service';
 import { CascadeSession } from '../cascade/cascade-session.entity';
 import { Certification } from '../certification/certification.entity';
-import { Attendance, CohortDay, CohortFacilitator, CohortParticipant, PracticumResult } from '../cohorts/cohort-member.entities';
+import {
+  Attendance,
+  CohortDay,
+  CohortFacilitator,
+  CohortParticipant,
+  PracticumResult,
+} from '../cohorts/cohort-member.entities';
 import { Cohort } from '../cohorts/cohort.entity';
 import { AuditEntry } from '../common/audit/audit-entry.entity';
 import { AuditService } from '../common/audit/audit.service';
@@ -71,30 +77,54 @@ export class PersonalDataService {
     const enrolmentIds = enrolments.map((e) => e.id);
     const [courses, versions, lessons, attempts] = await Promise.all([
       enrolments.length ? tx.findBy(Course, { id: In([...new Set(enrolments.map((e) => e.courseId))]) }) : [],
-      enrolments.length ? tx.findBy(CourseVersion, { id: In([...new Set(enrolments.map((e) => e.courseVersionId))]) }) : [],
+      enrolments.length
+        ? tx.findBy(CourseVersion, { id: In([...new Set(enrolments.map((e) => e.courseVersionId))]) })
+        : [],
       enrolmentIds.length ? tx.findBy(LessonCompletion, { enrolmentId: In(enrolmentIds) }) : [],
       enrolmentIds.length ? tx.findBy(QuizAttempt, { enrolmentId: In(enrolmentIds) }) : [],
     ]);
-    const [participations, facilitations, attendance, practicum, certifications, sessions, coordinated, mail] = await Promise.all([
+    const [
+      participations,
+      facilitations,
+      attendance,
+      practicum,
+      certifications,
+      sessions,
+      coordinated,
+      mail,
+    ] = await Promise.all([
       tx.findBy(CohortParticipant, { userId }),
       tx.findBy(CohortFacilitator, { userId }),
       tx.findBy(Attendance, { userId }),
       tx.findBy(PracticumResult, { userId }),
       tx.findBy(Certification, { userId }),
-      tx.find(CascadeSession, { where: [{ trainerId: userId }, { loggedBy: userId }], order: { date: 'ASC' } }),
+      tx.find(CascadeSession, {
+        where: [{ trainerId: userId }, { loggedBy: userId }],
+        order: { date: 'ASC' },
+      }),
       tx.findBy(SchoolCoordinator, { userId }),
       tx.find(OutboxMessage, { where: { toAddress: user.email }, order: { createdAt: 'ASC' } }),
     ]);
-    const cohortIds = [...new Set([...participations.map((p) => p.cohortId), ...facilitations.map((f) => f.cohortId)])];
-    const schoolIds = [...new Set([...sessions.map((s) => s.schoolId), ...coordinated.map((c) => c.schoolId)])];
+    const cohortIds = [
+      ...new Set([...participations.map((p) => p.cohortId), ...facilitations.map((f) => f.cohortId)]),
+    ];
+    const schoolIds = [
+      ...new Set([...sessions.map((s) => s.schoolId), ...coordinated.map((c) => c.schoolId)]),
+    ];
     const dayIds = [...new Set(attendance.map((a) => a.dayId))];
-    const certCourseIds = certifications.map((c) => c.courseId).filter((id) => !courses.some((c) => c.id === id));
-    const sessionCourseIds = sessions.map((s) => s.courseId).filter((id) => !courses.some((c) => c.id === id));
+    const certCourseIds = certifications
+      .map((c) => c.courseId)
+      .filter((id) => !courses.some((c) => c.id === id));
+    const sessionCourseIds = sessions
+      .map((s) => s.courseId)
+      .filter((id) => !courses.some((c) => c.id === id));
     const [cohorts, schools, days, moreCourses] = await Promise.all([
       cohortIds.length ? tx.findBy(Cohort, { id: In(cohortIds) }) : [],
       schoolIds.length ? tx.findBy(School, { id: In(schoolIds) }) : [],
       dayIds.length ? tx.findBy(CohortDay, { id: In(dayIds) }) : [],
-      certCourseIds.length + sessionCourseIds.length ? tx.findBy(Course, { id: In([...new Set([...certCourseIds, ...sessionCourseIds])]) }) : [],
+      certCourseIds.length + sessionCourseIds.length
+        ? tx.findBy(Course, { id: In([...new Set([...certCourseIds, ...sessionCourseIds])]) })
+        : [],
     ]);
     const slugOf = new Map([...courses, ...moreCourses].map((c) => [c.id, c.slug]));
     const versionOf = new Map(versions.map((v) => [v.id, v.version]));
@@ -106,37 +136,89 @@ export class PersonalDataService {
       format: 'cascada-personal-data/1',
       exportedAt: this.clock.now().toISOString(),
       account: {
-        id: user.id, email: user.email, name: user.name, role: user.role, sex: user.sex, language: user.language,
-        countryCode: user.countryCode, organisation: user.organisation, status: user.status,
-        createdAt: iso(user.createdAt), lastLoginAt: iso(user.lastLoginAt), anonymisedAt: iso(user.anonymisedAt),
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        sex: user.sex,
+        language: user.language,
+        countryCode: user.countryCode,
+        organisation: user.organisation,
+        status: user.status,
+        createdAt: iso(user.createdAt),
+        lastLoginAt: iso(user.lastLoginAt),
+        anonymisedAt: iso(user.anonymisedAt),
       },
       enrolments: enrolments.map((e) => ({
-        id: e.id, courseSlug: slugOf.get(e.courseId) ?? null, version: versionOf.get(e.courseVersionId) ?? null, status: e.status,
-        enrolledAt: iso(e.enrolledAt), startedAt: iso(e.startedAt), completedAt: iso(e.completedAt),
-        lessonsCompleted: lessons.filter((l) => l.enrolmentId === e.id).map((l) => ({ lessonSlug: l.lessonSlug, completedAt: iso(l.completedAt) })),
+        id: e.id,
+        courseSlug: slugOf.get(e.courseId) ?? null,
+        version: versionOf.get(e.courseVersionId) ?? null,
+        status: e.status,
+        enrolledAt: iso(e.enrolledAt),
+        startedAt: iso(e.startedAt),
+        completedAt: iso(e.completedAt),
+        lessonsCompleted: lessons
+          .filter((l) => l.enrolmentId === e.id)
+          .map((l) => ({ lessonSlug: l.lessonSlug, completedAt: iso(l.completedAt) })),
         quizAttempts: attempts
           .filter((a) => a.enrolmentId === e.id)
-          .map((a) => ({ quizSlug: a.quizSlug, kind: a.kind, attemptNumber: a.attemptNumber, score: a.score, passed: a.passed, submittedAt: iso(a.submittedAt) })),
+          .map((a) => ({
+            quizSlug: a.quizSlug,
+            kind: a.kind,
+            attemptNumber: a.attemptNumber,
+            score: a.score,
+            passed: a.passed,
+            submittedAt: iso(a.submittedAt),
+          })),
       })),
       cohorts: cohorts.map((c) => {
         const result = practicum.find((p) => p.cohortId === c.id);
         return {
-          id: c.id, name: c.name, startsOn: c.startsOn, endsOn: c.endsOn,
-          roles: [participations.some((p) => p.cohortId === c.id) && 'participant', facilitations.some((f) => f.cohortId === c.id) && 'facilitator'].filter(Boolean),
-          attendance: attendance.filter((a) => a.cohortId === c.id).map((a) => ({ date: dayOf.get(a.dayId) ?? null, status: a.status })),
+          id: c.id,
+          name: c.name,
+          startsOn: c.startsOn,
+          endsOn: c.endsOn,
+          roles: [
+            participations.some((p) => p.cohortId === c.id) && 'participant',
+            facilitations.some((f) => f.cohortId === c.id) && 'facilitator',
+          ].filter(Boolean),
+          attendance: attendance
+            .filter((a) => a.cohortId === c.id)
+            .map((a) => ({ date: dayOf.get(a.dayId) ?? null, status: a.status })),
           practicum: result ? { passed: result.passed, score: result.score, notes: result.notes } : null,
         };
       }),
       certifications: certifications.map((c) => ({
-        code: c.code, courseSlug: slugOf.get(c.courseId) ?? null, cohortId: c.cohortId, issuedOn: c.issuedOn, expiresOn: c.expiresOn,
-        status: c.status, revokedOn: c.revokedOn, revokedReason: c.revokedReason,
+        code: c.code,
+        courseSlug: slugOf.get(c.courseId) ?? null,
+        cohortId: c.cohortId,
+        issuedOn: c.issuedOn,
+        expiresOn: c.expiresOn,
+        status: c.status,
+        revokedOn: c.revokedOn,
+        revokedReason: c.revokedReason,
       })),
       cascadeSessions: sessions.map((s) => ({
-        id: s.id, date: s.date, school: schoolOf.get(s.schoolId) ?? null, courseSlug: slugOf.get(s.courseId) ?? null, status: s.status,
-        deliveredByMe: s.trainerId === userId, loggedByMe: s.loggedBy === userId, durationMinutes: s.durationMinutes, notes: s.notes,
+        id: s.id,
+        date: s.date,
+        school: schoolOf.get(s.schoolId) ?? null,
+        courseSlug: slugOf.get(s.courseId) ?? null,
+        status: s.status,
+        deliveredByMe: s.trainerId === userId,
+        loggedByMe: s.loggedBy === userId,
+        durationMinutes: s.durationMinutes,
+        notes: s.notes,
       })),
-      schoolsCoordinated: coordinated.map((c) => ({ id: c.schoolId, name: schoolOf.get(c.schoolId) ?? null })),
-      mail: mail.map((m) => ({ template: m.template, subject: m.subject, status: m.status, createdAt: iso(m.createdAt) })),
+      schoolsCoordinated: coordinated.map((c) => ({
+        id: c.schoolId,
+        name: schoolOf.get(c.schoolId) ?? null,
+      })),
+      mail: mail.map((m) => ({
+        template: m.template,
+        subject: m.subject,
+        status: m.status,
+        createdAt: iso(m.createdAt),
+      })),
     };
   }
 
@@ -152,7 +234,10 @@ export class PersonalDataService {
       const user = UUID.test(userId) ? await tx.findOneBy(User, { id: userId }) : null;
       if (!user) throw notFound();
       if (user.anonymisedAt) throw conflict('users.already-anonymised');
-      if (user.role === 'admin' && (await tx.countBy(User, { role: 'admin', status: 'active', id: Not(user.id) })) === 0) {
+      if (
+        user.role === 'admin' &&
+        (await tx.countBy(User, { role: 'admin', status: 'active', id: Not(user.id) })) === 0
+      ) {
         throw conflict('users.last-admin');
       }
       const oldEmail = user.email;
@@ -172,11 +257,15 @@ export class PersonalDataService {
       await tx.update(PracticumResult, { userId: user.id }, { notes: null });
       const mailIds = await this.forgetMail(tx, oldEmail, user.email);
       await this.scrubAudit(tx, user.id);
-      await this.audit.record(tx, actor.id, 'user.anonymise', { type: 'user', id: user.id }, null, { anonymisedAt: now.toISOString() });
+      await this.audit.record(tx, actor.id, 'user.anonymise', { type: 'user', id: user.id }, null, {
+        anonymisedAt: now.toISOString(),
+      });
       return { user, mailIds };
     });
     // Copies of sent mail on disk (no SMTP configured) carry the old name and address: remove them after commit.
-    await Promise.all(mailIds.map((id) => unlink(join(this.config.dataDir, 'outbox', `${id}.eml`)).catch(() => undefined)));
+    await Promise.all(
+      mailIds.map((id) => unlink(join(this.config.dataDir, 'outbox', `${id}.eml`)).catch(() => undefined)),
+    );
     return user;
   }
 
@@ -186,7 +275,12 @@ export class PersonalDataService {
     const unsent = messages.filter((m) => m.status === 'pending' || m.status === 'sending').map((m) => m.id);
     const kept = messages.filter((m) => !unsent.includes(m.id)).map((m) => m.id);
     if (unsent.length) await tx.delete(OutboxMessage, { id: In(unsent) });
-    if (kept.length) await tx.update(OutboxMessage, { id: In(kept) }, { toAddress: newEmail, subject: '—', textBody: '', htmlBody: '' });
+    if (kept.length)
+      await tx.update(
+        OutboxMessage,
+        { id: In(kept) },
+        { toAddress: newEmail, subject: '—', textBody: '', htmlBody: '' },
+      );
     return messages.map((m) => m.id);
   }
 
@@ -202,7 +296,8 @@ export class PersonalDataService {
       };
       const before = scrub(entry.before);
       const after = scrub(entry.after);
-      if (before !== entry.before || after !== entry.after) await tx.update(AuditEntry, { id: entry.id }, { before, after });
+      if (before !== entry.before || after !== entry.after)
+        await tx.update(AuditEntry, { id: entry.id }, { before, after });
     }
   }
 }

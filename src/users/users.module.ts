@@ -25,12 +25,29 @@ import { SchoolsModule } from '../schools/schools.module';
     PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+      useFactory: (config: AppConfig) => ({
+        secret: config.jwtSecret,
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
     }),
   ],
-  controllers: [AuthPagesController, AuthApiController, AccountPagesController, UsersPagesController, UsersApiController],
+  controllers: [
+    AuthPagesController,
+    AuthApiController,
+    AccountPagesController,
+    UsersPagesController,
+    UsersApiController,
+  ],
   providers: [
-    SessionsService, LinkTokensService, AuthService, JwtStrategy, MeContributors, UsersRepository, UsersService, PersonalDataService,
+    SessionsService,
+    LinkTokensService,
+    AuthService,
+    JwtStrategy,
+    MeContributors,
+    UsersRepository,
+    UsersService,
+    PersonalDataService,
     // The page interceptor (common/view) saves a picked ?lang= through this token, without importing users/.
     { provide: LANGUAGE_PREFERENCE, useExisting: UsersService },
   ],

@@ -9,7 +9,8 @@ import { PersonalDataService } from './personal-data.service';
 import { LANGUAGES, ROLES, Role, SEXES } from '../common/kernel/user-role.enum';
 import { UsersService } from './users.service';
 
-const rolesFor = (actor: AuthUser): readonly Role[] => (actor.role === 'admin' ? ROLES : (['trainer', 'coordinator'] as const));
+const rolesFor = (actor: AuthUser): readonly Role[] =>
+  actor.role === 'admin' ? ROLES : (['trainer', 'coordinator'] as const);
 
 @ApiExcludeController()
 @Controller('admin/users')
@@ -47,20 +48,37 @@ export class UsersPagesController {
 
   @Get('new')
   async newForm(@Req() req: Request, @Res() res: Response) {
-    res.render('admin/users/new', { ...(await this.formModel(req)), values: { sex: 'unspecified', role: 'trainer' } });
+    res.render('admin/users/new', {
+      ...(await this.formModel(req)),
+      values: { sex: 'unspecified', role: 'trainer' },
+    });
   }
 
   @Post()
   @FormView('admin/users/new', 'formModel')
   async create(@CurrentUser() actor: AuthUser, @Body() dto: CreateUserDto, @Res() res: Response) {
     const user = await this.users.create(actor, dto);
-    redirectWithFlash(res, `/admin/users/${user.id}`, user.status === 'invited' ? 'users.invited' : 'users.created', 'success', { email: user.email });
+    redirectWithFlash(
+      res,
+      `/admin/users/${user.id}`,
+      user.status === 'invited' ? 'users.invited' : 'users.created',
+      'success',
+      { email: user.email },
+    );
   }
 
   @Get(':id')
-  async edit(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Req() req: Request, @Res() res: Response) {
+  async edit(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const user = await this.users.get(actor, id);
-    res.render('admin/users/edit', { ...(await this.editModel(req)), values: { ...user, countryCode: user.countryCode ?? '' } });
+    res.render('admin/users/edit', {
+      ...(await this.editModel(req)),
+      values: { ...user, countryCode: user.countryCode ?? '' },
+    });
   }
 
   /** DESIGN.md "Privacy": everything held about the person, before an anonymisation (admins only). */
@@ -68,20 +86,33 @@ export class UsersPagesController {
   @Roles('admin')
   async exportData(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Res() res: Response) {
     const data = await this.personalData.export(actor, id);
-    res.attachment(`cascada-personal-data-${data.account.id as string}.json`).type('application/json').send(JSON.stringify(data, null, 2));
+    res
+      .attachment(`cascada-personal-data-${data.account.id as string}.json`)
+      .type('application/json')
+      .send(JSON.stringify(data, null, 2));
   }
 
   @Post(':id/anonymise')
   @Roles('admin')
   @FormView('admin/users/edit', 'editModel')
-  async anonymise(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Body() _dto: AnonymiseUserDto, @Res() res: Response) {
+  async anonymise(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Body() _dto: AnonymiseUserDto,
+    @Res() res: Response,
+  ) {
     await this.personalData.anonymise(actor, id);
     redirectWithFlash(res, `/admin/users/${id}`, 'users.anonymised');
   }
 
   @Post(':id')
   @FormView('admin/users/edit', 'editModel')
-  async update(@CurrentUser() actor: AuthUser, @Param('id') id: string, @Body() dto: UpdateUserDto, @Res() res: Response) {
+  async update(
+    @CurrentUser() actor: AuthUser,
+    @Param('id') id: string,
+    @Body() dto: UpdateUserDto,
+    @Res() res: Response,
+  ) {
     await this.users.update(actor, id, dto);
     redirectWithFlash(res, `/admin/users/${id}`, 'users.saved');
   }

@@ -36,11 +36,18 @@ export class UsersRepository {
       const pattern = `%${filter.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       query.andWhere(
         new Brackets((w) =>
-          w.where("LOWER(u.name) LIKE :pattern ESCAPE '\\'", { pattern }).orWhere("u.email LIKE :pattern ESCAPE '\\'", { pattern }),
+          w
+            .where("LOWER(u.name) LIKE :pattern ESCAPE '\\'", { pattern })
+            .orWhere("u.email LIKE :pattern ESCAPE '\\'", { pattern }),
         ),
       );
     }
-    const [items, total] = await query.orderBy('u.name', 'ASC').addOrderBy('u.id', 'ASC').take(limit).skip(offset).getManyAndCount();
+    const [items, total] = await query
+      .orderBy('u.name', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .take(limit)
+      .skip(offset)
+      .getManyAndCount();
     return { items, total };
   }
 }

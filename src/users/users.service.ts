@@ -66,7 +66,10 @@ export class UsersService {
         lastLoginAt: null,
       });
       await tx.insert(User, user);
-      await this.audit.record(tx, actor.id, 'user.create', { type: 'user', id: user.id }, null, { role: user.role, countryCode });
+      await this.audit.record(tx, actor.id, 'user.create', { type: 'user', id: user.id }, null, {
+        role: user.role,
+        countryCode,
+      });
       if (dto.schoolIds?.length) await this.schools.addCoordinatorSchools(tx, actor, user.id, dto.schoolIds);
       if (!passwordHash) await this.sendInvitation(tx, user, actor.name);
       return user;
@@ -80,12 +83,21 @@ export class UsersService {
   async findOrInviteTrainer(
     tx: EntityManager,
     actor: AuthUser,
-    data: { email: string; name: string; sex?: User['sex']; organisation?: string | null; countryCode: string | null; language?: User['language'] },
+    data: {
+      email: string;
+      name: string;
+      sex?: User['sex'];
+      organisation?: string | null;
+      countryCode: string | null;
+      language?: User['language'];
+    },
   ): Promise<{ user: User; created: boolean }> {
     const existing = await this.users.findByEmail(data.email, tx);
     if (existing) {
-      if (existing.role !== 'trainer') throw conflict('users.not-a-trainer', { email: existing.email }, 'email');
-      if (existing.status === 'disabled') throw conflict('users.account-disabled', { email: existing.email }, 'email');
+      if (existing.role !== 'trainer')
+        throw conflict('users.not-a-trainer', { email: existing.email }, 'email');
+      if (existing.status === 'disabled')
+        throw conflict('users.account-disabled', { email: existing.email }, 'email');
       // A scoped manager may not pull another country's trainer into their workshops. One rule for every
       // scope check: an account without a country is outside every country scope (as in lists and
       // /admin/users/:id) until an admin or an unscoped manager gives it one.
@@ -97,7 +109,8 @@ export class UsersService {
     // Callers other than the API (the roster CSV import) may pass text their own checks let through:
     // an account, and its invitation mail, only ever goes to a valid address (as CreateUserDto requires).
     const email = data.email.trim().toLowerCase();
-    if (!isEmail(email) || email.length > 254) throw new InputError({ email: [{ key: 'email', params: {} }] });
+    if (!isEmail(email) || email.length > 254)
+      throw new InputError({ email: [{ key: 'email', params: {} }] });
     const now = this.clock.now();
     const user = tx.create(User, {
       email,
@@ -115,13 +128,20 @@ export class UsersService {
       lastLoginAt: null,
     });
     await tx.insert(User, user);
-    await this.audit.record(tx, actor.id, 'user.create', { type: 'user', id: user.id }, null, { role: 'trainer', countryCode: data.countryCode });
+    await this.audit.record(tx, actor.id, 'user.create', { type: 'user', id: user.id }, null, {
+      role: 'trainer',
+      countryCode: data.countryCode,
+    });
     await this.sendInvitation(tx, user, actor.name);
     return { user, created: true };
   }
 
   /** Creates a user with no actor (first admin from the environment, demo seed). */
-  async createSystemUser(tx: EntityManager, data: Pick<User, 'email' | 'name' | 'role'> & Partial<User>, password: string): Promise<User> {
+  async createSystemUser(
+    tx: EntityManager,
+    data: Pick<User, 'email' | 'name' | 'role'> & Partial<User>,
+    password: string,
+  ): Promise<User> {
     const now = this.clock.now();
     const user = tx.create(User, {
       sex: 'unspecified',
@@ -148,15 +168,27 @@ export class UsersService {
     });
   }
 
-  async list(actor: AuthUser, query: ListUsersQuery): Promise<{ items: User[]; total: number; limit: number; offset: number }> {
+  async list(
+    actor: AuthUser,
+    query: ListUsersQuery,
+  ): Promise<{ items: User[]; total: number; limit: number; offset: number }> {
     const limit = query.limit ?? 25;
     const offset = query.offset ?? (query.page && query.page > 1 ? (query.page - 1) * limit : 0);
     const scope = countryScopeOf(actor);
-    if (scope && query.countryCode && query.countryCode !== scope) return { items: [], total: 0, limit, offset };
+    if (scope && query.countryCode && query.countryCode !== scope)
+      return { items: [], total: 0, limit, offset };
     const allowedRoles = actor.role === 'admin' ? undefined : MANAGEABLE_BY_MANAGER;
-    const roles = query.role ? (allowedRoles && !allowedRoles.includes(query.role) ? [] : [query.role]) : allowedRoles;
+    const roles = query.role
+      ? allowedRoles && !allowedRoles.includes(query.role)
+        ? []
+        : [query.role]
+      : allowedRoles;
     if (roles && roles.length === 0) return { items: [], total: 0, limit, offset };
-    const page = await this.users.page({ roles, countryCode: scope ?? query.countryCode ?? null, search: query.q }, limit, offset);
+    const page = await this.users.page(
+      { roles, countryCode: scope ?? query.countryCode ?? null, search: query.q },
+      limit,
+      offset,
+    );
     return { ...page, limit, offset };
   }
 
@@ -171,11 +203,13 @@ export class UsersService {
       this.requireManageable(actor, dto.role);
       const countryCode = dto.countryCode ?? null;
       requireCountry(actor, countryCode ?? (actor.role === 'manager' ? actor.countryCode : null));
-      if (user.id === actor.id && (dto.role !== user.role || dto.status === 'disabled')) throw forbidden('users.cannot-demote-self');
+      if (user.id === actor.id && (dto.role !== user.role || dto.status === 'disabled'))
+        throw forbidden('users.cannot-demote-self');
       const before = { role: user.role, status: user.status, countryCode: user.countryCode, name: user.name };
       let status = user.status;
       if (dto.status === 'disabled') status = 'disabled';
-      else if (dto.status === 'active' && user.status === 'disabled') status = user.passwordHash ? 'active' : 'invited';
+      else if (dto.status === 'active' && user.status === 'disabled')
+        status = user.passwordHash ? 'active' : 'invited';
       Object.assign(user, {
         name: dto.name,
         role: dto.role,
@@ -188,8 +222,10 @@ export class UsersService {
       });
       await tx.save(User, user);
       const after = { role: user.role, status: user.status, countryCode: user.countryCode, name: user.name };
-      if (before.role !== after.role) await this.audit.record(tx, actor.id, 'user.role-change', { type: 'user', id }, before, after);
-      if (before.status !== after.status) await this.audit.record(tx, actor.id, 'user.status-change', { type: 'user', id }, before, after);
+      if (before.role !== after.role)
+        await this.audit.record(tx, actor.id, 'user.role-change', { type: 'user', id }, before, after);
+      if (before.status !== after.status)
+        await this.audit.record(tx, actor.id, 'user.status-change', { type: 'user', id }, before, after);
       if (status === 'disabled') await this.sessions.closeAllFor(tx, user.id);
       return user;
     });
@@ -210,7 +246,9 @@ export class UsersService {
 
   /** The signed-in user's own settings: name and language. */
   async updateOwnProfile(actor: AuthUser, name: string, language: Language): Promise<void> {
-    await this.db.transaction((tx) => tx.update(User, { id: actor.id }, { name, language, updatedAt: this.clock.now() }));
+    await this.db.transaction((tx) =>
+      tx.update(User, { id: actor.id }, { name, language, updatedAt: this.clock.now() }),
+    );
   }
 
   async setLanguage(userId: string, language: Language): Promise<void> {

@@ -57,7 +57,8 @@ describe('the coordinator journey (Chromium)', () => {
     let schoolId: string;
     let trainerSessionId: string;
 
-    const loggedByCoordinator = () => t.db.manager.find(CascadeSession, { where: { schoolId, loggedBy: coordinator.id } });
+    const loggedByCoordinator = () =>
+      t.db.manager.find(CascadeSession, { where: { schoolId, loggedBy: coordinator.id } });
 
     beforeAll(async () => {
       // A school and its coordinator; a trainer certified in the workshop who logged a session there.
@@ -69,7 +70,13 @@ describe('the coordinator journey (Chromium)', () => {
       await program.study(trainer, HALF_RIGHT_ANSWERS, RIGHT_ANSWERS);
       await program.runWorkshop(cohortId, [trainer.id]);
       await program.certify(cohortId, trainer.id);
-      trainerSessionId = await program.logSession(await program.as(trainer), schoolId, trainer.id, TRAINER_DAY, { female: 6, male: 6, '10_14': 12 });
+      trainerSessionId = await program.logSession(
+        await program.as(trainer),
+        schoolId,
+        trainer.id,
+        TRAINER_DAY,
+        { female: 6, male: 6, '10_14': 12 },
+      );
 
       journey = await Journey.open(browser, base, 'coordinator', variant);
       ui = new Driver(journey, 'pointer');
@@ -84,7 +91,9 @@ describe('the coordinator journey (Chromium)', () => {
       expect(await heading(ui.page)).toBe(say(lang, 'home.title', { name: coordinator.name }));
       // The dashboard lists the trainer's session as waiting for this coordinator.
       const waiting = ui.page.getByRole('region', { name: say(lang, 'home.waiting-for-me', { count: 1 }) });
-      expect(await waiting.getByRole('link').allTextContents()).toEqual([`${formatDate(lang, TRAINER_DAY)} · ${schoolName} · ${trainerName}`]);
+      expect(await waiting.getByRole('link').allTextContents()).toEqual([
+        `${formatDate(lang, TRAINER_DAY)} · ${schoolName} · ${trainerName}`,
+      ]);
       await ui.go(ui.page.getByRole('main').getByRole('link', { name: say(lang, 'cascade.new') }));
       expect(await heading(ui.page)).toBe(say(lang, 'cascade.new'));
 
@@ -104,7 +113,9 @@ describe('the coordinator journey (Chromium)', () => {
       // Kept on the device, listed as waiting; nothing reached the server.
       await status.filter({ hasText: say(lang, 'cascade.offline.queued') }).waitFor();
       const queue = ui.page.getByRole('region', { name: say(lang, 'cascade.offline.waiting-title') });
-      expect(await queue.getByRole('listitem').allTextContents()).toEqual([`${OFFLINE_DAY} · ${schoolName} (${schoolCode}) — ${say(lang, 'cascade.offline.waiting')}`]);
+      expect(await queue.getByRole('listitem').allTextContents()).toEqual([
+        `${OFFLINE_DAY} · ${schoolName} (${schoolCode}) — ${say(lang, 'cascade.offline.waiting')}`,
+      ]);
       expect(await loggedByCoordinator()).toHaveLength(0);
 
       // Back online: the queue is sent by itself, and says so once the server has answered.
@@ -113,14 +124,24 @@ describe('the coordinator journey (Chromium)', () => {
       await queue.waitFor({ state: 'hidden' });
       const rows = await loggedByCoordinator();
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ trainerId: trainer.id, date: OFFLINE_DAY, female: 14, male: 13, age10To14: 27, status: 'submitted', loggedByRole: 'coordinator' });
+      expect(rows[0]).toMatchObject({
+        trainerId: trainer.id,
+        date: OFFLINE_DAY,
+        female: 14,
+        male: 13,
+        age10To14: 27,
+        status: 'submitted',
+        loggedByRole: 'coordinator',
+      });
 
       // The coordinator's list shows it once, waiting for the trainer's confirmation.
       await ui.go(ui.page.getByRole('navigation').getByRole('link', { name: say(lang, 'nav.sessions') }));
       expect(await heading(ui.page)).toBe(say(lang, 'cascade.title'));
       const listed = ui.page.locator('tbody tr').filter({ hasText: formatDate(lang, OFFLINE_DAY) });
       expect(await listed.count()).toBe(1);
-      await expect(listed.locator('.badge').textContent()).resolves.toBe(say(lang, 'cascade.status.submitted'));
+      await expect(listed.locator('.badge').textContent()).resolves.toBe(
+        say(lang, 'cascade.status.submitted'),
+      );
     });
 
     step('confirms the session the trainer logged, from the list of school sessions', async () => {
@@ -128,14 +149,23 @@ describe('the coordinator journey (Chromium)', () => {
       await expect(row.locator('.badge').textContent()).resolves.toBe(say(lang, 'cascade.status.submitted'));
       await ui.go(row.getByRole('link', { name: formatDate(lang, TRAINER_DAY) }));
       expect(new URL(ui.page.url()).pathname).toBe(`/cascade-sessions/${trainerSessionId}`);
-      expect(await heading(ui.page)).toBe(`${say(lang, 'cascade.session')}: ${formatDate(lang, TRAINER_DAY, 'long')}`);
-      await expect(ui.page.locator('main .badge').first().textContent()).resolves.toBe(say(lang, 'cascade.status.submitted'));
+      expect(await heading(ui.page)).toBe(
+        `${say(lang, 'cascade.session')}: ${formatDate(lang, TRAINER_DAY, 'long')}`,
+      );
+      await expect(ui.page.locator('main .badge').first().textContent()).resolves.toBe(
+        say(lang, 'cascade.status.submitted'),
+      );
 
       await ui.go(ui.page.getByRole('button', { name: say(lang, 'cascade.confirm') }));
       expect(await flash(ui.page)).toBe(say(lang, 'cascade.confirmed'));
-      await expect(ui.page.locator('main .badge').first().textContent()).resolves.toBe(say(lang, 'cascade.status.confirmed'));
+      await expect(ui.page.locator('main .badge').first().textContent()).resolves.toBe(
+        say(lang, 'cascade.status.confirmed'),
+      );
       expect(await ui.page.getByRole('button', { name: say(lang, 'cascade.confirm') }).count()).toBe(0);
-      expect(await t.db.manager.findOneByOrFail(CascadeSession, { id: trainerSessionId })).toMatchObject({ status: 'confirmed', decidedBy: coordinator.id });
+      expect(await t.db.manager.findOneByOrFail(CascadeSession, { id: trainerSessionId })).toMatchObject({
+        status: 'confirmed',
+        decidedBy: coordinator.id,
+      });
     });
   });
 });

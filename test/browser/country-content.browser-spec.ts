@@ -39,7 +39,9 @@ describe('country facts and handouts (Chromium)', () => {
       await group.getByLabel(text(lang, 'content.local.text-en')).fill(law);
       await group.getByLabel(text(lang, 'content.local.text-es')).fill(law);
       await follow(asAdmin, asAdmin.page.getByRole('button', { name: text(lang, 'forms.save') }));
-      expect(await asAdmin.page.getByRole('main').getByRole('status').textContent()).toContain(text(lang, 'content.local.saved'));
+      expect(await asAdmin.page.getByRole('main').getByRole('status').textContent()).toContain(
+        text(lang, 'content.local.saved'),
+      );
       await asAdmin.context.close();
 
       const asTrainer = await Journey.open(browser, base, 'country-content-trainer', variant);
@@ -50,7 +52,11 @@ describe('country facts and handouts (Chromium)', () => {
       await asTrainer.visit(`/courses/${COURSE}`);
       await follow(asTrainer, asTrainer.page.getByRole('link', { name: HANDOUT_TITLE[lang], exact: true }));
       expect(await asTrainer.page.getByRole('heading', { level: 1 }).textContent()).toBe(HANDOUT_TITLE[lang]);
-      expect(await asTrainer.page.getByText(text(lang, 'courses.facts.not-configured', { country: 'El Salvador' })).count()).toBe(1);
+      expect(
+        await asTrainer.page
+          .getByText(text(lang, 'courses.facts.not-configured', { country: 'El Salvador' }))
+          .count(),
+      ).toBe(1);
       await asTrainer.page.emulateMedia({ media: 'print' });
       await asTrainer.audit();
       await asTrainer.finish();

@@ -60,26 +60,66 @@ describe('logging a school session offline (Chromium)', () => {
     const managerToken = await apiToken(t, manager.email);
     const api = (token: string) => ({
       get: (path: string) => request(t.http).get(`/api/v1${path}`).set(bearer(token)),
-      post: (path: string, body?: object) => request(t.http).post(`/api/v1${path}`).set(bearer(token)).send(body),
-      put: (path: string, body?: object) => request(t.http).put(`/api/v1${path}`).set(bearer(token)).send(body),
+      post: (path: string, body?: object) =>
+        request(t.http).post(`/api/v1${path}`).set(bearer(token)).send(body),
+      put: (path: string, body?: object) =>
+        request(t.http).put(`/api/v1${path}`).set(bearer(token)).send(body),
     });
     coordinator = await t.createUser('coordinator', { countryCode: 'SV', name: 'Carmen Coordinator' });
-    schoolId = (await api(managerToken).post('/schools', { name: 'Centro Escolar Las Flores', code: '10423', countryCode: 'SV', municipality: 'Santa Tecla' }).expect(201)).body.id;
-    await api(managerToken).put(`/schools/${schoolId}/coordinators`, { userIds: [coordinator.id] }).expect(200);
+    schoolId = (
+      await api(managerToken)
+        .post('/schools', {
+          name: 'Centro Escolar Las Flores',
+          code: '10423',
+          countryCode: 'SV',
+          municipality: 'Santa Tecla',
+        })
+        .expect(201)
+    ).body.id;
+    await api(managerToken)
+      .put(`/schools/${schoolId}/coordinators`, { userIds: [coordinator.id] })
+      .expect(200);
 
-    const cohort = (await api(managerToken).post('/cohorts', { courseSlug: COURSE, name: 'TOT', countryCode: 'SV', startsOn: DAYS[0], endsOn: DAYS[4], capacity: 5 }).expect(201)).body;
+    const cohort = (
+      await api(managerToken)
+        .post('/cohorts', {
+          courseSlug: COURSE,
+          name: 'TOT',
+          countryCode: 'SV',
+          startsOn: DAYS[0],
+          endsOn: DAYS[4],
+          capacity: 5,
+        })
+        .expect(201)
+    ).body;
     trainer = await t.createUser('trainer', { countryCode: 'SV', name: 'Ana Trainer' });
-    await api(managerToken).post(`/cohorts/${cohort.id}/participants`, { email: trainer.email, name: trainer.name }).expect(201);
+    await api(managerToken)
+      .post(`/cohorts/${cohort.id}/participants`, { email: trainer.email, name: trainer.name })
+      .expect(201);
     const trainerToken = await apiToken(t, trainer.email);
     const enrolmentId = (await api(trainerToken).get('/me').expect(200)).body.enrolments[0].id as string;
-    for (const lesson of LESSONS) await api(trainerToken).post(`/enrolments/${enrolmentId}/lessons/${lesson}/complete`).expect(200);
-    await api(trainerToken).post(`/enrolments/${enrolmentId}/quizzes/post-test/attempts`, await drawnAnswers(api(trainerToken), enrolmentId, 'post-test')).expect(201);
-    await api(managerToken).put(`/cohorts/${cohort.id}/participants/${trainer.id}/practicum`, { passed: true, score: 90 }).expect(200);
+    for (const lesson of LESSONS)
+      await api(trainerToken).post(`/enrolments/${enrolmentId}/lessons/${lesson}/complete`).expect(200);
+    await api(trainerToken)
+      .post(
+        `/enrolments/${enrolmentId}/quizzes/post-test/attempts`,
+        await drawnAnswers(api(trainerToken), enrolmentId, 'post-test'),
+      )
+      .expect(201);
+    await api(managerToken)
+      .put(`/cohorts/${cohort.id}/participants/${trainer.id}/practicum`, { passed: true, score: 90 })
+      .expect(200);
     for (const date of DAYS) {
       const day = (await api(managerToken).post(`/cohorts/${cohort.id}/days`, { date }).expect(201)).body;
-      await api(managerToken).put(`/cohorts/${cohort.id}/days/${day.id}/attendance`, { records: [{ userId: trainer.id, status: 'present' }] }).expect(200);
+      await api(managerToken)
+        .put(`/cohorts/${cohort.id}/days/${day.id}/attendance`, {
+          records: [{ userId: trainer.id, status: 'present' }],
+        })
+        .expect(200);
     }
-    await api(managerToken).post('/certifications', { cohortId: cohort.id, userId: trainer.id, issuedOn: DAYS[4] }).expect(201);
+    await api(managerToken)
+      .post('/certifications', { cohortId: cohort.id, userId: trainer.id, issuedOn: DAYS[4] })
+      .expect(201);
 
     browser = await launchBrowser();
     context = await browser.newContext({ baseURL: base, locale: 'en-US' });
@@ -89,7 +129,9 @@ describe('logging a school session offline (Chromium)', () => {
   afterAll(async () => {
     if (page) {
       mkdirSync(SCREENSHOTS, { recursive: true });
-      await page.screenshot({ path: join(SCREENSHOTS, 'offline.png'), fullPage: true }).catch(() => undefined);
+      await page
+        .screenshot({ path: join(SCREENSHOTS, 'offline.png'), fullPage: true })
+        .catch(() => undefined);
     }
     await browser?.close();
     await t?.close();
@@ -99,7 +141,10 @@ describe('logging a school session offline (Chromium)', () => {
     await page.goto('/login');
     await page.fill('#f-email', coordinator.email);
     await page.fill('#f-password', TEST_PASSWORD);
-    await Promise.all([page.waitForURL(`${base}/`), page.click('main form[action^="/login"] button[type=submit]')]);
+    await Promise.all([
+      page.waitForURL(`${base}/`),
+      page.click('main form[action^="/login"] button[type=submit]'),
+    ]);
 
     await page.goto('/cascade-sessions/new');
     expect(await page.textContent('h1')).toBe('Log a school session');
@@ -117,7 +162,9 @@ describe('logging a school session offline (Chromium)', () => {
 
     // Sending is refused in the page, with the message, and nothing reaches the server.
     await page.click('#session-form button[type=submit]');
-    expect(await page.textContent('#offline-status')).toBe('The totals by sex and by age are not equal: please check the numbers.');
+    expect(await page.textContent('#offline-status')).toBe(
+      'The totals by sex and by age are not equal: please check the numbers.',
+    );
     expect(await sessions()).toHaveLength(0);
 
     await page.fill('#f-a_10_14', '22');
@@ -146,16 +193,25 @@ describe('logging a school session offline (Chromium)', () => {
     const waiting = page.locator('#queue-list li');
     await waiting.first().waitFor();
     expect(await waiting.count()).toBe(1);
-    expect(await waiting.first().textContent()).toBe('2026-03-01 · Centro Escolar Las Flores (10423) — waiting to send');
+    expect(await waiting.first().textContent()).toBe(
+      '2026-03-01 · Centro Escolar Las Flores (10423) — waiting to send',
+    );
     expect(await page.isVisible('#outbox-queue')).toBe(true);
-    expect(await page.textContent('#offline-status')).toBe('Saved on this device. It will be sent when the connection returns.');
+    expect(await page.textContent('#offline-status')).toBe(
+      'Saved on this device. It will be sent when the connection returns.',
+    );
     expect(await queuedInBrowser()).toBe(1);
     expect(await sessions()).toHaveLength(0);
 
     // Back online: the page's `online` listener sends the queue.
     await context.setOffline(false);
     // The page says so only after the server answered 201 (the row is committed by then).
-    await page.waitForFunction(() => document.getElementById('offline-status')?.textContent === 'A session saved offline has been sent.', undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () =>
+        document.getElementById('offline-status')?.textContent === 'A session saved offline has been sent.',
+      undefined,
+      { timeout: 20_000 },
+    );
     await page.waitForSelector('#outbox-queue', { state: 'hidden' });
     expect(await queuedInBrowser()).toBe(0);
     const rows = await sessions();
@@ -186,7 +242,9 @@ describe('logging a school session offline (Chromium)', () => {
     try {
       await page.reload();
       expect(await page.textContent('h1')).toBe('Log a school session');
-      expect(await page.textContent('#offline-status')).toBe('You are offline. You can still log the session: it will be sent when the connection returns.');
+      expect(await page.textContent('#offline-status')).toBe(
+        'You are offline. You can still log the session: it will be sent when the connection returns.',
+      );
     } finally {
       await context.setOffline(false);
     }
@@ -210,7 +268,13 @@ describe('logging a school session offline (Chromium)', () => {
           open.onerror = () => reject(open.error);
           open.onsuccess = () => {
             const tx = open.result.transaction('queue', 'readwrite');
-            tx.objectStore('queue').put({ key: 'someone-elses-key-1', user: 'another-account-id', body: 'schoolId=x', summary: '2026-05-01 · Elsewhere', createdAt: Date.now() });
+            tx.objectStore('queue').put({
+              key: 'someone-elses-key-1',
+              user: 'another-account-id',
+              body: 'schoolId=x',
+              summary: '2026-05-01 · Elsewhere',
+              createdAt: Date.now(),
+            });
             tx.oncomplete = () => {
               open.result.close();
               resolve();

@@ -40,20 +40,41 @@ describe('public journey: verifying certificates without an account (Chromium)',
   async function certifyTwo(variant: Variant): Promise<[Issued, Issued]> {
     const manager = await t.createUser('manager', { language: variant.lang, countryCode: 'SV' });
     const asManager = api(t, await apiToken(t, manager.email));
-    const cohort = (await asManager.post('/cohorts', { courseSlug: COURSE, name: `TOT ${variant.name}`, countryCode: 'SV', startsOn: WORKSHOP_DAY, endsOn: WORKSHOP_DAY, capacity: 5 }).expect(201)).body;
+    const cohort = (
+      await asManager
+        .post('/cohorts', {
+          courseSlug: COURSE,
+          name: `TOT ${variant.name}`,
+          countryCode: 'SV',
+          startsOn: WORKSHOP_DAY,
+          endsOn: WORKSHOP_DAY,
+          capacity: 5,
+        })
+        .expect(201)
+    ).body;
     const day = (await asManager.post(`/cohorts/${cohort.id}/days`, { date: WORKSHOP_DAY }).expect(201)).body;
     const holders: User[] = [];
     for (const name of ['Rosa Méndez', 'Jorge Castillo']) {
       const trainer = await t.createUser('trainer', { name, language: variant.lang, countryCode: 'SV' });
       await asManager.post(`/cohorts/${cohort.id}/participants`, { email: trainer.email, name }).expect(201);
       await study(t, await apiToken(t, trainer.email));
-      await asManager.put(`/cohorts/${cohort.id}/participants/${trainer.id}/practicum`, { passed: true, score: 90 }).expect(200);
+      await asManager
+        .put(`/cohorts/${cohort.id}/participants/${trainer.id}/practicum`, { passed: true, score: 90 })
+        .expect(200);
       holders.push(trainer);
     }
-    await asManager.put(`/cohorts/${cohort.id}/days/${day.id}/attendance`, { records: holders.map((h) => ({ userId: h.id, status: 'present' })) }).expect(200);
+    await asManager
+      .put(`/cohorts/${cohort.id}/days/${day.id}/attendance`, {
+        records: holders.map((h) => ({ userId: h.id, status: 'present' })),
+      })
+      .expect(200);
     const issued: Issued[] = [];
     for (const holder of holders) {
-      const cert = (await asManager.post('/certifications', { cohortId: cohort.id, userId: holder.id, issuedOn: WORKSHOP_DAY }).expect(201)).body;
+      const cert = (
+        await asManager
+          .post('/certifications', { cohortId: cohort.id, userId: holder.id, issuedOn: WORKSHOP_DAY })
+          .expect(201)
+      ).body;
       const link = linkIn(await lastMail(t, holder.email, 'certification-issued'), '/verify/');
       issued.push({ holder, code: cert.code, issuedOn: cert.issuedOn, expiresOn: cert.expiresOn, link });
     }
@@ -66,46 +87,68 @@ describe('public journey: verifying certificates without an account (Chromium)',
   // Two variants at a time, one per CI core: the phones side by side, then the desktops; each in its
   // own browser context with its own data. The timeout only guards against a hang.
   describe.each(['phone', 'desktop'])('%s', (device) => {
-    it.concurrent.each(VARIANTS.filter((v) => v.name.endsWith(device)))("$name: shows a valid certificate, a revoked one and an unknown code, in the browser's language", async (variant) => {
-      const lang = variant.lang;
-      const [valid, revoked] = await certifyTwo(variant);
-      // The link of the mail is the one printed under the certificate's QR code: APP_URL/verify/<code>.
-      expect(valid.link).toBe(`${t.config.appUrl}/verify/${valid.code}`);
-      const journey = await Journey.open(browser, base, 'public-verify', variant);
-      const { page } = journey;
-      const main = page.getByRole('main');
-      const fact = (key: string) => main.locator('dt', { hasText: text(lang, key) }).locator('xpath=following-sibling::dd[1]');
-      try {
-        await journey.visit(onBase(valid.link, t, base));
-        expect(await page.getAttribute('html', 'lang')).toBe(lang);
-        expect(await page.getByRole('navigation').count()).toBe(0); // nobody is signed in
-        expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(text(lang, 'certification.verify.title'));
-        expect(await page.getByRole('status').locator('.score').textContent()).toBe(`✓ ${text(lang, 'certification.verify.valid')}`);
-        expect(await fact('certification.code').textContent()).toBe(valid.code);
-        expect(await fact('certification.holder').textContent()).toBe(valid.holder.name);
-        expect(await fact('cohorts.course').textContent()).toBe(COURSE_TITLE[lang]);
-        expect(await fact('certification.issued-on').textContent()).toBe(formatDate(lang, valid.issuedOn, 'long'));
-        expect(await fact('certification.valid-until').textContent()).toBe(formatDate(lang, valid.expiresOn, 'long'));
-        expect(await main.textContent()).not.toContain(valid.holder.email);
+    it.concurrent.each(VARIANTS.filter((v) => v.name.endsWith(device)))(
+      "$name: shows a valid certificate, a revoked one and an unknown code, in the browser's language",
+      async (variant) => {
+        const lang = variant.lang;
+        const [valid, revoked] = await certifyTwo(variant);
+        // The link of the mail is the one printed under the certificate's QR code: APP_URL/verify/<code>.
+        expect(valid.link).toBe(`${t.config.appUrl}/verify/${valid.code}`);
+        const journey = await Journey.open(browser, base, 'public-verify', variant);
+        const { page } = journey;
+        const main = page.getByRole('main');
+        const fact = (key: string) =>
+          main.locator('dt', { hasText: text(lang, key) }).locator('xpath=following-sibling::dd[1]');
+        try {
+          await journey.visit(onBase(valid.link, t, base));
+          expect(await page.getAttribute('html', 'lang')).toBe(lang);
+          expect(await page.getByRole('navigation').count()).toBe(0); // nobody is signed in
+          expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
+            text(lang, 'certification.verify.title'),
+          );
+          expect(await page.getByRole('status').locator('.score').textContent()).toBe(
+            `✓ ${text(lang, 'certification.verify.valid')}`,
+          );
+          expect(await fact('certification.code').textContent()).toBe(valid.code);
+          expect(await fact('certification.holder').textContent()).toBe(valid.holder.name);
+          expect(await fact('cohorts.course').textContent()).toBe(COURSE_TITLE[lang]);
+          expect(await fact('certification.issued-on').textContent()).toBe(
+            formatDate(lang, valid.issuedOn, 'long'),
+          );
+          expect(await fact('certification.valid-until').textContent()).toBe(
+            formatDate(lang, valid.expiresOn, 'long'),
+          );
+          expect(await main.textContent()).not.toContain(valid.holder.email);
 
-        await journey.visit(onBase(revoked.link, t, base));
-        expect(await page.getByRole('status').locator('.score').textContent()).toBe(`✗ ${text(lang, 'certification.status.revoked')}`);
-        expect(await fact('certification.holder').textContent()).toBe(revoked.holder.name);
-        expect(await fact('certification.revoked-on').textContent()).toBe(formatDate(lang, t.clock.today(), 'long'));
-        expect(await main.textContent()).not.toContain(text(lang, 'certification.verify.valid'));
-        expect(await main.textContent()).not.toContain(REASON); // the reason is for the holder and staff only
+          await journey.visit(onBase(revoked.link, t, base));
+          expect(await page.getByRole('status').locator('.score').textContent()).toBe(
+            `✗ ${text(lang, 'certification.status.revoked')}`,
+          );
+          expect(await fact('certification.holder').textContent()).toBe(revoked.holder.name);
+          expect(await fact('certification.revoked-on').textContent()).toBe(
+            formatDate(lang, t.clock.today(), 'long'),
+          );
+          expect(await main.textContent()).not.toContain(text(lang, 'certification.verify.valid'));
+          expect(await main.textContent()).not.toContain(REASON); // the reason is for the holder and staff only
 
-        // A code typed by hand (lower case, spaces) that no certificate has: it was never issued,
-        // since 0 and 1 are not in the code alphabet.
-        await journey.visit('/verify');
-        await field(journey, text(lang, 'certification.verify.enter')).fill('csc 0000 1111');
-        await follow(journey, main.getByRole('button', { name: text(lang, 'certification.verify.check'), exact: true }));
-        expect(new URL(page.url()).pathname).toBe('/verify/CSC-0000-1111');
-        expect(await page.getByRole('alert').textContent()).toBe(text(lang, 'certification.verify.unknown', { code: 'CSC-0000-1111' }));
-        expect(await page.getByRole('status').count()).toBe(0);
-      } finally {
-        await journey.finish();
-      }
-    }, 180_000);
+          // A code typed by hand (lower case, spaces) that no certificate has: it was never issued,
+          // since 0 and 1 are not in the code alphabet.
+          await journey.visit('/verify');
+          await field(journey, text(lang, 'certification.verify.enter')).fill('csc 0000 1111');
+          await follow(
+            journey,
+            main.getByRole('button', { name: text(lang, 'certification.verify.check'), exact: true }),
+          );
+          expect(new URL(page.url()).pathname).toBe('/verify/CSC-0000-1111');
+          expect(await page.getByRole('alert').textContent()).toBe(
+            text(lang, 'certification.verify.unknown', { code: 'CSC-0000-1111' }),
+          );
+          expect(await page.getByRole('status').count()).toBe(0);
+        } finally {
+          await journey.finish();
+        }
+      },
+      180_000,
+    );
   });
 });

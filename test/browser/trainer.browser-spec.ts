@@ -46,7 +46,13 @@ describe('the trainer journey (Chromium)', () => {
   let browser: Browser;
   useJourneyApp({ CONTENT_DIR }, (started) => ({ t, base, browser } = started));
 
-  describe.each(VARIANTS.map((v, i) => ({ ...v, index: i, mode: (KEYBOARD_ONLY.has(v.name) ? 'keyboard' : 'pointer') as InputMode })))('$name, $mode', (variant) => {
+  describe.each(
+    VARIANTS.map((v, i) => ({
+      ...v,
+      index: i,
+      mode: (KEYBOARD_ONLY.has(v.name) ? 'keyboard' : 'pointer') as InputMode,
+    })),
+  )('$name, $mode', (variant) => {
     const lang = variant.lang;
     const step = journeySteps(STEP_TIMEOUT);
     const course = fixtureCourse(lang);
@@ -81,7 +87,9 @@ describe('the trainer journey (Chromium)', () => {
     step('accepts the invitation from the mail, chooses a password and lands signed in', async () => {
       await ui.open(await invitationPath(t, email));
       expect(await heading(ui.page)).toBe(say(lang, 'auth.invitation.title'));
-      await expect(ui.page.locator('main .lead').textContent()).resolves.toBe(say(lang, 'auth.invitation.welcome', { name }));
+      await expect(ui.page.locator('main .lead').textContent()).resolves.toBe(
+        say(lang, 'auth.invitation.welcome', { name }),
+      );
 
       await ui.skipToMain();
       await ui.type(field(ui.page, say(lang, 'auth.new-password')), PASSWORD);
@@ -91,14 +99,19 @@ describe('the trainer journey (Chromium)', () => {
       expect(new URL(ui.page.url()).pathname).toBe('/');
       expect(await flash(ui.page)).toBe(say(lang, 'auth.invitation-accepted'));
       expect(await heading(ui.page)).toBe(say(lang, 'home.title', { name }));
-      expect(await t.db.manager.findOneByOrFail(User, { id: trainerId })).toMatchObject({ status: 'active', language: lang });
+      expect(await t.db.manager.findOneByOrFail(User, { id: trainerId })).toMatchObject({
+        status: 'active',
+        language: lang,
+      });
     });
 
     step('opens the course from the dashboard and takes the pre-test first', async () => {
       await ui.go(ui.page.getByRole('link', { name: course.title, exact: true }));
       enrolmentId = new URL(ui.page.url()).pathname.split('/')[2];
       expect(await heading(ui.page)).toBe(course.title);
-      await expect(ui.page.locator('main .notice strong').textContent()).resolves.toBe(say(lang, 'courses.pre-test-first.title'));
+      await expect(ui.page.locator('main .notice strong').textContent()).resolves.toBe(
+        say(lang, 'courses.pre-test-first.title'),
+      );
 
       // The pre-test: one answer right of two.
       await ui.go(ui.page.getByRole('link', { name: say(lang, 'courses.pre-test-first.action') }));
@@ -106,19 +119,29 @@ describe('the trainer journey (Chromium)', () => {
       await ui.tick(ui.page.getByRole('radio', { name: course.option('pre-test', 'q1', 'a'), exact: true }));
       await ui.tick(ui.page.getByRole('radio', { name: course.option('pre-test', 'q2', 'a'), exact: true }));
       await ui.go(ui.page.getByRole('button', { name: say(lang, 'courses.quiz.submit') }));
-      expect(await heading(ui.page)).toBe(`${say(lang, 'courses.quiz-kind.pre')}: ${say(lang, 'courses.result.title')}`);
-      await expect(ui.page.locator('main .score').textContent()).resolves.toBe(say(lang, 'courses.result.score', { score: 50 }));
+      expect(await heading(ui.page)).toBe(
+        `${say(lang, 'courses.quiz-kind.pre')}: ${say(lang, 'courses.result.title')}`,
+      );
+      await expect(ui.page.locator('main .score').textContent()).resolves.toBe(
+        say(lang, 'courses.result.score', { score: 50 }),
+      );
     });
 
     step('studies every lesson, from the course page through each "mark as complete"', async () => {
       await ui.go(ui.page.getByRole('link', { name: say(lang, 'courses.back-to-course') }));
-      await ui.go(ui.page.getByRole('link', { name: say(lang, 'courses.next-lesson', { title: course.lessonTitles[0] }) }));
+      await ui.go(
+        ui.page.getByRole('link', {
+          name: say(lang, 'courses.next-lesson', { title: course.lessonTitles[0] }),
+        }),
+      );
       for (const [i, title] of course.lessonTitles.entries()) {
         expect(await heading(ui.page)).toBe(title);
         await ui.skipToMain();
         await ui.go(ui.page.getByRole('button', { name: say(lang, 'courses.mark-complete') }));
         const last = i === LESSONS.length - 1;
-        expect(await flash(ui.page)).toBe(say(lang, last ? 'courses.all-lessons-done' : 'courses.lesson-done'));
+        expect(await flash(ui.page)).toBe(
+          say(lang, last ? 'courses.all-lessons-done' : 'courses.lesson-done'),
+        );
       }
       expect(new URL(ui.page.url()).pathname).toBe(`/learn/${enrolmentId}`);
     });
@@ -130,12 +153,23 @@ describe('the trainer journey (Chromium)', () => {
       await ui.tick(ui.page.getByRole('radio', { name: course.option('post-test', 'q1', 'a'), exact: true }));
       await ui.tick(ui.page.getByRole('radio', { name: course.option('post-test', 'q2', 'b'), exact: true }));
       // The sitting drew one of the three other bank questions: answer whichever is shown.
-      for (const [question, key] of [['q3', 'c'], ['q4', 'a'], ['q5', 'b']]) {
-        if (await ui.page.locator(`input[name="a.${question}"]`).count()) await ui.tick(ui.page.getByRole('radio', { name: course.option('post-test', question, key), exact: true }));
+      for (const [question, key] of [
+        ['q3', 'c'],
+        ['q4', 'a'],
+        ['q5', 'b'],
+      ]) {
+        if (await ui.page.locator(`input[name="a.${question}"]`).count())
+          await ui.tick(
+            ui.page.getByRole('radio', { name: course.option('post-test', question, key), exact: true }),
+          );
       }
       await ui.go(ui.page.getByRole('button', { name: say(lang, 'courses.quiz.submit') }));
-      await expect(ui.page.locator('main .score').textContent()).resolves.toBe(say(lang, 'courses.result.score', { score: 100 }));
-      await expect(ui.page.getByRole('status').locator('p').nth(1).textContent()).resolves.toBe(say(lang, 'courses.result.passed', { mark: 70 }));
+      await expect(ui.page.locator('main .score').textContent()).resolves.toBe(
+        say(lang, 'courses.result.score', { score: 100 }),
+      );
+      await expect(ui.page.getByRole('status').locator('p').nth(1).textContent()).resolves.toBe(
+        say(lang, 'courses.result.passed', { mark: 70 }),
+      );
 
       const trainerApi = apiAs(t, await apiToken(t, email, PASSWORD));
       const progress = (await trainerApi.get(`/enrolments/${enrolmentId}`).expect(200)).body;
@@ -148,55 +182,87 @@ describe('the trainer journey (Chromium)', () => {
       );
     });
 
-    step('downloads the certificate PDF once the manager has recorded the workshop and certified them', async () => {
-      await program.runWorkshop(cohortId, [trainerId]);
-      const code = await program.certify(cohortId, trainerId);
+    step(
+      'downloads the certificate PDF once the manager has recorded the workshop and certified them',
+      async () => {
+        await program.runWorkshop(cohortId, [trainerId]);
+        const code = await program.certify(cohortId, trainerId);
 
-      await ui.go(ui.page.getByRole('navigation').getByRole('link', { name: say(lang, 'nav.certifications') }));
-      expect(await heading(ui.page)).toBe(say(lang, 'certification.mine.title'));
-      const row = ui.page.locator('tbody tr').filter({ hasText: code });
-      await expect(row.locator('.badge').textContent()).resolves.toBe(say(lang, 'certification.status.active'));
+        await ui.go(
+          ui.page.getByRole('navigation').getByRole('link', { name: say(lang, 'nav.certifications') }),
+        );
+        expect(await heading(ui.page)).toBe(say(lang, 'certification.mine.title'));
+        const row = ui.page.locator('tbody tr').filter({ hasText: code });
+        await expect(row.locator('.badge').textContent()).resolves.toBe(
+          say(lang, 'certification.status.active'),
+        );
 
-      await ui.skipToMain();
-      const pdf = await ui.download(row.getByRole('link', { name: `${say(lang, 'certification.download')} ${code}` }));
-      expect(pdf.name).toMatch(new RegExp(`^certificate-${code}-.*\\.pdf$`));
-      expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-      expect(pdf.bytes.length).toBeGreaterThan(1000);
-    });
+        await ui.skipToMain();
+        const pdf = await ui.download(
+          row.getByRole('link', { name: `${say(lang, 'certification.download')} ${code}` }),
+        );
+        expect(pdf.name).toMatch(new RegExp(`^certificate-${code}-.*\\.pdf$`));
+        expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+        expect(pdf.bytes.length).toBeGreaterThan(1000);
+      },
+    );
 
-    step('logs a school session through the form and sees it confirmed once the coordinator confirms it', async () => {
-      await ui.go(ui.page.getByRole('navigation').getByRole('link', { name: say(lang, 'nav.sessions') }));
-      expect(await heading(ui.page)).toBe(say(lang, 'cascade.mine'));
-      await ui.skipToMain();
-      await ui.go(ui.page.getByRole('link', { name: say(lang, 'cascade.new') }));
-      expect(await heading(ui.page)).toBe(say(lang, 'cascade.new'));
+    step(
+      'logs a school session through the form and sees it confirmed once the coordinator confirms it',
+      async () => {
+        await ui.go(ui.page.getByRole('navigation').getByRole('link', { name: say(lang, 'nav.sessions') }));
+        expect(await heading(ui.page)).toBe(say(lang, 'cascade.mine'));
+        await ui.skipToMain();
+        await ui.go(ui.page.getByRole('link', { name: say(lang, 'cascade.new') }));
+        expect(await heading(ui.page)).toBe(say(lang, 'cascade.new'));
 
-      await ui.skipToMain();
-      await ui.select(field(ui.page, say(lang, 'cascade.school')), `${schoolName} (${schoolCode})`);
-      // The only course with deliverable modules is chosen already; the module is ticked.
-      expect(await ui.page.getByRole('radio', { name: course.title }).isChecked()).toBe(true);
-      await ui.tick(ui.page.getByRole('checkbox', { name: course.moduleTitle(DELIVERABLE_MODULE) }));
-      await ui.type(field(ui.page, say(lang, 'cascade.sex.female')), '9');
-      await ui.type(field(ui.page, say(lang, 'cascade.sex.male')), '11');
-      await ui.type(field(ui.page, say(lang, 'cascade.age.under_10')), '5');
-      await ui.type(field(ui.page, say(lang, 'cascade.age.10_14')), '15');
-      await ui.type(field(ui.page, say(lang, 'cascade.teachers')), '2');
-      await ui.go(ui.page.getByRole('button', { name: say(lang, 'cascade.submit') }));
+        await ui.skipToMain();
+        await ui.select(field(ui.page, say(lang, 'cascade.school')), `${schoolName} (${schoolCode})`);
+        // The only course with deliverable modules is chosen already; the module is ticked.
+        expect(await ui.page.getByRole('radio', { name: course.title }).isChecked()).toBe(true);
+        await ui.tick(ui.page.getByRole('checkbox', { name: course.moduleTitle(DELIVERABLE_MODULE) }));
+        await ui.type(field(ui.page, say(lang, 'cascade.sex.female')), '9');
+        await ui.type(field(ui.page, say(lang, 'cascade.sex.male')), '11');
+        await ui.type(field(ui.page, say(lang, 'cascade.age.under_10')), '5');
+        await ui.type(field(ui.page, say(lang, 'cascade.age.10_14')), '15');
+        await ui.type(field(ui.page, say(lang, 'cascade.teachers')), '2');
+        await ui.go(ui.page.getByRole('button', { name: say(lang, 'cascade.submit') }));
 
-      expect(await heading(ui.page)).toBe(`${say(lang, 'cascade.session')}: ${formatDate(lang, TODAY, 'long')}`);
-      await expect(ui.page.locator('main .badge').first().textContent()).resolves.toBe(say(lang, 'cascade.status.submitted'));
-      const logged = await t.db.manager.find(CascadeSession, { where: { trainerId } });
-      expect(logged).toHaveLength(1);
-      expect(logged[0]).toMatchObject({ schoolId, date: TODAY, moduleSlugs: DELIVERABLE_MODULE, female: 9, male: 11, ageUnder10: 5, age10To14: 15, teachers: 2, status: 'submitted', loggedByRole: 'trainer' });
-      expect(new URL(ui.page.url()).pathname).toBe(`/cascade-sessions/${logged[0].id}`);
+        expect(await heading(ui.page)).toBe(
+          `${say(lang, 'cascade.session')}: ${formatDate(lang, TODAY, 'long')}`,
+        );
+        await expect(ui.page.locator('main .badge').first().textContent()).resolves.toBe(
+          say(lang, 'cascade.status.submitted'),
+        );
+        const logged = await t.db.manager.find(CascadeSession, { where: { trainerId } });
+        expect(logged).toHaveLength(1);
+        expect(logged[0]).toMatchObject({
+          schoolId,
+          date: TODAY,
+          moduleSlugs: DELIVERABLE_MODULE,
+          female: 9,
+          male: 11,
+          ageUnder10: 5,
+          age10To14: 15,
+          teachers: 2,
+          status: 'submitted',
+          loggedByRole: 'trainer',
+        });
+        expect(new URL(ui.page.url()).pathname).toBe(`/cascade-sessions/${logged[0].id}`);
 
-      // The school's coordinator confirms it (API); the trainer's list then says so.
-      await (await program.as(coordinator)).post(`/cascade-sessions/${logged[0].id}/confirm`).expect(200);
-      await ui.go(ui.page.getByRole('navigation').getByRole('link', { name: say(lang, 'nav.sessions') }));
-      const row = ui.page.locator('tbody tr').filter({ hasText: schoolName });
-      expect(await row.count()).toBe(1);
-      await expect(row.locator('.badge').textContent()).resolves.toBe(say(lang, 'cascade.status.confirmed'));
-      expect(await t.db.manager.findOneByOrFail(CascadeSession, { id: logged[0].id })).toMatchObject({ status: 'confirmed', decidedBy: coordinator.id });
-    });
+        // The school's coordinator confirms it (API); the trainer's list then says so.
+        await (await program.as(coordinator)).post(`/cascade-sessions/${logged[0].id}/confirm`).expect(200);
+        await ui.go(ui.page.getByRole('navigation').getByRole('link', { name: say(lang, 'nav.sessions') }));
+        const row = ui.page.locator('tbody tr').filter({ hasText: schoolName });
+        expect(await row.count()).toBe(1);
+        await expect(row.locator('.badge').textContent()).resolves.toBe(
+          say(lang, 'cascade.status.confirmed'),
+        );
+        expect(await t.db.manager.findOneByOrFail(CascadeSession, { id: logged[0].id })).toMatchObject({
+          status: 'confirmed',
+          decidedBy: coordinator.id,
+        });
+      },
+    );
   });
 });

@@ -2,7 +2,12 @@ import { createHmac, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { LinkTokensService } from '../../src/auth/link-tokens.service';
 import { hashPassword } from '../../src/auth/password';
-import { RESET_REQUESTS_PER_ADDRESS, RESET_REQUESTS_PER_EMAIL, TOKEN_FAILURES_PER_ACCOUNT, TOKEN_FAILURES_PER_ADDRESS } from '../../src/common/http/rate-limiter';
+import {
+  RESET_REQUESTS_PER_ADDRESS,
+  RESET_REQUESTS_PER_EMAIL,
+  TOKEN_FAILURES_PER_ACCOUNT,
+  TOKEN_FAILURES_PER_ADDRESS,
+} from '../../src/common/http/rate-limiter';
 import { OutboxMessage } from '../../src/mail/outbox-message.entity';
 import { User } from '../../src/users/user.entity';
 import { createTestApp, TestApp, TEST_PASSWORD } from '../support/create-test-app';
@@ -10,14 +15,16 @@ import { apiToken, csrfFrom, csrfOf, pageAgent } from '../support/login';
 
 const MINUTE = 60_000;
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const payloadOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as { sub: string; sid: string };
+const payloadOf = (jwt: string) =>
+  JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as { sub: string; sid: string };
 
 /** A JWT built by hand (no library), so the tests control every part of it. */
 function handMadeJwt(payload: object, key: string | null, alg = 'HS256'): string {
   const now = Math.floor(Date.now() / 1000);
   const head = b64({ alg, typ: 'JWT' });
   const body = b64({ iat: now, exp: now + 3600, ...payload });
-  const signature = key === null ? '' : createHmac('sha256', key).update(`${head}.${body}`).digest('base64url');
+  const signature =
+    key === null ? '' : createHmac('sha256', key).update(`${head}.${body}`).digest('base64url');
   return `${head}.${body}.${signature}`;
 }
 
@@ -32,7 +39,8 @@ function sessionCookie(res: request.Response): string {
 describe('authentication', () => {
   let t: TestApp;
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-  const login = (email: string, password: string) => request(t.http).post('/api/v1/auth/login').send({ email, password });
+  const login = (email: string, password: string) =>
+    request(t.http).post('/api/v1/auth/login').send({ email, password });
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -55,7 +63,11 @@ describe('authentication', () => {
       const user = await t.createUser('trainer');
       const wrong = await login(user.email, 'not the password').expect(401);
       const unknown = await login('nobody-here@example.org', TEST_PASSWORD).expect(401);
-      const expected = { statusCode: 401, error: 'Unauthorized', message: 'The email or password is not correct.' };
+      const expected = {
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'The email or password is not correct.',
+      };
       expect(wrong.body).toMatchObject(expected);
       expect(unknown.body).toEqual(wrong.body);
       expect(wrong.body).not.toHaveProperty('accessToken');
@@ -65,9 +77,18 @@ describe('authentication', () => {
       const res = await request(t.http).post('/api/v1/auth/login').send({}).expect(400);
       expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
       // One line per problem, each naming its field (the same message is not repeated).
-      expect(res.body.message).toEqual(['email: This field is required.', 'password: This field is required.']);
-      expect(res.body.fields).toEqual({ email: ['This field is required.'], password: ['This field is required.'] });
-      const partly = await request(t.http).post('/api/v1/auth/login').send({ email: 'a@example.org' }).expect(400);
+      expect(res.body.message).toEqual([
+        'email: This field is required.',
+        'password: This field is required.',
+      ]);
+      expect(res.body.fields).toEqual({
+        email: ['This field is required.'],
+        password: ['This field is required.'],
+      });
+      const partly = await request(t.http)
+        .post('/api/v1/auth/login')
+        .send({ email: 'a@example.org' })
+        .expect(400);
       expect(Object.keys(partly.body.fields)).toEqual(['password']);
     });
   });
@@ -90,11 +111,19 @@ describe('authentication', () => {
       const user = await t.createUser('coordinator');
       const agent = request.agent(t.http);
       const page = await agent.get('/login').expect(200);
-      const signedIn = await agent.post('/login').type('form').send({ email: user.email, password: TEST_PASSWORD, _csrf: csrfFrom(page.text) }).expect(303);
+      const signedIn = await agent
+        .post('/login')
+        .type('form')
+        .send({ email: user.email, password: TEST_PASSWORD, _csrf: csrfFrom(page.text) })
+        .expect(303);
       const cookie = sessionCookie(signedIn);
       await request(t.http).get('/account').set('Cookie', cookie).expect(200);
 
-      const out = await agent.post('/logout').type('form').send({ _csrf: await csrfOf(agent, '/account') }).expect(303);
+      const out = await agent
+        .post('/logout')
+        .type('form')
+        .send({ _csrf: await csrfOf(agent, '/account') })
+        .expect(303);
       expect(out.headers.location).toBe('/login');
       const replay = await request(t.http).get('/account').set('Cookie', cookie).expect(303);
       expect(replay.headers.location).toBe('/login?next=%2Faccount');
@@ -107,7 +136,11 @@ describe('authentication', () => {
       const browser = await pageAgent(t, user.email);
       await request(t.http).get('/api/v1/me').set(bearer(token)).expect(200);
 
-      await admin.post(`/admin/users/${user.id}/disable`).type('form').send({ _csrf: await csrfOf(admin, `/admin/users/${user.id}`) }).expect(303);
+      await admin
+        .post(`/admin/users/${user.id}/disable`)
+        .type('form')
+        .send({ _csrf: await csrfOf(admin, `/admin/users/${user.id}`) })
+        .expect(303);
       await request(t.http).get('/api/v1/me').set(bearer(token)).expect(401);
       expect((await browser.get('/').expect(303)).headers.location).toBe('/login?next=%2F');
       await login(user.email, TEST_PASSWORD).expect(401);
@@ -157,15 +190,30 @@ describe('authentication', () => {
     });
 
     it('refuses an unsigned token (alg: none)', async () => {
-      await request(t.http).get('/api/v1/me').set(bearer(handMadeJwt({ sub: user.id, sid }, null, 'none'))).expect(401);
-      await request(t.http).get('/api/v1/me').set(bearer(handMadeJwt({ sub: user.id, sid }, null, 'None'))).expect(401);
+      await request(t.http)
+        .get('/api/v1/me')
+        .set(bearer(handMadeJwt({ sub: user.id, sid }, null, 'none')))
+        .expect(401);
+      await request(t.http)
+        .get('/api/v1/me')
+        .set(bearer(handMadeJwt({ sub: user.id, sid }, null, 'None')))
+        .expect(401);
     });
 
     it('refuses a correctly signed token whose session does not exist or belongs to someone else', async () => {
-      await request(t.http).get('/api/v1/me').set(bearer(handMadeJwt({ sub: user.id, sid: randomUUID() }, t.config.jwtSecret))).expect(401);
+      await request(t.http)
+        .get('/api/v1/me')
+        .set(bearer(handMadeJwt({ sub: user.id, sid: randomUUID() }, t.config.jwtSecret)))
+        .expect(401);
       const other = await t.createUser('trainer');
-      await request(t.http).get('/api/v1/me').set(bearer(handMadeJwt({ sub: other.id, sid }, t.config.jwtSecret))).expect(401);
-      await request(t.http).get('/api/v1/me').set(bearer(handMadeJwt({ sub: user.id }, t.config.jwtSecret))).expect(401);
+      await request(t.http)
+        .get('/api/v1/me')
+        .set(bearer(handMadeJwt({ sub: other.id, sid }, t.config.jwtSecret)))
+        .expect(401);
+      await request(t.http)
+        .get('/api/v1/me')
+        .set(bearer(handMadeJwt({ sub: user.id }, t.config.jwtSecret)))
+        .expect(401);
     });
   });
 
@@ -181,11 +229,18 @@ describe('authentication', () => {
       const user = await t.createUser('admin');
       const agent = request.agent(t.http);
       const page = await agent.get('/login');
-      const signedIn = await agent.post('/login').type('form').send({ email: user.email, password: TEST_PASSWORD, _csrf: csrfFrom(page.text) }).expect(303);
+      const signedIn = await agent
+        .post('/login')
+        .type('form')
+        .send({ email: user.email, password: TEST_PASSWORD, _csrf: csrfFrom(page.text) })
+        .expect(303);
       await agent.get('/admin/users').expect(200);
       await agent.get('/api/v1/me').expect(401);
       await request(t.http).get('/api/v1/me').set('Cookie', sessionCookie(signedIn)).expect(401);
-      await agent.post('/api/v1/users').send({ email: 'csrf-victim@example.org', name: 'Victim', role: 'admin' }).expect(401);
+      await agent
+        .post('/api/v1/users')
+        .send({ email: 'csrf-victim@example.org', name: 'Victim', role: 'admin' })
+        .expect(401);
       expect(await t.db.manager.findOne(User, { where: { email: 'csrf-victim@example.org' } })).toBeNull();
     });
   });
@@ -201,7 +256,11 @@ describe('authentication', () => {
           await login(i % 2 ? user.email : user.email.toUpperCase(), `wrong password ${i}`).expect(401);
         }
         const blocked = await login(user.email, TEST_PASSWORD).expect(429);
-        expect(blocked.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests', message: expect.stringContaining('Too many attempts') });
+        expect(blocked.body).toMatchObject({
+          statusCode: 429,
+          error: 'Too Many Requests',
+          message: expect.stringContaining('Too many attempts'),
+        });
         expect(blocked.body).not.toHaveProperty('accessToken');
         // Other people on the same address are not affected.
         await login(bystander.email, TEST_PASSWORD).expect(200);
@@ -232,7 +291,15 @@ describe('authentication', () => {
       const passwordHash = await hashPassword(TEST_PASSWORD);
       const now = t.clock.now();
       const room = Array.from({ length: 30 }, (_, i) =>
-        t.db.manager.create(User, { email: `room.${i}@example.org`, name: `Participant ${i}`, role: 'trainer', status: 'active', passwordHash, createdAt: now, updatedAt: now }),
+        t.db.manager.create(User, {
+          email: `room.${i}@example.org`,
+          name: `Participant ${i}`,
+          role: 'trainer',
+          status: 'active',
+          passwordHash,
+          createdAt: now,
+          updatedAt: now,
+        }),
       );
       await t.db.transaction((tx) => tx.insert(User, room));
       const typos = await Promise.all(room.map((person) => login(person.email, 'first try typo')));
@@ -245,10 +312,15 @@ describe('authentication', () => {
   // Requests fired at once: a limit that checks before it counts lets them all pass the check.
   describe('limits under concurrent requests', () => {
     const EXTRA = 8;
-    const burst = <T>(n: number, make: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => make(i)));
+    const burst = <T>(n: number, make: (i: number) => Promise<T>) =>
+      Promise.all(Array.from({ length: n }, (_, i) => make(i)));
     const statusCounts = (answers: request.Response[]) =>
-      answers.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
-    const invitationFor = async (userId: string) => t.db.transaction((tx) => t.app.get(LinkTokensService).issue(tx, userId, 'invitation'));
+      answers.reduce<Record<number, number>>(
+        (acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }),
+        {},
+      );
+    const invitationFor = async (userId: string) =>
+      t.db.transaction((tx) => t.app.get(LinkTokensService).issue(tx, userId, 'invitation'));
     // Every request here comes from 127.0.0.1: start and end each test with fresh counters.
     const clearCounters = () => t.db.manager.query('DELETE FROM rate_limit_buckets');
     beforeEach(clearCounters);
@@ -256,7 +328,9 @@ describe('authentication', () => {
 
     it('lets no more than the per-address limit of bad invitation tokens be checked when they arrive at once', async () => {
       const answers = await burst(TOKEN_FAILURES_PER_ADDRESS.max + EXTRA, (i) =>
-        request(t.http).post('/api/v1/auth/accept-invitation').send({ token: `not-a-real-token-${i}-${randomUUID()}`, password: TEST_PASSWORD }),
+        request(t.http)
+          .post('/api/v1/auth/accept-invitation')
+          .send({ token: `not-a-real-token-${i}-${randomUUID()}`, password: TEST_PASSWORD }),
       );
       const counts = statusCounts(answers);
       expect(Object.keys(counts).sort()).toEqual(['400', '429']);
@@ -269,14 +343,19 @@ describe('authentication', () => {
       const token = await invitationFor(invited.id);
       const start = t.clock.now();
       try {
-        const answers = await burst(TOKEN_FAILURES_PER_ACCOUNT.max + EXTRA, () => request(t.http).post('/api/v1/auth/accept-invitation').send({ token, password: 'short' }));
+        const answers = await burst(TOKEN_FAILURES_PER_ACCOUNT.max + EXTRA, () =>
+          request(t.http).post('/api/v1/auth/accept-invitation').send({ token, password: 'short' }),
+        );
         const counts = statusCounts(answers);
         expect(Object.keys(counts).sort()).toEqual(['400', '429']);
         expect(counts[400]).toBeLessThanOrEqual(TOKEN_FAILURES_PER_ACCOUNT.max);
         // A good token is not a failure of the address: the burst above did not use up its budget.
         await request(t.http).get(`/invite/${token}`).expect(200);
         t.clock.advance(TOKEN_FAILURES_PER_ACCOUNT.windowMs);
-        await request(t.http).post('/api/v1/auth/accept-invitation').send({ token, password: TEST_PASSWORD }).expect(200);
+        await request(t.http)
+          .post('/api/v1/auth/accept-invitation')
+          .send({ token, password: TEST_PASSWORD })
+          .expect(200);
       } finally {
         t.clock.set(start);
       }
@@ -287,13 +366,16 @@ describe('authentication', () => {
       const tokens = await Promise.all(room.map((person) => invitationFor(person.id)));
       for (const token of tokens) await request(t.http).get(`/invite/${token}`).expect(200);
       // The address still has its whole budget for bad tokens.
-      for (let i = 0; i < TOKEN_FAILURES_PER_ADDRESS.max; i++) await request(t.http).get(`/invite/not-a-real-token-${i}-${randomUUID()}`).expect(400);
+      for (let i = 0; i < TOKEN_FAILURES_PER_ADDRESS.max; i++)
+        await request(t.http).get(`/invite/not-a-real-token-${i}-${randomUUID()}`).expect(400);
       await request(t.http).get(`/invite/not-a-real-token-${randomUUID()}`).expect(429);
     }, 20_000);
 
     it('lets no more than the per-address limit of reset requests through when they arrive at once', async () => {
       const answers = await burst(RESET_REQUESTS_PER_ADDRESS.max + EXTRA, (i) =>
-        request(t.http).post('/api/v1/auth/password-reset').send({ email: `nobody.${i}@example.org` }),
+        request(t.http)
+          .post('/api/v1/auth/password-reset')
+          .send({ email: `nobody.${i}@example.org` }),
       );
       const counts = statusCounts(answers);
       expect(Object.keys(counts).sort()).toEqual(['202', '429']);
@@ -302,9 +384,13 @@ describe('authentication', () => {
 
     it('mails no more than the per-email limit of reset links when requests for one account arrive at once', async () => {
       const user = await t.createUser('trainer');
-      const answers = await burst(RESET_REQUESTS_PER_EMAIL.max + EXTRA, () => request(t.http).post('/api/v1/auth/password-reset').send({ email: user.email }));
+      const answers = await burst(RESET_REQUESTS_PER_EMAIL.max + EXTRA, () =>
+        request(t.http).post('/api/v1/auth/password-reset').send({ email: user.email }),
+      );
       expect(answers.map((r) => r.status)).toEqual(answers.map(() => 202));
-      const mails = await t.db.manager.count(OutboxMessage, { where: { toAddress: user.email, template: 'password-reset' } });
+      const mails = await t.db.manager.count(OutboxMessage, {
+        where: { toAddress: user.email, template: 'password-reset' },
+      });
       expect(mails).toBeGreaterThan(0);
       expect(mails).toBeLessThanOrEqual(RESET_REQUESTS_PER_EMAIL.max);
     });
@@ -328,7 +414,14 @@ describe('authentication', () => {
     });
 
     it('never follows `next` off the site', async () => {
-      for (const next of ['//evil.example', '/\\evil.example', 'https://evil.example/', 'evil.example', '/\t/evil.example', 'javascript:alert(1)']) {
+      for (const next of [
+        '//evil.example',
+        '/\\evil.example',
+        'https://evil.example/',
+        'evil.example',
+        '/\t/evil.example',
+        'javascript:alert(1)',
+      ]) {
         expect({ next, location: await loginWithNext(next) }).toEqual({ next, location: '/' });
       }
     });
@@ -336,7 +429,11 @@ describe('authentication', () => {
     it('re-renders the form with 401 and the typed email on bad credentials', async () => {
       const agent = request.agent(t.http);
       const page = await agent.get('/login');
-      const res = await agent.post('/login').type('form').send({ email: 'who@example.org', password: 'nope nope', _csrf: csrfFrom(page.text) }).expect(401);
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ email: 'who@example.org', password: 'nope nope', _csrf: csrfFrom(page.text) })
+        .expect(401);
       expect(res.text).toContain('The email or password is not correct.');
       expect(res.text).toContain('value="who@example.org"');
       expect(res.text).not.toContain('nope nope');

@@ -11,7 +11,10 @@ import { apiToken, csrfFrom, pageAgent } from '../support/login';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'content', 'tiny-course');
 /** A 1×1 transparent PNG. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 describe('content import (CONTENT_DIR with a good and a broken package)', () => {
@@ -47,7 +50,11 @@ describe('content import (CONTENT_DIR with a good and a broken package)', () => 
     // The broken package: a copy of the fixture whose pre-test has a question without a correct option.
     cpSync(FIXTURE, path('broken-course'), { recursive: true });
     edit('broken-course/course.yaml', 'slug: tiny-course', 'slug: broken-course');
-    edit('broken-course/basics/pre-test.quiz.yaml', ' es: "Formadores certificados" }, correct: true }', ' es: "Formadores certificados" } }');
+    edit(
+      'broken-course/basics/pre-test.quiz.yaml',
+      ' es: "Formadores certificados" }, correct: true }',
+      ' es: "Formadores certificados" } }',
+    );
     t = await createTestApp({ CONTENT_DIR: root });
     importer = t.app.get(ContentImporter);
     admin = await t.createUser('admin');
@@ -75,9 +82,14 @@ describe('content import (CONTENT_DIR with a good and a broken package)', () => 
   it('shows the refused package with its file, line and reason on the admin content page', async () => {
     const agent = await pageAgent(t, admin.email);
     const page = await agent.get('/admin/content').expect(200);
-    const line = readFileSync(path('broken-course/basics/pre-test.quiz.yaml'), 'utf8').split('\n').indexOf('  - id: q1') + 1;
+    const line =
+      readFileSync(path('broken-course/basics/pre-test.quiz.yaml'), 'utf8')
+        .split('\n')
+        .indexOf('  - id: q1') + 1;
     expect(page.text).toContain('<code>broken-course</code>');
-    expect(page.text).toContain(`<code>broken-course/basics/pre-test.quiz.yaml:${line}</code> question q1: no option is marked correct: true`);
+    expect(page.text).toContain(
+      `<code>broken-course/basics/pre-test.quiz.yaml:${line}</code> question q1: no option is marked correct: true`,
+    );
     expect(page.text).toContain('Refused');
     expect(page.text).toContain('<code>tiny-course</code>');
   });
@@ -103,11 +115,19 @@ describe('content import (CONTENT_DIR with a good and a broken package)', () => 
 
   it('refuses changed files under the same version and says to raise the version', async () => {
     const versions = await versionRows();
-    edit('tiny-course/basics/01-welcome.en.md', 'Welcome to the tiny course.', 'Welcome to the tiny course, second edition.');
+    edit(
+      'tiny-course/basics/01-welcome.en.md',
+      'Welcome to the tiny course.',
+      'Welcome to the tiny course, second edition.',
+    );
     const result = await outcomeOf('tiny-course');
     expect(result.outcome).toBe('refused');
     expect(result.problems).toEqual([
-      { file: 'tiny-course/course.yaml', reason: 'version 1 was already imported with different content: raise "version" to publish the change' },
+      {
+        file: 'tiny-course/course.yaml',
+        reason:
+          'version 1 was already imported with different content: raise "version" to publish the change',
+      },
     ]);
     expect(await versionRows()).toBe(versions);
     expect(await courseSlugs()).toEqual(['tiny-course v1']);
@@ -122,17 +142,29 @@ describe('content import (CONTENT_DIR with a good and a broken package)', () => 
       // A trainer enrols in version 1 and completes two of its three lessons.
       early = await t.createUser('trainer');
       earlyToken = await apiToken(t, early.email);
-      const enrolled = await request(t.http).post('/api/v1/courses/tiny-course/enrolments').set(bearer(earlyToken)).expect(201);
+      const enrolled = await request(t.http)
+        .post('/api/v1/courses/tiny-course/enrolments')
+        .set(bearer(earlyToken))
+        .expect(201);
       earlyEnrolment = enrolled.body.id;
       for (const lesson of ['welcome', 'first-session']) {
-        await request(t.http).post(`/api/v1/enrolments/${earlyEnrolment}/lessons/${lesson}/complete`).set(bearer(earlyToken)).expect(200);
+        await request(t.http)
+          .post(`/api/v1/enrolments/${earlyEnrolment}/lessons/${lesson}/complete`)
+          .set(bearer(earlyToken))
+          .expect(200);
       }
 
       // Version 2 drops "warning-signs", adds "follow-up" and keeps the other slugs.
       rmSync(path('tiny-course/basics/02-warning-signs.en.md'));
       rmSync(path('tiny-course/basics/02-warning-signs.es.md'));
-      writeFileSync(path('tiny-course/practice/02-follow-up.en.md'), '---\ntitle: "Follow-up"\nminutes: 5\n---\n\n## Objective\n\nFollow up after a session.\n');
-      writeFileSync(path('tiny-course/practice/02-follow-up.es.md'), '---\ntitle: "Seguimiento"\nminutes: 5\n---\n\n## Objetivo\n\nDar seguimiento después de una sesión.\n');
+      writeFileSync(
+        path('tiny-course/practice/02-follow-up.en.md'),
+        '---\ntitle: "Follow-up"\nminutes: 5\n---\n\n## Objective\n\nFollow up after a session.\n',
+      );
+      writeFileSync(
+        path('tiny-course/practice/02-follow-up.es.md'),
+        '---\ntitle: "Seguimiento"\nminutes: 5\n---\n\n## Objetivo\n\nDar seguimiento después de una sesión.\n',
+      );
       edit('tiny-course/course.yaml', 'version: 1', 'version: 2');
     });
 
@@ -141,9 +173,14 @@ describe('content import (CONTENT_DIR with a good and a broken package)', () => 
       const result = await outcomeOf('tiny-course');
       expect(result).toMatchObject({ outcome: 'imported', version: 2 });
       expect(await versionRows()).toBe(versions + 1);
-      const course = await request(t.http).get('/api/v1/courses/tiny-course').set(bearer(adminToken)).expect(200);
+      const course = await request(t.http)
+        .get('/api/v1/courses/tiny-course')
+        .set(bearer(adminToken))
+        .expect(200);
       expect(course.body.version).toBe(2);
-      const lessons = (course.body.modules as Array<{ lessons: Array<{ slug: string }> }>).flatMap((m) => m.lessons.map((l) => l.slug));
+      const lessons = (course.body.modules as Array<{ lessons: Array<{ slug: string }> }>).flatMap((m) =>
+        m.lessons.map((l) => l.slug),
+      );
       expect(lessons).toEqual(['welcome', 'first-session', 'follow-up']);
       expect(await outcomeOf('tiny-course')).toMatchObject({ outcome: 'unchanged', version: 2 });
     });
@@ -151,18 +188,39 @@ describe('content import (CONTENT_DIR with a good and a broken package)', () => 
     it('pins new enrolments to version 2', async () => {
       const late = await t.createUser('trainer');
       const token = await apiToken(t, late.email);
-      const enrolled = await request(t.http).post('/api/v1/courses/tiny-course/enrolments').set(bearer(token)).expect(201);
+      const enrolled = await request(t.http)
+        .post('/api/v1/courses/tiny-course/enrolments')
+        .set(bearer(token))
+        .expect(201);
       expect(enrolled.body).toMatchObject({ courseSlug: 'tiny-course', version: 2, status: 'enrolled' });
-      const done = await request(t.http).post(`/api/v1/enrolments/${enrolled.body.id}/lessons/follow-up/complete`).set(bearer(token)).expect(200);
+      const done = await request(t.http)
+        .post(`/api/v1/enrolments/${enrolled.body.id}/lessons/follow-up/complete`)
+        .set(bearer(token))
+        .expect(200);
       expect(done.body).toMatchObject({ version: 2, completedLessons: ['follow-up'], percent: 33 });
-      await request(t.http).post(`/api/v1/enrolments/${enrolled.body.id}/lessons/warning-signs/complete`).set(bearer(token)).expect(404);
+      await request(t.http)
+        .post(`/api/v1/enrolments/${enrolled.body.id}/lessons/warning-signs/complete`)
+        .set(bearer(token))
+        .expect(404);
     });
 
     it('keeps an existing enrolment on version 1 with its completed lessons and percent', async () => {
-      const res = await request(t.http).get(`/api/v1/enrolments/${earlyEnrolment}`).set(bearer(earlyToken)).expect(200);
-      expect(res.body).toMatchObject({ id: earlyEnrolment, courseSlug: 'tiny-course', version: 1, status: 'in_progress', percent: 67, completedLessons: ['welcome', 'first-session'] });
+      const res = await request(t.http)
+        .get(`/api/v1/enrolments/${earlyEnrolment}`)
+        .set(bearer(earlyToken))
+        .expect(200);
+      expect(res.body).toMatchObject({
+        id: earlyEnrolment,
+        courseSlug: 'tiny-course',
+        version: 1,
+        status: 'in_progress',
+        percent: 67,
+        completedLessons: ['welcome', 'first-session'],
+      });
       const me = await request(t.http).get('/api/v1/me').set(bearer(earlyToken)).expect(200);
-      expect(me.body.enrolments).toEqual([{ id: earlyEnrolment, courseSlug: 'tiny-course', percent: 67, status: 'in_progress' }]);
+      expect(me.body.enrolments).toEqual([
+        { id: earlyEnrolment, courseSlug: 'tiny-course', percent: 67, status: 'in_progress' },
+      ]);
     });
 
     it('still lets the version-1 enrolment study and complete the lesson that version 2 removed', async () => {
@@ -172,7 +230,10 @@ describe('content import (CONTENT_DIR with a good and a broken package)', () => 
       expect(overview.text).not.toContain('Follow-up');
       const lesson = await agent.get(`/learn/${earlyEnrolment}/lessons/warning-signs`).expect(200);
       expect(lesson.text).toContain('Recognise a warning sign and know whom to call.');
-      const done = await request(t.http).post(`/api/v1/enrolments/${earlyEnrolment}/lessons/warning-signs/complete`).set(bearer(earlyToken)).expect(200);
+      const done = await request(t.http)
+        .post(`/api/v1/enrolments/${earlyEnrolment}/lessons/warning-signs/complete`)
+        .set(bearer(earlyToken))
+        .expect(200);
       expect(done.body).toMatchObject({ version: 1, percent: 100, status: 'completed' });
       expect(done.body.completedLessons).toEqual(['welcome', 'warning-signs', 'first-session']);
     });
@@ -185,7 +246,9 @@ describe('content import (CONTENT_DIR with a good and a broken package)', () => 
     const res = await agent.post('/admin/content/import').type('form').send({ _csrf: csrf }).expect(303);
     expect(res.headers.location).toBe('/admin/content');
     const page = await agent.get('/admin/content').expect(200);
-    expect(page.text).toContain('Import finished: 0 new versions; 1 package refused (see the problems below).');
+    expect(page.text).toContain(
+      'Import finished: 0 new versions; 1 package refused (see the problems below).',
+    );
     // It imported the configured folder (CONTENT_DIR), not the repository's content/.
     expect(await courseSlugs()).toEqual(['tiny-course v2']);
   });
@@ -202,7 +265,10 @@ describe('content import (CONTENT_DIR with a good and a broken package)', () => 
   it('renders lesson Markdown as sanitised HTML, without scripts or javascript: links', async () => {
     const trainer = await t.createUser('trainer');
     const token = await apiToken(t, trainer.email);
-    const enrolled = await request(t.http).post('/api/v1/courses/tiny-course/enrolments').set(bearer(token)).expect(201);
+    const enrolled = await request(t.http)
+      .post('/api/v1/courses/tiny-course/enrolments')
+      .set(bearer(token))
+      .expect(201);
     const agent = await pageAgent(t, trainer.email);
     const page = await agent.get(`/learn/${enrolled.body.id}/lessons/first-session`).expect(200);
     expect(page.text).toContain('session plan');

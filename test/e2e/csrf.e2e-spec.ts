@@ -25,7 +25,8 @@ describe('CSRF protection of page forms', () => {
   }, 30_000); // the app's start-up (migrations, content import) plus this file's fixtures
   afterAll(() => t?.close());
 
-  const openSessions = (userId: string) => t.db.manager.count(UserSession, { where: { userId, revokedAt: IsNull() } });
+  const openSessions = (userId: string) =>
+    t.db.manager.count(UserSession, { where: { userId, revokedAt: IsNull() } });
   const findUser = (email: string) => t.db.manager.findOne(User, { where: { email } });
 
   /** Every way of getting the token wrong, given the right one (so the forged one has the same length). */
@@ -49,7 +50,10 @@ describe('CSRF protection of page forms', () => {
     const right = csrfFrom((await agent.get('/login').expect(200)).text);
     expect(right).not.toBe(strangersToken);
     for (const [label, extra] of badTokens(right)) {
-      const res = await agent.post('/login').type('form').send({ email: user.email, password: TEST_PASSWORD, ...extra });
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ email: user.email, password: TEST_PASSWORD, ...extra });
       expect({ label, status: res.status }).toEqual({ label, status: 403 });
       expectRefused(res);
     }
@@ -57,10 +61,19 @@ describe('CSRF protection of page forms', () => {
     expect((await findUser(user.email))?.lastLoginAt).toBeNull();
 
     // A request with no visitor cookie at all cannot present a valid token either.
-    expectRefused(await request(t.http).post('/login').type('form').send({ email: user.email, password: TEST_PASSWORD, _csrf: right }));
+    expectRefused(
+      await request(t.http)
+        .post('/login')
+        .type('form')
+        .send({ email: user.email, password: TEST_PASSWORD, _csrf: right }),
+    );
     expect(await openSessions(user.id)).toBe(0);
 
-    await agent.post('/login').type('form').send({ email: user.email, password: TEST_PASSWORD, _csrf: right }).expect(303);
+    await agent
+      .post('/login')
+      .type('form')
+      .send({ email: user.email, password: TEST_PASSWORD, _csrf: right })
+      .expect(303);
     expect(await openSessions(user.id)).toBe(1);
   });
 
@@ -86,27 +99,47 @@ describe('CSRF protection of page forms', () => {
     const agent = await pageAgent(t, user.email);
     const right = await csrfOf(agent, '/account');
     for (const [label, extra] of badTokens(right)) {
-      const res = await agent.post('/account/profile').type('form').send({ name: 'Changed Name', language: 'es', ...extra });
+      const res = await agent
+        .post('/account/profile')
+        .type('form')
+        .send({ name: 'Changed Name', language: 'es', ...extra });
       expect({ label, status: res.status }).toEqual({ label, status: 403 });
       expectRefused(res);
     }
     expect(await findUser(user.email)).toMatchObject({ name: 'Original Name', language: 'en' });
 
-    await agent.post('/account/profile').type('form').send({ name: 'Changed Name', language: 'es', _csrf: right }).expect(303);
+    await agent
+      .post('/account/profile')
+      .type('form')
+      .send({ name: 'Changed Name', language: 'es', _csrf: right })
+      .expect(303);
     expect(await findUser(user.email)).toMatchObject({ name: 'Changed Name', language: 'es' });
   });
 
   it('refuses creating a user at /admin/users without the right token and creates nothing', async () => {
     const right = await csrfOf(adminAgent, '/admin/users/new');
-    const form = { name: 'Forged Admin', email: 'forged@example.org', role: 'admin', sex: 'unspecified', language: 'en' };
+    const form = {
+      name: 'Forged Admin',
+      email: 'forged@example.org',
+      role: 'admin',
+      sex: 'unspecified',
+      language: 'en',
+    };
     for (const [label, extra] of badTokens(right)) {
-      const res = await adminAgent.post('/admin/users').type('form').send({ ...form, ...extra });
+      const res = await adminAgent
+        .post('/admin/users')
+        .type('form')
+        .send({ ...form, ...extra });
       expect({ label, status: res.status }).toEqual({ label, status: 403 });
       expectRefused(res);
     }
     expect(await findUser('forged@example.org')).toBeNull();
 
-    const res = await adminAgent.post('/admin/users').type('form').send({ ...form, _csrf: right }).expect(303);
+    const res = await adminAgent
+      .post('/admin/users')
+      .type('form')
+      .send({ ...form, _csrf: right })
+      .expect(303);
     const created = await findUser('forged@example.org');
     expect(created).toMatchObject({ name: 'Forged Admin', role: 'admin', status: 'invited' });
     expect(res.headers.location).toBe(`/admin/users/${created?.id}`);
@@ -114,11 +147,24 @@ describe('CSRF protection of page forms', () => {
 
   it('refuses a CSRF token in a JSON body or header from another visitor too', async () => {
     const right = await csrfOf(adminAgent, '/admin/users/new');
-    await adminAgent.post('/admin/users').set('X-CSRF-Token', strangersToken).type('form').send({ name: 'X', email: 'hdr@example.org', role: 'trainer' }).expect(403);
-    await adminAgent.post('/admin/users').send({ name: 'X', email: 'json@example.org', role: 'trainer', _csrf: strangersToken }).expect(403);
+    await adminAgent
+      .post('/admin/users')
+      .set('X-CSRF-Token', strangersToken)
+      .type('form')
+      .send({ name: 'X', email: 'hdr@example.org', role: 'trainer' })
+      .expect(403);
+    await adminAgent
+      .post('/admin/users')
+      .send({ name: 'X', email: 'json@example.org', role: 'trainer', _csrf: strangersToken })
+      .expect(403);
     expect(await findUser('hdr@example.org')).toBeNull();
     expect(await findUser('json@example.org')).toBeNull();
-    await adminAgent.post('/admin/users').set('X-CSRF-Token', right).type('form').send({ name: 'X', email: 'hdr@example.org', role: 'trainer' }).expect(303);
+    await adminAgent
+      .post('/admin/users')
+      .set('X-CSRF-Token', right)
+      .type('form')
+      .send({ name: 'X', email: 'hdr@example.org', role: 'trainer' })
+      .expect(303);
     expect(await findUser('hdr@example.org')).not.toBeNull();
   });
 
@@ -133,10 +179,16 @@ describe('CSRF protection of page forms', () => {
     // Unknown query fields are ignored (the list opens); the point here is that nothing is created.
     await adminAgent.get(`/admin/users?name=Sneaky&email=sneaky@example.org&role=admin`).expect(200);
     await adminAgent.get(`/admin/users/${user.id}/disable`).expect(404);
-    await request(t.http).get(`/login?email=${encodeURIComponent(user.email)}&password=${encodeURIComponent(TEST_PASSWORD)}`).expect(200);
+    await request(t.http)
+      .get(`/login?email=${encodeURIComponent(user.email)}&password=${encodeURIComponent(TEST_PASSWORD)}`)
+      .expect(200);
     await request(t.http).head('/logout').expect(404);
 
-    expect(await findUser(user.email)).toMatchObject({ name: 'Steady Name', language: 'en', status: 'active' });
+    expect(await findUser(user.email)).toMatchObject({
+      name: 'Steady Name',
+      language: 'en',
+      status: 'active',
+    });
     expect(await findUser('sneaky@example.org')).toBeNull();
     expect(await t.db.manager.count(User)).toBe(usersBefore);
     expect(await t.db.manager.count(UserSession)).toBe(sessionsBefore);

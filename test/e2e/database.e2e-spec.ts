@@ -29,7 +29,10 @@ describe('database, headers and operations', () => {
       const results = await Promise.all(
         Array.from({ length: 75 }, (_, i) => {
           const email = i % 3 === 2 ? taken.email : `concurrent.${i}@example.org`;
-          return request(t.http).post('/api/v1/users').set('Authorization', `Bearer ${adminToken}`).send({ email, name: `Concurrent ${i}`, role: 'trainer' });
+          return request(t.http)
+            .post('/api/v1/users')
+            .set('Authorization', `Bearer ${adminToken}`)
+            .send({ email, name: `Concurrent ${i}`, role: 'trainer' });
         }),
       );
       const statuses = results.map((r) => r.status);
@@ -46,11 +49,17 @@ describe('database, headers and operations', () => {
       // transactions overlap in time; every third one fails on the unique email and rolls back.
       const quiet = jest.spyOn(console, 'log').mockImplementation(() => undefined); // TypeORM logs each refused insert
       const outcomes = await Promise.allSettled(
-        Array.from({ length: 30 }, (_, i) => t.createUser('trainer', { email: i % 3 === 2 ? 'same.email@example.org' : `overlap.${i}@example.org` })),
+        Array.from({ length: 30 }, (_, i) =>
+          t.createUser('trainer', {
+            email: i % 3 === 2 ? 'same.email@example.org' : `overlap.${i}@example.org`,
+          }),
+        ),
       ).finally(() => quiet.mockRestore());
-      expect(outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason))).toEqual(
-        Array.from({ length: 9 }, () => expect.stringMatching(/unique|duplicate/i)),
-      );
+      expect(
+        outcomes
+          .filter((o) => o.status === 'rejected')
+          .map((o) => String((o as PromiseRejectedResult).reason)),
+      ).toEqual(Array.from({ length: 9 }, () => expect.stringMatching(/unique|duplicate/i)));
       const created = outcomes.filter((o) => o.status === 'fulfilled').length;
       expect(created).toBe(21); // 20 distinct emails + the first of the 10 identical ones
       expect(await t.db.manager.count(User)).toBe(before + 21);
@@ -79,7 +88,12 @@ describe('database, headers and operations', () => {
       const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
       let file: string | undefined;
       try {
-        file = backup({ DATA_DIR: t.dataDir, SQLITE_PATH: t.config.sqlitePath, NODE_ENV: 'test', JWT_SECRET: t.config.jwtSecret });
+        file = backup({
+          DATA_DIR: t.dataDir,
+          SQLITE_PATH: t.config.sqlitePath,
+          NODE_ENV: 'test',
+          JWT_SECRET: t.config.jwtSecret,
+        });
       } finally {
         log.mockRestore();
       }
@@ -102,7 +116,12 @@ describe('database, headers and operations', () => {
     it('sends a CSP of own assets only (no upgrade-insecure-requests on http), nosniff, a referrer policy and frame protection', async () => {
       const res = await request(t.http).get('/login').expect(200);
       const csp = String(res.headers['content-security-policy']);
-      const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values.join(' ')]));
+      const directives = new Map(
+        csp
+          .split(';')
+          .map((d) => d.trim().split(/\s+/))
+          .map(([name, ...values]) => [name, values.join(' ')]),
+      );
       expect(directives.get('default-src')).toBe("'self'");
       expect(directives.get('script-src')).toBe("'self'");
       expect(directives.get('frame-ancestors')).toBe("'none'");
@@ -118,8 +137,14 @@ describe('database, headers and operations', () => {
     it('sets the session cookie HttpOnly and SameSite=Lax (not Secure on an http APP_URL)', async () => {
       const agent = request.agent(t.http);
       const page = await agent.get('/login');
-      const res = await agent.post('/login').type('form').send({ email: admin.email, password: TEST_PASSWORD, _csrf: csrfFrom(page.text) }).expect(303);
-      const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('cascada_session='));
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ email: admin.email, password: TEST_PASSWORD, _csrf: csrfFrom(page.text) })
+        .expect(303);
+      const cookie = ([] as string[])
+        .concat(res.headers['set-cookie'] ?? [])
+        .find((c) => c.startsWith('cascada_session='));
       expect(cookie).toBeDefined();
       const attributes = (cookie as string).split(';').map((a) => a.trim().toLowerCase());
       expect(attributes).toContain('httponly');
@@ -137,7 +162,9 @@ describe('database, headers and operations', () => {
         .send({ email: 'markup@example.org', name: '<b>Ana</b>', role: 'trainer' })
         .expect(201);
       expect(created.body.name).toBe('<b>Ana</b>');
-      expect((await t.db.manager.findOneByOrFail(User, { email: 'markup@example.org' })).name).toBe('<b>Ana</b>');
+      expect((await t.db.manager.findOneByOrFail(User, { email: 'markup@example.org' })).name).toBe(
+        '<b>Ana</b>',
+      );
 
       const agent = await pageAgent(t, admin.email);
       const list = await agent.get('/admin/users?q=markup').expect(200);

@@ -9,9 +9,25 @@ describe('demo program', () => {
   const summary = async (t: TestApp) => {
     const m = t.db.manager;
     const byStatus = async (entity: typeof Certification | typeof CascadeSession) =>
-      Object.fromEntries(((await m.createQueryBuilder(entity, 'x').select('x.status', 'status').addSelect('COUNT(*)', 'n').groupBy('x.status').getRawMany()) as Array<{ status: string; n: string }>).map((r) => [r.status, Number(r.n)]));
-    const [students] = await m.query("SELECT SUM(female + male + unspecified) AS n FROM cascade_sessions WHERE status = 'confirmed'");
-    return { cohorts: await m.count(Cohort), certifications: await byStatus(Certification), sessions: await byStatus(CascadeSession), students: Number(students.n) };
+      Object.fromEntries(
+        (
+          (await m
+            .createQueryBuilder(entity, 'x')
+            .select('x.status', 'status')
+            .addSelect('COUNT(*)', 'n')
+            .groupBy('x.status')
+            .getRawMany()) as Array<{ status: string; n: string }>
+        ).map((r) => [r.status, Number(r.n)]),
+      );
+    const [students] = await m.query(
+      "SELECT SUM(female + male + unspecified) AS n FROM cascade_sessions WHERE status = 'confirmed'",
+    );
+    return {
+      cohorts: await m.count(Cohort),
+      certifications: await byStatus(Certification),
+      sessions: await byStatus(CascadeSession),
+      students: Number(students.n),
+    };
   };
 
   it('loads three years of workshops, certifications (some expired, one revoked) and seasonal school sessions', async () => {
@@ -26,7 +42,9 @@ describe('demo program', () => {
       expect(first.sessions.confirmed).toBeGreaterThan(1000);
       expect(first.sessions.submitted).toBeGreaterThan(0);
       // School calendars: January has far fewer sessions than March.
-      const months: Array<{ month: string; n: string }> = await t.db.manager.query("SELECT SUBSTR(date, 6, 2) AS month, COUNT(*) AS n FROM cascade_sessions GROUP BY SUBSTR(date, 6, 2)");
+      const months: Array<{ month: string; n: string }> = await t.db.manager.query(
+        'SELECT SUBSTR(date, 6, 2) AS month, COUNT(*) AS n FROM cascade_sessions GROUP BY SUBSTR(date, 6, 2)',
+      );
       const per = Object.fromEntries(months.map((r) => [r.month, Number(r.n)]));
       expect(per['01']).toBeLessThan(per['03'] / 2);
       // A real cascade tree: workshops led by certified trainers, whose own trainers deliver (three generations).

@@ -42,7 +42,8 @@ describe('invitations, password reset and creating users', () => {
     return { id: res.body.id, token: linkToken(mails[0], 'invite') };
   }
 
-  const userByEmail = (address: string) => t.db.manager.findOne(User, { where: { email: address.toLowerCase() } });
+  const userByEmail = (address: string) =>
+    t.db.manager.findOne(User, { where: { email: address.toLowerCase() } });
 
   it('invites a user created without a password, by one mail in their language with a link to APP_URL', async () => {
     const spanish = email('lucia');
@@ -51,11 +52,21 @@ describe('invitations, password reset and creating users', () => {
       .set(bearer(adminToken))
       .send({ email: spanish, name: 'Lucía Pérez', role: 'trainer', language: 'es' })
       .expect(201);
-    expect(res.body).toMatchObject({ email: spanish, name: 'Lucía Pérez', role: 'trainer', status: 'invited', language: 'es' });
+    expect(res.body).toMatchObject({
+      email: spanish,
+      name: 'Lucía Pérez',
+      role: 'trainer',
+      status: 'invited',
+      language: 'es',
+    });
     expect(res.body).not.toHaveProperty('passwordHash');
 
     const english = email('liam');
-    await request(t.http).post('/api/v1/users').set(bearer(adminToken)).send({ email: english, name: 'Liam Reyes', role: 'coordinator', language: 'en' }).expect(201);
+    await request(t.http)
+      .post('/api/v1/users')
+      .set(bearer(adminToken))
+      .send({ email: english, name: 'Liam Reyes', role: 'coordinator', language: 'en' })
+      .expect(201);
 
     expect(smtp.to(spanish)).toHaveLength(0); // nothing leaves before the outbox runs
     expect(await t.outbox.deliverDue()).toEqual({ sent: 2, failed: 0 });
@@ -88,15 +99,24 @@ describe('invitations, password reset and creating users', () => {
     const home = await agent.get('/').expect(200);
     expect(home.text).toContain('Welcome, Marta Gómez');
     expect((await userByEmail(address))?.status).toBe('active');
-    await request(t.http).post('/api/v1/auth/login').send({ email: address, password: NEW_PASSWORD }).expect(200);
+    await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ email: address, password: NEW_PASSWORD })
+      .expect(200);
   });
 
   it('refuses an invitation token the second time, on the API and on the page', async () => {
     const address = email('nico');
     const { token } = await invite({ email: address, name: 'Nico Ruiz', role: 'trainer' });
-    await request(t.http).post('/api/v1/auth/accept-invitation').send({ token, password: NEW_PASSWORD }).expect(200);
+    await request(t.http)
+      .post('/api/v1/auth/accept-invitation')
+      .send({ token, password: NEW_PASSWORD })
+      .expect(200);
 
-    const again = await request(t.http).post('/api/v1/auth/accept-invitation').send({ token, password: 'another good password' }).expect(400);
+    const again = await request(t.http)
+      .post('/api/v1/auth/accept-invitation')
+      .send({ token, password: 'another good password' })
+      .expect(400);
     expect(again.body).toEqual({
       statusCode: 400,
       error: 'Bad Request',
@@ -106,8 +126,14 @@ describe('invitations, password reset and creating users', () => {
     const page = await request(t.http).get(`/invite/${token}`).expect(400);
     expect(page.text).toContain('This link cannot be used');
     // The password set the first time is the one that works.
-    await request(t.http).post('/api/v1/auth/login').send({ email: address, password: NEW_PASSWORD }).expect(200);
-    await request(t.http).post('/api/v1/auth/login').send({ email: address, password: 'another good password' }).expect(401);
+    await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ email: address, password: NEW_PASSWORD })
+      .expect(200);
+    await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ email: address, password: 'another good password' })
+      .expect(401);
   });
 
   it('refuses an invitation token after its 7 days', async () => {
@@ -116,7 +142,10 @@ describe('invitations, password reset and creating users', () => {
     const start = t.clock.now();
     try {
       t.clock.advance(8 * DAY);
-      await request(t.http).post('/api/v1/auth/accept-invitation').send({ token, password: NEW_PASSWORD }).expect(400);
+      await request(t.http)
+        .post('/api/v1/auth/accept-invitation')
+        .send({ token, password: NEW_PASSWORD })
+        .expect(400);
       const page = await request(t.http).get(`/invite/${token}`).expect(400);
       expect(page.text).toContain('This link cannot be used');
       expect((await userByEmail(address))?.status).toBe('invited');
@@ -128,13 +157,22 @@ describe('invitations, password reset and creating users', () => {
   it('refuses a weak password and keeps the token usable', async () => {
     const address = email('pablo');
     const { token } = await invite({ email: address, name: 'Pablo Díaz', role: 'trainer' });
-    const short = await request(t.http).post('/api/v1/auth/accept-invitation').send({ token, password: 'short' }).expect(400);
+    const short = await request(t.http)
+      .post('/api/v1/auth/accept-invitation')
+      .send({ token, password: 'short' })
+      .expect(400);
     expect(short.body.fields).toEqual({ password: ['The password must be 8 to 128 characters long.'] });
-    const common = await request(t.http).post('/api/v1/auth/accept-invitation').send({ token, password: 'Password1' }).expect(400);
+    const common = await request(t.http)
+      .post('/api/v1/auth/accept-invitation')
+      .send({ token, password: 'Password1' })
+      .expect(400);
     expect(common.body.fields).toEqual({ password: ['This password is too common; choose another.'] });
     expect((await userByEmail(address))?.status).toBe('invited');
 
-    const ok = await request(t.http).post('/api/v1/auth/accept-invitation').send({ token, password: NEW_PASSWORD }).expect(200);
+    const ok = await request(t.http)
+      .post('/api/v1/auth/accept-invitation')
+      .send({ token, password: NEW_PASSWORD })
+      .expect(200);
     expect(ok.body.user).toMatchObject({ email: address, name: 'Pablo Díaz', role: 'trainer' });
     await request(t.http).get('/api/v1/me').set(bearer(ok.body.accessToken)).expect(200);
   });
@@ -142,8 +180,14 @@ describe('invitations, password reset and creating users', () => {
   it('answers a password-reset request with 202 whether or not the email exists, and mails only a real account', async () => {
     const user = await t.createUser('trainer');
     const unknown = email('nobody');
-    const known = await request(t.http).post('/api/v1/auth/password-reset').send({ email: user.email.toUpperCase() }).expect(202);
-    const stranger = await request(t.http).post('/api/v1/auth/password-reset').send({ email: unknown }).expect(202);
+    const known = await request(t.http)
+      .post('/api/v1/auth/password-reset')
+      .send({ email: user.email.toUpperCase() })
+      .expect(202);
+    const stranger = await request(t.http)
+      .post('/api/v1/auth/password-reset')
+      .send({ email: unknown })
+      .expect(202);
     expect(stranger.body).toEqual(known.body);
 
     await t.outbox.deliverDue();
@@ -167,40 +211,75 @@ describe('invitations, password reset and creating users', () => {
     const page = await request(t.http).get(`/reset-password/${token}`).expect(200);
     expect(page.text).toContain(`Hello ${user.name}. Choose a new password for your account.`);
 
-    const done = await request(t.http).post('/api/v1/auth/password-reset/confirm').send({ token, password: NEW_PASSWORD }).expect(200);
+    const done = await request(t.http)
+      .post('/api/v1/auth/password-reset/confirm')
+      .send({ token, password: NEW_PASSWORD })
+      .expect(200);
     await request(t.http).get('/api/v1/me').set(bearer(done.body.accessToken)).expect(200);
     await request(t.http).get('/api/v1/me').set(bearer(laptop)).expect(401);
     await request(t.http).get('/api/v1/me').set(bearer(phone)).expect(401);
     const open = await t.db.manager.count(UserSession, { where: { userId: user.id, revokedAt: IsNull() } });
     expect(open).toBeGreaterThan(0);
 
-    await request(t.http).post('/api/v1/auth/password-reset/confirm').send({ token, password: 'yet another sentence' }).expect(400);
-    await request(t.http).post('/api/v1/auth/login').send({ email: user.email, password: NEW_PASSWORD }).expect(200);
-    await request(t.http).post('/api/v1/auth/login').send({ email: user.email, password: 'yet another sentence' }).expect(401);
+    await request(t.http)
+      .post('/api/v1/auth/password-reset/confirm')
+      .send({ token, password: 'yet another sentence' })
+      .expect(400);
+    await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ email: user.email, password: NEW_PASSWORD })
+      .expect(200);
+    await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ email: user.email, password: 'yet another sentence' })
+      .expect(401);
   });
 
   it('answers 409 for an email that already exists, whatever its case', async () => {
     const lower = `ana.${++n}@x.org`;
-    await request(t.http).post('/api/v1/users').set(bearer(adminToken)).send({ email: lower, name: 'Ana', role: 'trainer' }).expect(201);
+    await request(t.http)
+      .post('/api/v1/users')
+      .set(bearer(adminToken))
+      .send({ email: lower, name: 'Ana', role: 'trainer' })
+      .expect(201);
     const res = await request(t.http)
       .post('/api/v1/users')
       .set(bearer(adminToken))
       .send({ email: lower.toUpperCase(), name: 'Ana Again', role: 'trainer' })
       .expect(409);
-    expect(res.body).toMatchObject({ statusCode: 409, error: 'Conflict', message: 'An account with this email already exists.' });
-    const rows = await t.db.manager.createQueryBuilder(User, 'u').where('LOWER(u.email) = :e', { e: lower }).getMany();
+    expect(res.body).toMatchObject({
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'An account with this email already exists.',
+    });
+    const rows = await t.db.manager
+      .createQueryBuilder(User, 'u')
+      .where('LOWER(u.email) = :e', { e: lower })
+      .getMany();
     expect(rows.map((u) => u.name)).toEqual(['Ana']);
   });
 
   it('lets a manager create trainers and coordinators but not managers or admins', async () => {
     for (const role of ['trainer', 'coordinator']) {
-      const res = await request(t.http).post('/api/v1/users').set(bearer(managerToken)).send({ email: email(role), name: `New ${role}`, role }).expect(201);
+      const res = await request(t.http)
+        .post('/api/v1/users')
+        .set(bearer(managerToken))
+        .send({ email: email(role), name: `New ${role}`, role })
+        .expect(201);
       expect(res.body).toMatchObject({ role, status: 'invited' });
     }
     for (const role of ['manager', 'admin']) {
       const address = email(role);
-      const res = await request(t.http).post('/api/v1/users').set(bearer(managerToken)).send({ email: address, name: `New ${role}`, role }).expect(403);
-      expect(res.body).toMatchObject({ statusCode: 403, error: 'Forbidden', message: 'You cannot give this role.' });
+      const res = await request(t.http)
+        .post('/api/v1/users')
+        .set(bearer(managerToken))
+        .send({ email: address, name: `New ${role}`, role })
+        .expect(403);
+      expect(res.body).toMatchObject({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'You cannot give this role.',
+      });
       expect(await userByEmail(address)).toBeNull();
     }
   });
@@ -215,18 +294,33 @@ describe('invitations, password reset and creating users', () => {
     const svAdmin = await t.createUser('admin', { countryCode: 'SV' });
 
     const pa = email('panama');
-    const refused = await request(t.http).post('/api/v1/users').set(bearer(token)).send({ email: pa, name: 'Pana Má', role: 'trainer', countryCode: 'PA' }).expect(403);
-    expect(refused.body).toMatchObject({ statusCode: 403, error: 'Forbidden', message: 'This is outside the countries or schools you are responsible for.' });
+    const refused = await request(t.http)
+      .post('/api/v1/users')
+      .set(bearer(token))
+      .send({ email: pa, name: 'Pana Má', role: 'trainer', countryCode: 'PA' })
+      .expect(403);
+    expect(refused.body).toMatchObject({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'This is outside the countries or schools you are responsible for.',
+    });
     expect(await userByEmail(pa)).toBeNull();
 
-    const created = await request(t.http).post('/api/v1/users').set(bearer(token)).send({ email: email('salva'), name: 'Salva Dor', role: 'trainer' }).expect(201);
+    const created = await request(t.http)
+      .post('/api/v1/users')
+      .set(bearer(token))
+      .send({ email: email('salva'), name: 'Salva Dor', role: 'trainer' })
+      .expect(201);
     expect(created.body.countryCode).toBe('SV');
 
     const list = await request(t.http).get('/api/v1/users?limit=100').set(bearer(token)).expect(200);
     const ids = list.body.items.map((u: { id: string }) => u.id);
     expect(list.body.total).toBe(list.body.items.length);
     for (const item of list.body.items) {
-      expect({ email: item.email, countryCode: item.countryCode }).toEqual({ email: item.email, countryCode: 'SV' });
+      expect({ email: item.email, countryCode: item.countryCode }).toEqual({
+        email: item.email,
+        countryCode: 'SV',
+      });
       expect(['trainer', 'coordinator']).toContain(item.role);
     }
     expect(ids).toEqual(expect.arrayContaining([svTrainer.id, svCoordinator.id, created.body.id]));

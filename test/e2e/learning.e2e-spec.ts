@@ -11,7 +11,11 @@ type Agent = ReturnType<typeof request.agent>;
 const CONTENT = join(__dirname, '..', 'fixtures', 'content');
 const COURSE = 'tiny-course';
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-const ALL_RIGHT = { pre: { q1: ['a'], q2: ['b'] }, post: { q1: ['a'], q2: ['b'] }, check: { signs: ['a', 'c'] } };
+const ALL_RIGHT = {
+  pre: { q1: ['a'], q2: ['b'] },
+  post: { q1: ['a'], q2: ['b'] },
+  check: { signs: ['a', 'c'] },
+};
 
 describe('courses and learning (tiny fixture course)', () => {
   let t: TestApp;
@@ -27,16 +31,22 @@ describe('courses and learning (tiny fixture course)', () => {
   /** A new trainer enrolled in the fixture course through the API. */
   async function enrolled(overrides: Partial<User> = {}) {
     const who = await trainer(overrides);
-    const res = await request(t.http).post(`/api/v1/courses/${COURSE}/enrolments`).set(bearer(who.token)).expect(201);
+    const res = await request(t.http)
+      .post(`/api/v1/courses/${COURSE}/enrolments`)
+      .set(bearer(who.token))
+      .expect(201);
     return { ...who, id: res.body.id as string };
   }
 
   const api = (token: string) => ({
     get: (path: string) => request(t.http).get(`/api/v1${path}`).set(bearer(token)),
-    post: (path: string, body?: object) => request(t.http).post(`/api/v1${path}`).set(bearer(token)).send(body),
+    post: (path: string, body?: object) =>
+      request(t.http).post(`/api/v1${path}`).set(bearer(token)).send(body),
   });
-  const complete = (token: string, id: string, lesson: string) => api(token).post(`/enrolments/${id}/lessons/${lesson}/complete`);
-  const attempt = (token: string, id: string, quiz: string, answers: unknown) => api(token).post(`/enrolments/${id}/quizzes/${quiz}/attempts`, { answers });
+  const complete = (token: string, id: string, lesson: string) =>
+    api(token).post(`/enrolments/${id}/lessons/${lesson}/complete`);
+  const attempt = (token: string, id: string, quiz: string, answers: unknown) =>
+    api(token).post(`/enrolments/${id}/quizzes/${quiz}/attempts`, { answers });
 
   beforeAll(async () => {
     t = await createTestApp({ CONTENT_DIR: CONTENT });
@@ -74,7 +84,12 @@ describe('courses and learning (tiny fixture course)', () => {
       const res = await api(token).get('/courses').expect(200);
       expect(res.body.total).toBe(1);
       expect(res.body.items).toHaveLength(1);
-      expect(res.body.items[0]).toMatchObject({ slug: COURSE, version: 1, title: 'Tiny course', summary: 'A very small course for tests.' });
+      expect(res.body.items[0]).toMatchObject({
+        slug: COURSE,
+        version: 1,
+        title: 'Tiny course',
+        summary: 'A very small course for tests.',
+      });
       expect(res.body.items[0].modules).toEqual(expectedModules.map((m) => expect.objectContaining(m)));
     });
 
@@ -85,9 +100,15 @@ describe('courses and learning (tiny fixture course)', () => {
       expect(en.body).toEqual(listed.body.items[0]);
 
       const es = await api(token).get(`/courses/${COURSE}?lang=es`).expect(200);
-      expect(es.body).toMatchObject({ slug: COURSE, title: 'Curso mínimo', summary: 'Un curso muy pequeño para las pruebas.' });
+      expect(es.body).toMatchObject({
+        slug: COURSE,
+        title: 'Curso mínimo',
+        summary: 'Un curso muy pequeño para las pruebas.',
+      });
       expect(es.body.modules.map((m: { title: string }) => m.title)).toEqual(['Lo básico', 'En la práctica']);
-      expect(es.body.modules.flatMap((m: { lessons: Array<{ title: string }> }) => m.lessons.map((l) => l.title))).toEqual(['Bienvenida', 'Señales de alerta', 'Su primera sesión']);
+      expect(
+        es.body.modules.flatMap((m: { lessons: Array<{ title: string }> }) => m.lessons.map((l) => l.title)),
+      ).toEqual(['Bienvenida', 'Señales de alerta', 'Su primera sesión']);
     });
 
     it('answers 404 for an unknown course and 401 without a token', async () => {
@@ -103,12 +124,18 @@ describe('courses and learning (tiny fixture course)', () => {
       expect(res.body).toMatchObject({ courseSlug: COURSE, version: 1, status: 'enrolled' });
       expect(typeof res.body.id).toBe('string');
       const again = await api(token).post(`/courses/${COURSE}/enrolments`).expect(409);
-      expect(again.body).toMatchObject({ statusCode: 409, error: 'Conflict', message: 'You are already enrolled in this course.' });
+      expect(again.body).toMatchObject({
+        statusCode: 409,
+        error: 'Conflict',
+        message: 'You are already enrolled in this course.',
+      });
     });
 
     it('refuses to enrol a manager (403) and answers 404 for an unknown course', async () => {
       const manager = await t.createUser('manager');
-      const res = await api(await apiToken(t, manager.email)).post(`/courses/${COURSE}/enrolments`).expect(403);
+      const res = await api(await apiToken(t, manager.email))
+        .post(`/courses/${COURSE}/enrolments`)
+        .expect(403);
       expect(res.body.statusCode).toBe(403);
       const { token } = await trainer();
       const missing = await api(token).post('/courses/no-such-course/enrolments').expect(404);
@@ -139,9 +166,13 @@ describe('courses and learning (tiny fixture course)', () => {
       expect((await api(adminToken).get(`/enrolments/${owner.id}`).expect(200)).body.id).toBe(owner.id);
 
       const panama = await t.createUser('manager', { countryCode: 'PA' });
-      await api(await apiToken(t, panama.email)).get(`/enrolments/${owner.id}`).expect(403);
+      await api(await apiToken(t, panama.email))
+        .get(`/enrolments/${owner.id}`)
+        .expect(403);
       const salvador = await t.createUser('manager', { countryCode: 'SV' });
-      await api(await apiToken(t, salvador.email)).get(`/enrolments/${owner.id}`).expect(200);
+      await api(await apiToken(t, salvador.email))
+        .get(`/enrolments/${owner.id}`)
+        .expect(200);
 
       await api(owner.token).get(`/enrolments/${randomUUID()}`).expect(404);
       await api(owner.token).get('/enrolments/not-an-id').expect(404);
@@ -152,13 +183,22 @@ describe('courses and learning (tiny fixture course)', () => {
     it('counts progress as completed lessons over all lessons, rounded, once per lesson', async () => {
       const { token, id } = await enrolled();
       const first = await complete(token, id, 'welcome').expect(200);
-      expect(first.body).toMatchObject({ id, status: 'in_progress', percent: 33, completedLessons: ['welcome'] });
+      expect(first.body).toMatchObject({
+        id,
+        status: 'in_progress',
+        percent: 33,
+        completedLessons: ['welcome'],
+      });
       const twice = await complete(token, id, 'welcome').expect(200);
       expect(twice.body).toMatchObject({ percent: 33, completedLessons: ['welcome'] });
       const second = await complete(token, id, 'first-session').expect(200);
       expect(second.body).toMatchObject({ percent: 67, completedLessons: ['welcome', 'first-session'] });
       const all = await complete(token, id, 'warning-signs').expect(200);
-      expect(all.body).toMatchObject({ percent: 100, status: 'completed', completedLessons: ['welcome', 'warning-signs', 'first-session'] });
+      expect(all.body).toMatchObject({
+        percent: 100,
+        status: 'completed',
+        completedLessons: ['welcome', 'warning-signs', 'first-session'],
+      });
     });
 
     it('answers 404 for an unknown lesson and 403 for another user’s enrolment', async () => {
@@ -168,7 +208,10 @@ describe('courses and learning (tiny fixture course)', () => {
       const other = await trainer();
       await complete(other.token, id, 'welcome').expect(403);
       await complete(adminToken, id, 'welcome').expect(403);
-      expect((await api(token).get(`/enrolments/${id}`).expect(200)).body).toMatchObject({ percent: 0, completedLessons: [] });
+      expect((await api(token).get(`/enrolments/${id}`).expect(200)).body).toMatchObject({
+        percent: 0,
+        completedLessons: [],
+      });
     });
 
     it('lists the enrolment with its percent in GET /me', async () => {
@@ -189,8 +232,14 @@ describe('courses and learning (tiny fixture course)', () => {
       }
       const check = await api(token).get(`/enrolments/${id}/quizzes/basics-check`).expect(200);
       // Options come in the sitting's shuffled order.
-      const sorted = (options: Array<{ id: string }>) => [...options].sort((x, y) => x.id.localeCompare(y.id));
-      expect(check.body.questions.map((q: { options: Array<{ id: string }> }) => ({ ...q, options: sorted(q.options) }))).toEqual([
+      const sorted = (options: Array<{ id: string }>) =>
+        [...options].sort((x, y) => x.id.localeCompare(y.id));
+      expect(
+        check.body.questions.map((q: { options: Array<{ id: string }> }) => ({
+          ...q,
+          options: sorted(q.options),
+        })),
+      ).toEqual([
         {
           id: 'signs',
           text: 'Which are warning signs?',
@@ -217,8 +266,16 @@ describe('courses and learning (tiny fixture course)', () => {
       expect(partial.body).toEqual({ score: 0, passed: false, attemptNumber: 2 });
       const extra = await attempt(token, id, 'basics-check', { signs: ['a', 'b', 'c'] }).expect(201);
       expect(extra.body).toEqual({ score: 0, passed: false, attemptNumber: 3 });
-      const result = (await api(token).get(`/enrolments/${id}`).expect(200)).body.quizResults.find((r: { quizSlug: string }) => r.quizSlug === 'basics-check');
-      expect(result).toEqual({ quizSlug: 'basics-check', kind: 'check', bestScore: 100, passed: true, attempts: 3 });
+      const result = (await api(token).get(`/enrolments/${id}`).expect(200)).body.quizResults.find(
+        (r: { quizSlug: string }) => r.quizSlug === 'basics-check',
+      );
+      expect(result).toEqual({
+        quizSlug: 'basics-check',
+        kind: 'check',
+        bestScore: 100,
+        passed: true,
+        attempts: 3,
+      });
     });
 
     it('refuses malformed answers with 400 listing each bad field, and records nothing', async () => {
@@ -234,53 +291,93 @@ describe('courses and learning (tiny fixture course)', () => {
         expect({ label, status: res.status }).toEqual({ label, status: 400 });
         expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
         expect({ label, fields: Object.keys(res.body.fields) }).toEqual({ label, fields: [field] });
-        expect(res.body.message).toEqual([expect.stringMatching(new RegExp(`^${field.replace('.', '\\.')}: `))]);
+        expect(res.body.message).toEqual([
+          expect.stringMatching(new RegExp(`^${field.replace('.', '\\.')}: `)),
+        ]);
       }
       const both = await attempt(token, id, 'post-test', { q1: ['a', 'b'], q2: ['x'] }).expect(400);
       expect(Object.keys(both.body.fields).sort()).toEqual(['answers.q1', 'answers.q2']);
       expect(both.body.fields['answers.q1']).toEqual(['Choose only one option for this question.']);
-      expect(both.body.fields['answers.q2']).toEqual(['One of the options does not belong to this question.']);
+      expect(both.body.fields['answers.q2']).toEqual([
+        'One of the options does not belong to this question.',
+      ]);
 
       for (const body of [{ answers: ['a'] }, { answers: 'q1=a' }, { answers: null }, {}]) {
         const res = await api(token).post(`/enrolments/${id}/quizzes/post-test/attempts`, body);
         expect({ body, status: res.status }).toEqual({ body, status: 400 });
         expect(Object.keys(res.body.fields)).toEqual(['answers']);
       }
-      const post = (await api(token).get(`/enrolments/${id}`).expect(200)).body.quizResults.find((r: { quizSlug: string }) => r.quizSlug === 'post-test');
+      const post = (await api(token).get(`/enrolments/${id}`).expect(200)).body.quizResults.find(
+        (r: { quizSlug: string }) => r.quizSlug === 'post-test',
+      );
       expect(post.attempts).toBe(0);
     });
 
     it('limits post-test attempts to maxAttempts (then 422) and counts the best score', async () => {
       const { token, id } = await enrolled();
       const right = await drawnAnswers(api(token), id, 'post-test');
-      expect((await api(token).post(`/enrolments/${id}/quizzes/post-test/attempts`, right).expect(201)).body).toEqual({ score: 100, passed: true, attemptNumber: 1 });
+      expect(
+        (await api(token).post(`/enrolments/${id}/quizzes/post-test/attempts`, right).expect(201)).body,
+      ).toEqual({ score: 100, passed: true, attemptNumber: 1 });
       // Three drawn questions (two anchors and one other): one right, one wrong, one unanswered.
-      expect((await attempt(token, id, 'post-test', { q1: ['a'], q2: ['a'] }).expect(201)).body).toEqual({ score: 33, passed: false, attemptNumber: 2 });
+      expect((await attempt(token, id, 'post-test', { q1: ['a'], q2: ['a'] }).expect(201)).body).toEqual({
+        score: 33,
+        passed: false,
+        attemptNumber: 2,
+      });
       const third = await attempt(token, id, 'post-test', ALL_RIGHT.post).expect(422);
-      expect(third.body).toMatchObject({ statusCode: 422, message: 'You have used all the attempts for this quiz (2).' });
+      expect(third.body).toMatchObject({
+        statusCode: 422,
+        message: 'You have used all the attempts for this quiz (2).',
+      });
       const quiz = await api(token).get(`/enrolments/${id}/quizzes/post-test`).expect(200);
       expect(quiz.body).toMatchObject({ attemptsUsed: 2, open: false });
       const results = (await api(token).get(`/enrolments/${id}`).expect(200)).body.quizResults;
-      expect(results).toContainEqual({ quizSlug: 'post-test', kind: 'post', bestScore: 100, passed: true, attempts: 2 });
+      expect(results).toContainEqual({
+        quizSlug: 'post-test',
+        kind: 'post',
+        bestScore: 100,
+        passed: true,
+        attempts: 2,
+      });
     });
 
     it('allows one pre-test attempt, taken before the first lesson', async () => {
       const { token, id } = await enrolled();
-      expect((await attempt(token, id, 'pre-test', { q1: ['a'], q2: ['a'] }).expect(201)).body).toEqual({ score: 50, passed: false, attemptNumber: 1 });
+      expect((await attempt(token, id, 'pre-test', { q1: ['a'], q2: ['a'] }).expect(201)).body).toEqual({
+        score: 50,
+        passed: false,
+        attemptNumber: 1,
+      });
       const again = await attempt(token, id, 'pre-test', ALL_RIGHT.pre).expect(422);
       expect(again.body.message).toBe('You have used all the attempts for this quiz (1).');
       await complete(token, id, 'welcome').expect(200);
       const results = (await api(token).get(`/enrolments/${id}`).expect(200)).body.quizResults;
-      expect(results).toContainEqual({ quizSlug: 'pre-test', kind: 'pre', bestScore: 50, passed: false, attempts: 1 });
+      expect(results).toContainEqual({
+        quizSlug: 'pre-test',
+        kind: 'pre',
+        bestScore: 50,
+        passed: false,
+        attempts: 1,
+      });
     });
 
     it('closes the pre-test once a lesson is completed if it was not taken', async () => {
       const { token, id } = await enrolled();
-      expect((await api(token).get(`/enrolments/${id}/quizzes/pre-test`).expect(200)).body).toMatchObject({ open: true, attemptsUsed: 0 });
+      expect((await api(token).get(`/enrolments/${id}/quizzes/pre-test`).expect(200)).body).toMatchObject({
+        open: true,
+        attemptsUsed: 0,
+      });
       await complete(token, id, 'welcome').expect(200);
-      expect((await api(token).get(`/enrolments/${id}/quizzes/pre-test`).expect(200)).body).toMatchObject({ open: false, attemptsUsed: 0 });
+      expect((await api(token).get(`/enrolments/${id}/quizzes/pre-test`).expect(200)).body).toMatchObject({
+        open: false,
+        attemptsUsed: 0,
+      });
       const closed = await attempt(token, id, 'pre-test', ALL_RIGHT.pre).expect(422);
-      expect(closed.body).toMatchObject({ statusCode: 422, message: 'The pre-test closed when you completed your first lesson.' });
+      expect(closed.body).toMatchObject({
+        statusCode: 422,
+        message: 'The pre-test closed when you completed your first lesson.',
+      });
       // Other quizzes stay open.
       await attempt(token, id, 'basics-check', ALL_RIGHT.check).expect(201);
     });
@@ -301,7 +398,11 @@ describe('courses and learning (tiny fixture course)', () => {
     /** Posts a page form with the CSRF token of `page` (a GET path) and the extra fields; expects `status`. */
     async function submit(page: string, action: string, fields: string, status: number) {
       const csrf = csrfFrom((await agent.get(page).expect(200)).text);
-      return agent.post(action).type('form').send(`_csrf=${encodeURIComponent(csrf)}${fields ? `&${fields}` : ''}`).expect(status);
+      return agent
+        .post(action)
+        .type('form')
+        .send(`_csrf=${encodeURIComponent(csrf)}${fields ? `&${fields}` : ''}`)
+        .expect(status);
     }
 
     beforeAll(async () => {
@@ -358,7 +459,11 @@ describe('courses and learning (tiny fixture course)', () => {
       expect(check.text).toContain('<input type="checkbox" id="a-signs-a" name="a.signs" value="a">');
       expect(check.text).toContain('<input type="checkbox" id="a-signs-c" name="a.signs" value="c">');
       expect(check.text).not.toContain('type="radio"');
-      for (const page of [pre, check, await agent.get(`/learn/${enrolmentId}/quizzes/post-test`).expect(200)]) {
+      for (const page of [
+        pre,
+        check,
+        await agent.get(`/learn/${enrolmentId}/quizzes/post-test`).expect(200),
+      ]) {
         expect(page.text).not.toMatch(/correct/i);
       }
     });
@@ -384,18 +489,31 @@ describe('courses and learning (tiny fixture course)', () => {
       const result = await agent.get(res.headers.location).expect(200);
       expect(result.text).toContain('Your score: 0%');
       expect(result.text).toContain('Not right');
-      expect(result.text).toMatch(/Sudden absences <em>\(your choice\)<\/em> <strong>✓ correct answer<\/strong>/);
+      expect(result.text).toMatch(
+        /Sudden absences <em>\(your choice\)<\/em> <strong>✓ correct answer<\/strong>/,
+      );
       expect(result.text).toMatch(/Good marks <em>\(your choice\)<\/em><\/li>/);
       expect(result.text).toMatch(/New expensive gifts <strong>✓ correct answer<\/strong>/);
-      const api = await request(t.http).get(`/api/v1/enrolments/${enrolmentId}`).set(bearer(await apiToken(t, user.email))).expect(200);
-      expect(api.body.quizResults).toContainEqual({ quizSlug: 'basics-check', kind: 'check', bestScore: 0, passed: false, attempts: 1 });
+      const api = await request(t.http)
+        .get(`/api/v1/enrolments/${enrolmentId}`)
+        .set(bearer(await apiToken(t, user.email)))
+        .expect(200);
+      expect(api.body.quizResults).toContainEqual({
+        quizSlug: 'basics-check',
+        kind: 'check',
+        bestScore: 0,
+        passed: false,
+        attempts: 1,
+      });
     });
 
     it('shows previous and next links on a lesson page', async () => {
       const page = await agent.get(`/learn/${enrolmentId}/lessons/warning-signs`).expect(200);
       expect(page.text).toContain('<h1 id="lesson-title">Warning signs</h1>');
       expect(page.text).toContain(`<a rel="prev" href="/learn/${enrolmentId}/lessons/welcome">← Welcome</a>`);
-      expect(page.text).toContain(`<a rel="next" href="/learn/${enrolmentId}/lessons/first-session">Your first session →</a>`);
+      expect(page.text).toContain(
+        `<a rel="next" href="/learn/${enrolmentId}/lessons/first-session">Your first session →</a>`,
+      );
       const first = await agent.get(`/learn/${enrolmentId}/lessons/welcome`).expect(200);
       expect(first.text).not.toContain('rel="prev"');
       const last = await agent.get(`/learn/${enrolmentId}/lessons/first-session`).expect(200);
@@ -420,7 +538,11 @@ describe('courses and learning (tiny fixture course)', () => {
 
     it('refuses another user’s learning pages with a 403 page', async () => {
       const other = await pageAgent(t, (await t.createUser('trainer')).email);
-      for (const path of [`/learn/${enrolmentId}`, `/learn/${enrolmentId}/lessons/welcome`, `/learn/${enrolmentId}/quizzes/post-test`]) {
+      for (const path of [
+        `/learn/${enrolmentId}`,
+        `/learn/${enrolmentId}/lessons/welcome`,
+        `/learn/${enrolmentId}/quizzes/post-test`,
+      ]) {
         const res = await other.get(path);
         expect({ path, status: res.status }).toEqual({ path, status: 403 });
         expect(res.text).toContain('This enrolment belongs to someone else.');

@@ -60,9 +60,21 @@ const CHAIN_SESSIONS: SessionSpec[] = [
 ];
 
 /** Brute force: sessions, distinct schools and students of these trainers. */
-function sum(trainers: Trainer[], opts: { all?: boolean; country?: 'SV' | 'PA'; specs?: SessionSpec[] } = {}) {
-  const list = (opts.specs ?? SESSIONS).filter((s) => trainers.includes(s.trainer) && (opts.all || s.confirmed) && (!opts.country || s.school.startsWith(opts.country)));
-  return { sessions: list.length, schools: new Set(list.map((s) => s.school)).size, students: list.reduce((n, s) => n + s.female + s.male, 0) };
+function sum(
+  trainers: Trainer[],
+  opts: { all?: boolean; country?: 'SV' | 'PA'; specs?: SessionSpec[] } = {},
+) {
+  const list = (opts.specs ?? SESSIONS).filter(
+    (s) =>
+      trainers.includes(s.trainer) &&
+      (opts.all || s.confirmed) &&
+      (!opts.country || s.school.startsWith(opts.country)),
+  );
+  return {
+    sessions: list.length,
+    schools: new Set(list.map((s) => s.school)).size,
+    students: list.reduce((n, s) => n + s.female + s.male, 0),
+  };
 }
 
 jest.setTimeout(120_000);
@@ -82,41 +94,87 @@ describe('cascade lineage', () => {
   const bearer = (u: User) => ({ Authorization: `Bearer ${tokens.get(u.id) as string}` });
   const as = (u: User) => ({
     get: (path: string) => request(t.http).get(`/api/v1${path}`).set(bearer(u)),
-    post: (path: string, body: object = {}) => request(t.http).post(`/api/v1${path}`).set(bearer(u)).send(body),
+    post: (path: string, body: object = {}) =>
+      request(t.http).post(`/api/v1${path}`).set(bearer(u)).send(body),
     put: (path: string, body: object) => request(t.http).put(`/api/v1${path}`).set(bearer(u)).send(body),
   });
 
   /** A one-day workshop on `day` that certifies `trainers` on that day (every rule met through the API). */
-  async function workshop(key: keyof typeof cohorts, by: User, country: 'SV' | 'PA', day: string, facilitators: User[], trainers: Trainer[]) {
-    const id = (await as(by).post('/cohorts', { courseSlug: COURSE, name: `TOT ${key} ${country}`, countryCode: country, startsOn: day, endsOn: day, capacity: 20, facilitatorIds: facilitators.map((f) => f.id) }).expect(201)).body.id as string;
+  async function workshop(
+    key: keyof typeof cohorts,
+    by: User,
+    country: 'SV' | 'PA',
+    day: string,
+    facilitators: User[],
+    trainers: Trainer[],
+  ) {
+    const id = (
+      await as(by)
+        .post('/cohorts', {
+          courseSlug: COURSE,
+          name: `TOT ${key} ${country}`,
+          countryCode: country,
+          startsOn: day,
+          endsOn: day,
+          capacity: 20,
+          facilitatorIds: facilitators.map((f) => f.id),
+        })
+        .expect(201)
+    ).body.id as string;
     cohorts[key] = id;
     const dayId = (await as(by).post(`/cohorts/${id}/days`, { date: day }).expect(201)).body.id as string;
     for (const name of trainers) {
       const p = people[name];
       await as(by).post(`/cohorts/${id}/participants`, { email: p.email, name: p.name }).expect(201);
       const enrolment = (await as(p).get('/me').expect(200)).body.enrolments[0].id as string;
-      for (const lesson of LESSONS) await as(p).post(`/enrolments/${enrolment}/lessons/${lesson}/complete`).expect(200);
-      await as(p).post(`/enrolments/${enrolment}/quizzes/post-test/attempts`, await drawnAnswers(as(p), enrolment, 'post-test')).expect(201);
+      for (const lesson of LESSONS)
+        await as(p).post(`/enrolments/${enrolment}/lessons/${lesson}/complete`).expect(200);
+      await as(p)
+        .post(
+          `/enrolments/${enrolment}/quizzes/post-test/attempts`,
+          await drawnAnswers(as(p), enrolment, 'post-test'),
+        )
+        .expect(201);
     }
-    await as(by).put(`/cohorts/${id}/days/${dayId}/attendance`, { records: trainers.map((n) => ({ userId: people[n].id, status: 'present' })) }).expect(200);
-    for (const name of trainers) await as(by).put(`/cohorts/${id}/participants/${people[name].id}/practicum`, { passed: true, score: 90 }).expect(200);
-    for (const name of trainers) await as(by).post('/certifications', { cohortId: id, userId: people[name].id, issuedOn: day }).expect(201);
+    await as(by)
+      .put(`/cohorts/${id}/days/${dayId}/attendance`, {
+        records: trainers.map((n) => ({ userId: people[n].id, status: 'present' })),
+      })
+      .expect(200);
+    for (const name of trainers)
+      await as(by)
+        .put(`/cohorts/${id}/participants/${people[name].id}/practicum`, { passed: true, score: 90 })
+        .expect(200);
+    for (const name of trainers)
+      await as(by)
+        .post('/certifications', { cohortId: id, userId: people[name].id, issuedOn: day })
+        .expect(201);
   }
 
   async function deliver(specs: SessionSpec[]) {
     for (const s of specs) {
-      const session = await as(people[s.trainer]).post('/cascade-sessions', {
-        schoolId: schools[s.school], trainerId: people[s.trainer].id, courseSlug: COURSE, moduleSlugs: ['practice'], date: s.date, durationMinutes: 50,
-        participants: { female: s.female, male: s.male, unspecified: 0 }, ageBands: { under_10: 0, '10_14': s.female + s.male, '15_17': 0, '18_plus': 0 },
-      }).expect(201);
+      const session = await as(people[s.trainer])
+        .post('/cascade-sessions', {
+          schoolId: schools[s.school],
+          trainerId: people[s.trainer].id,
+          courseSlug: COURSE,
+          moduleSlugs: ['practice'],
+          date: s.date,
+          durationMinutes: 50,
+          participants: { female: s.female, male: s.male, unspecified: 0 },
+          ageBands: { under_10: 0, '10_14': s.female + s.male, '15_17': 0, '18_plus': 0 },
+        })
+        .expect(201);
       if (s.confirmed) await as(admin).post(`/cascade-sessions/${session.body.id}/confirm`).expect(200);
     }
   }
 
   /** Every node of a tree, depth first. */
   const nodes = (n: Json): Json[] => [n, ...(n.kind === 'trainer' ? n.cohorts : n.trainers).flatMap(nodes)];
-  const trainerNamed = (tree: Json, name: string) => nodes(tree).find((n) => n.kind === 'trainer' && n.name === name) as Json;
-  const cohortNamed = (tree: Json, name: string) => nodes(tree).find((n) => n.kind === 'cohort' && n.name === name) as Json;
+  const trainerNamed = (tree: Json, name: string) =>
+    nodes(tree).find((n) => n.kind === 'trainer' && n.name === name) as Json;
+  const cohortNamed = (tree: Json, name: string) =>
+    nodes(tree).find((n) => n.kind === 'cohort' && n.name === name) as Json;
 
   beforeAll(async () => {
     t = await createTestApp({ CONTENT_DIR: CONTENT });
@@ -125,11 +183,37 @@ describe('cascade lineage', () => {
     managerPa = await t.createUser('manager', { name: 'Pablo Panamá', countryCode: 'PA' });
     coordinator = await t.createUser('coordinator', { name: 'Cora Coordinator' });
     newcomer = await t.createUser('trainer', { name: 'Nico Newcomer', countryCode: 'SV' });
-    const names: Record<Trainer, string> = { ana: 'Ana Uno', beto: 'Beto Uno', carla: 'Carla Dos', dario: 'Dario Dos', elena: 'Elena Panamá', fabio: 'Fabio Tres', gabi: 'Gabi Uno', ivan: 'Ivan Cuatro', juan: 'Juan Cinco', kira: 'Kira Seis' };
-    for (const [key, name] of Object.entries(names) as Array<[Trainer, string]>) people[key] = await t.createUser('trainer', { name, countryCode: key === 'elena' ? 'PA' : 'SV' });
-    for (const u of [admin, managerSv, managerPa, coordinator, newcomer, ...Object.values(people)]) tokens.set(u.id, await apiToken(t, u.email));
-    for (const [key, country, municipality] of [['SV1', 'SV', 'Santa Tecla'], ['SV2', 'SV', 'San Salvador'], ['PA1', 'PA', 'Colón']] as const) {
-      schools[key] = (await as(admin).post('/schools', { name: `Escuela ${key}`, code: `LIN-${key}`, countryCode: country, municipality }).expect(201)).body.id;
+    const names: Record<Trainer, string> = {
+      ana: 'Ana Uno',
+      beto: 'Beto Uno',
+      carla: 'Carla Dos',
+      dario: 'Dario Dos',
+      elena: 'Elena Panamá',
+      fabio: 'Fabio Tres',
+      gabi: 'Gabi Uno',
+      ivan: 'Ivan Cuatro',
+      juan: 'Juan Cinco',
+      kira: 'Kira Seis',
+    };
+    for (const [key, name] of Object.entries(names) as Array<[Trainer, string]>)
+      people[key] = await t.createUser('trainer', { name, countryCode: key === 'elena' ? 'PA' : 'SV' });
+    for (const u of [admin, managerSv, managerPa, coordinator, newcomer, ...Object.values(people)])
+      tokens.set(u.id, await apiToken(t, u.email));
+    for (const [key, country, municipality] of [
+      ['SV1', 'SV', 'Santa Tecla'],
+      ['SV2', 'SV', 'San Salvador'],
+      ['PA1', 'PA', 'Colón'],
+    ] as const) {
+      schools[key] = (
+        await as(admin)
+          .post('/schools', {
+            name: `Escuela ${key}`,
+            code: `LIN-${key}`,
+            countryCode: country,
+            municipality,
+          })
+          .expect(201)
+      ).body.id;
     }
     await workshop('A', managerSv, 'SV', '2025-01-13', [managerSv], ['ana', 'beto']);
     await workshop('B', managerSv, 'SV', '2025-03-10', [people.ana], ['carla', 'dario']);
@@ -144,35 +228,84 @@ describe('cascade lineage', () => {
     it('shows facilitator → trainers certified → cohorts they led → … with every trainer’s own sessions', async () => {
       const body = (await as(admin).get(`/lineage/cohorts/${cohorts.A}`).expect(200)).body as Json;
       const root = body.root;
-      expect(root).toMatchObject({ kind: 'cohort', cohortId: cohorts.A, name: 'TOT A SV', level: 1, generation: 1, countryCode: 'SV', startsOn: '2025-01-13' });
+      expect(root).toMatchObject({
+        kind: 'cohort',
+        cohortId: cohorts.A,
+        name: 'TOT A SV',
+        level: 1,
+        generation: 1,
+        countryCode: 'SV',
+        startsOn: '2025-01-13',
+      });
       expect(root.facilitators).toEqual([{ userId: managerSv.id, name: 'Sara Scoped', hidden: false }]);
       expect(root.trainers.map((n: Json) => n.name)).toEqual(['Ana Uno', 'Beto Uno']);
       const ana = trainerNamed(root, 'Ana Uno');
       expect(ana.cohorts.map((c: Json) => c.name)).toEqual(['TOT B SV']);
       expect(ana.cohorts[0].trainers.map((n: Json) => n.name)).toEqual(['Carla Dos', 'Dario Dos']);
-      expect(trainerNamed(root, 'Carla Dos').cohorts[0]).toMatchObject({ name: 'TOT D SV', level: 3, generation: 3 });
-      expect(trainerNamed(root, 'Carla Dos').cohorts[0].facilitators.map((f: Json) => f.name)).toEqual(['Carla Dos', 'Sara Scoped']);
-      expect(trainerNamed(root, 'Beto Uno').cohorts[0]).toMatchObject({ name: 'TOT C PA', countryCode: 'PA', level: 2, generation: 2 });
+      expect(trainerNamed(root, 'Carla Dos').cohorts[0]).toMatchObject({
+        name: 'TOT D SV',
+        level: 3,
+        generation: 3,
+      });
+      expect(trainerNamed(root, 'Carla Dos').cohorts[0].facilitators.map((f: Json) => f.name)).toEqual([
+        'Carla Dos',
+        'Sara Scoped',
+      ]);
+      expect(trainerNamed(root, 'Beto Uno').cohorts[0]).toMatchObject({
+        name: 'TOT C PA',
+        countryCode: 'PA',
+        level: 2,
+        generation: 2,
+      });
       // Gabi was certified in another root workshop (E): not in A's tree.
       expect(trainerNamed(root, 'Gabi Uno')).toBeUndefined();
       // Every trainer's own figures are the brute-force sums of their sessions.
       for (const name of ['ana', 'beto', 'carla', 'dario', 'elena', 'fabio'] as Trainer[]) {
         expect(trainerNamed(root, people[name].name).own).toEqual(sum([name]));
       }
-      expect(Object.fromEntries(nodes(root).filter((n) => n.kind === 'trainer').map((n) => [n.name, n.generation]))).toEqual({ 'Ana Uno': 1, 'Beto Uno': 1, 'Carla Dos': 2, 'Dario Dos': 2, 'Elena Panamá': 2, 'Fabio Tres': 3 });
+      expect(
+        Object.fromEntries(
+          nodes(root)
+            .filter((n) => n.kind === 'trainer')
+            .map((n) => [n.name, n.generation]),
+        ),
+      ).toEqual({
+        'Ana Uno': 1,
+        'Beto Uno': 1,
+        'Carla Dos': 2,
+        'Dario Dos': 2,
+        'Elena Panamá': 2,
+        'Fabio Tres': 3,
+      });
     });
 
     it('totals per branch, per level and overall equal the sums of the sessions below', async () => {
       for (const all of [false, true]) {
-        const body = (await as(admin).get(`/lineage/cohorts/${cohorts.A}${all ? '?status=all' : ''}`).expect(200)).body as Json;
+        const body = (
+          await as(admin)
+            .get(`/lineage/cohorts/${cohorts.A}${all ? '?status=all' : ''}`)
+            .expect(200)
+        ).body as Json;
         const root = body.root;
         const everyone: Trainer[] = ['ana', 'beto', 'carla', 'dario', 'elena', 'fabio'];
         expect(body.totals).toEqual({ trainers: 6, cohorts: 4, ...sum(everyone, { all }) });
         expect(root.branch).toEqual({ trainers: 6, ...sum(everyone, { all }) });
-        expect(trainerNamed(root, 'Ana Uno').branch).toEqual({ trainers: 4, ...sum(['ana', 'carla', 'dario', 'fabio'], { all }) });
-        expect(trainerNamed(root, 'Beto Uno').branch).toEqual({ trainers: 2, ...sum(['beto', 'elena'], { all }) });
-        expect(cohortNamed(root, 'TOT B SV').branch).toEqual({ trainers: 3, ...sum(['carla', 'dario', 'fabio'], { all }) });
-        expect(trainerNamed(root, 'Carla Dos').branch).toEqual({ trainers: 2, ...sum(['carla', 'fabio'], { all }) });
+        expect(trainerNamed(root, 'Ana Uno').branch).toEqual({
+          trainers: 4,
+          ...sum(['ana', 'carla', 'dario', 'fabio'], { all }),
+        });
+        expect(trainerNamed(root, 'Beto Uno').branch).toEqual({
+          trainers: 2,
+          ...sum(['beto', 'elena'], { all }),
+        });
+        expect(cohortNamed(root, 'TOT B SV').branch).toEqual({
+          trainers: 3,
+          ...sum(['carla', 'dario', 'fabio'], { all }),
+        });
+        expect(trainerNamed(root, 'Carla Dos').branch).toEqual({
+          trainers: 2,
+          ...sum(['carla', 'fabio'], { all }),
+        });
         expect(body.levels).toEqual([
           { level: 1, trainers: 2, cohorts: 1, ...sum(['ana', 'beto'], { all }) },
           { level: 2, trainers: 3, cohorts: 2, ...sum(['carla', 'dario', 'elena'], { all }) },
@@ -184,24 +317,46 @@ describe('cascade lineage', () => {
 
     it('a manager sees the branch that leaves their country counted but not named', async () => {
       const body = (await as(managerSv).get(`/lineage/cohorts/${cohorts.A}`).expect(200)).body as Json;
-      expect(body.totals).toEqual({ trainers: 6, cohorts: 4, ...sum(['ana', 'beto', 'carla', 'dario', 'elena', 'fabio']) });
+      expect(body.totals).toEqual({
+        trainers: 6,
+        cohorts: 4,
+        ...sum(['ana', 'beto', 'carla', 'dario', 'elena', 'fabio']),
+      });
       const beto = trainerNamed(body.root, 'Beto Uno');
-      expect(beto.cohorts[0]).toMatchObject({ cohortId: null, name: null, hidden: true, countryCode: null, startsOn: null });
-      expect(beto.cohorts[0].trainers[0]).toMatchObject({ userId: null, name: null, hidden: true, own: sum(['elena']) });
+      expect(beto.cohorts[0]).toMatchObject({
+        cohortId: null,
+        name: null,
+        hidden: true,
+        countryCode: null,
+        startsOn: null,
+      });
+      expect(beto.cohorts[0].trainers[0]).toMatchObject({
+        userId: null,
+        name: null,
+        hidden: true,
+        own: sum(['elena']),
+      });
       expect(beto.branch).toEqual({ trainers: 2, ...sum(['beto', 'elena']) });
       const text = JSON.stringify(body);
       for (const leak of ['TOT C PA', 'Elena', cohorts.C, people.elena.id]) expect(text).not.toContain(leak);
     });
 
     it('refuses a cohort outside the manager’s country, coordinators and trainers; unknown cohorts are not found', async () => {
-      expect((await as(managerSv).get(`/lineage/cohorts/${cohorts.C}`).expect(403)).body.message).toBe('This lineage is outside the country you manage.');
-      expect((await as(managerSv).get(`/lineage/cohorts/${cohorts.C}?lang=es`).expect(403)).body.message).toBe('Este linaje está fuera del país que usted gestiona.');
+      expect((await as(managerSv).get(`/lineage/cohorts/${cohorts.C}`).expect(403)).body.message).toBe(
+        'This lineage is outside the country you manage.',
+      );
+      expect(
+        (await as(managerSv).get(`/lineage/cohorts/${cohorts.C}?lang=es`).expect(403)).body.message,
+      ).toBe('Este linaje está fuera del país que usted gestiona.');
       await as(managerSv).get(`/lineage/cohorts/${cohorts.A}?lang=en`).expect(200);
       await as(managerPa).get(`/lineage/cohorts/${cohorts.A}`).expect(403);
       await as(managerPa).get(`/lineage/cohorts/${cohorts.C}`).expect(200);
       await as(coordinator).get(`/lineage/cohorts/${cohorts.A}`).expect(403);
       await as(people.ana).get(`/lineage/cohorts/${cohorts.B}`).expect(403);
-      expect((await as(admin).get('/lineage/cohorts/00000000-0000-4000-8000-000000000000').expect(404)).body.message).toBe('This workshop does not exist.');
+      expect(
+        (await as(admin).get('/lineage/cohorts/00000000-0000-4000-8000-000000000000').expect(404)).body
+          .message,
+      ).toBe('This workshop does not exist.');
       await as(admin).get('/lineage/cohorts/not-a-uuid').expect(404);
       await as(admin).get(`/lineage/cohorts/${cohorts.A}?status=everything`).expect(400);
       const anonymous = await request(t.http).get(`/api/v1/lineage/cohorts/${cohorts.A}`);
@@ -212,8 +367,22 @@ describe('cascade lineage', () => {
   describe('the tree of a trainer', () => {
     it('starts at the trainer: own sessions, the cohorts they led, and where they were certified', async () => {
       const body = (await as(admin).get(`/lineage/trainers/${people.ana.id}`).expect(200)).body as Json;
-      expect(body.root).toMatchObject({ kind: 'trainer', userId: people.ana.id, name: 'Ana Uno', level: 0, generation: 1, own: sum(['ana']) });
-      expect(body.certifiedIn).toEqual([{ cohortId: cohorts.A, name: 'TOT A SV', hidden: false, facilitators: [{ userId: managerSv.id, name: 'Sara Scoped', hidden: false }] }]);
+      expect(body.root).toMatchObject({
+        kind: 'trainer',
+        userId: people.ana.id,
+        name: 'Ana Uno',
+        level: 0,
+        generation: 1,
+        own: sum(['ana']),
+      });
+      expect(body.certifiedIn).toEqual([
+        {
+          cohortId: cohorts.A,
+          name: 'TOT A SV',
+          hidden: false,
+          facilitators: [{ userId: managerSv.id, name: 'Sara Scoped', hidden: false }],
+        },
+      ]);
       expect(body.root.cohorts.map((c: Json) => c.name)).toEqual(['TOT B SV']);
       expect(body.totals).toEqual({ trainers: 3, cohorts: 2, ...sum(['ana', 'carla', 'dario', 'fabio']) });
       expect(body.levels).toEqual([
@@ -230,7 +399,12 @@ describe('cascade lineage', () => {
       const below = body.root.cohorts[0].trainers[0].cohorts[0];
       expect(below.name).toBe('TOT D SV');
       expect(below.facilitators.every((f: Json) => f.hidden && f.name === null)).toBe(true);
-      expect(below.trainers[0]).toMatchObject({ hidden: true, name: null, userId: null, own: sum(['fabio']) });
+      expect(below.trainers[0]).toMatchObject({
+        hidden: true,
+        name: null,
+        userId: null,
+        own: sum(['fabio']),
+      });
       expect(body.linkable).toBe(false);
       expect(JSON.stringify(body)).not.toContain('Fabio');
       // Another trainer's lineage, and the cohort pages, are not theirs.
@@ -275,12 +449,18 @@ describe('cascade lineage', () => {
       const es = await agent.get(`/lineage/cohorts/${cohorts.A}?lang=es`).expect(200);
       expect(es.text).toContain('Linaje de la cascada de TOT A SV');
       expect(es.text).toContain('Nivel 3');
-      expect(es.text).toContain(`<strong>${sum(['ana', 'beto', 'carla', 'dario', 'elena', 'fabio']).students}</strong> estudiantes alcanzados`);
+      expect(es.text).toContain(
+        `<strong>${sum(['ana', 'beto', 'carla', 'dario', 'elena', 'fabio']).students}</strong> estudiantes alcanzados`,
+      );
       await agent.get(`/lineage/cohorts/${cohorts.A}?lang=en`).expect(200); // (the choice sticks to the account: back to English)
       // Reached from the workshop page (managers) and from a trainer's home page.
-      expect((await agent.get(`/cohorts/${cohorts.A}`).expect(200)).text).toContain(`href="/lineage/cohorts/${cohorts.A}"`);
+      expect((await agent.get(`/cohorts/${cohorts.A}`).expect(200)).text).toContain(
+        `href="/lineage/cohorts/${cohorts.A}"`,
+      );
       const anaAgent = await pageAgent(t, people.ana.email);
-      expect((await anaAgent.get('/').expect(200)).text).toContain(`href="/lineage/trainers/${people.ana.id}"`);
+      expect((await anaAgent.get('/').expect(200)).text).toContain(
+        `href="/lineage/trainers/${people.ana.id}"`,
+      );
       const trainer = await anaAgent.get(`/lineage/trainers/${people.ana.id}`).expect(200);
       expect(trainer.text).toContain('A trainer further down your cascade');
       expect(trainer.text).not.toContain('href="/lineage/cohorts/');
@@ -291,39 +471,54 @@ describe('cascade lineage', () => {
   });
 
   describe('the reach report by generation', () => {
-    const reach = async (u: User, query: string) => (await as(u).get(`/reports/cascade?${query}`).expect(200)).body as Json;
+    const reach = async (u: User, query: string) =>
+      (await as(u).get(`/reports/cascade?${query}`).expect(200)).body as Json;
 
     it('groups sessions by the trainers’ generation, and the groups add up to the ungrouped totals', async () => {
       for (const all of [false, true]) {
         const status = all ? 'all' : 'confirmed';
         const body = await reach(admin, `groupBy=generation&status=${status}`);
-        expect(body.rows.map((r: Json) => [r.key, r.label])).toEqual([['1', 'Generation 1'], ['2', 'Generation 2'], ['3', 'Generation 3']]);
+        expect(body.rows.map((r: Json) => [r.key, r.label])).toEqual([
+          ['1', 'Generation 1'],
+          ['2', 'Generation 2'],
+          ['3', 'Generation 3'],
+        ]);
         const only = (r: Json) => ({ sessions: r.sessions, schools: r.schools, students: r.students });
         expect(only(body.rows[0])).toEqual(sum(['ana', 'beto', 'gabi'], { all }));
         expect(only(body.rows[1])).toEqual(sum(['carla', 'dario', 'elena'], { all }));
         expect(only(body.rows[2])).toEqual(sum(['fabio'], { all }));
         const ungrouped = await reach(admin, `groupBy=country&status=${status}`);
         expect(body.totals).toEqual(ungrouped.totals);
-        for (const k of ['sessions', 'students', 'female', 'male', '10_14']) expect(body.rows.reduce((n: number, r: Json) => n + r[k], 0)).toBe(ungrouped.totals[k]);
+        for (const k of ['sessions', 'students', 'female', 'male', '10_14'])
+          expect(body.rows.reduce((n: number, r: Json) => n + r[k], 0)).toBe(ungrouped.totals[k]);
       }
     });
 
     it('takes the filters and the manager’s scope like the other groupings', async () => {
       const sv = await reach(managerSv, 'groupBy=generation');
-      expect(sv.rows.map((r: Json) => [r.key, r.sessions])).toEqual([['1', sum(['ana', 'beto', 'gabi']).sessions], ['2', sum(['carla', 'dario'], { country: 'SV' }).sessions], ['3', 1]]);
+      expect(sv.rows.map((r: Json) => [r.key, r.sessions])).toEqual([
+        ['1', sum(['ana', 'beto', 'gabi']).sessions],
+        ['2', sum(['carla', 'dario'], { country: 'SV' }).sessions],
+        ['3', 1],
+      ]);
       expect(sv.totals).toEqual((await reach(managerSv, 'groupBy=country')).totals);
       const other = await reach(managerSv, 'groupBy=generation&countryCode=PA');
       expect(other.rows).toEqual([]);
       const window = await reach(admin, 'groupBy=generation&from=2025-04-01&to=2025-06-30');
       expect(window.rows.map((r: Json) => [r.key, r.sessions])).toEqual([['2', 4]]);
       const cohortB = await reach(admin, `groupBy=generation&cohortId=${cohorts.B}`);
-      expect(cohortB.rows.map((r: Json) => [r.key, r.students])).toEqual([['2', sum(['carla', 'dario']).students]]);
+      expect(cohortB.rows.map((r: Json) => [r.key, r.students])).toEqual([
+        ['2', sum(['carla', 'dario']).students],
+      ]);
     });
 
     it('exports CSV and XLSX and explains generations on the page, in both languages', async () => {
       const csv = await as(admin).get('/reports/cascade.csv?groupBy=generation');
       expect(csv.status).toBe(200);
-      const lines = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+      const lines = csv.text
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split(/\r?\n/);
       expect(lines).toHaveLength(5); // header, three generations, total
       expect(lines[1]).toMatch(/^"?Generation 1"?,/);
       const xlsx = await as(admin).get('/reports/cascade.xlsx?groupBy=generation');
@@ -383,14 +578,27 @@ describe('cascade lineage', () => {
       const body = (await as(admin).get(`/lineage/cohorts/${cohorts.A}`).expect(200)).body as Json;
       expect(nodes(body.root)).toHaveLength(14); // + F, Ivan, G, Juan; H and Kira are below the limit
       expect(body.cutCohorts).toBe(1);
-      expect(trainerNamed(body.root, 'Juan Cinco')).toMatchObject({ level: 5, generation: 5, cutCohorts: 1, cohorts: [] });
+      expect(trainerNamed(body.root, 'Juan Cinco')).toMatchObject({
+        level: 5,
+        generation: 5,
+        cutCohorts: 1,
+        cohorts: [],
+      });
       expect(trainerNamed(body.root, 'Kira Seis')).toBeUndefined();
       const specs = [...SESSIONS, ...CHAIN_SESSIONS];
-      expect(body.totals).toEqual({ trainers: 8, cohorts: 6, ...sum(['ana', 'beto', 'carla', 'dario', 'elena', 'fabio', 'ivan', 'juan'], { specs }) });
+      expect(body.totals).toEqual({
+        trainers: 8,
+        cohorts: 6,
+        ...sum(['ana', 'beto', 'carla', 'dario', 'elena', 'fabio', 'ivan', 'juan'], { specs }),
+      });
       expect(body.levels.map((l: Json) => l.level)).toEqual([1, 2, 3, 4, 5]);
       // From Fabio's own page the chain is within the limit.
       const fabio = (await as(admin).get(`/lineage/trainers/${people.fabio.id}`).expect(200)).body as Json;
-      expect(fabio.totals).toEqual({ trainers: 3, cohorts: 3, ...sum(['fabio', 'ivan', 'juan', 'kira'], { specs }) });
+      expect(fabio.totals).toEqual({
+        trainers: 3,
+        cohorts: 3,
+        ...sum(['fabio', 'ivan', 'juan', 'kira'], { specs }),
+      });
       expect(fabio.cutCohorts).toBe(0);
       // The report's generations go on down the chain; the groups still add up.
       const report = (await as(admin).get('/reports/cascade?groupBy=generation').expect(200)).body as Json;

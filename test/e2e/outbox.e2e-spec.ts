@@ -28,13 +28,18 @@ describe('mail outbox', () => {
     const to = `outbox.${++n}@example.org`;
     // Signs in each time: the tests move the fake clock by days, past any session's end.
     const adminToken = await apiToken(t, adminEmail);
-    await request(t.http).post('/api/v1/users').set('Authorization', `Bearer ${adminToken}`).send({ email: to, name: `Person ${n}`, role: 'trainer' }).expect(201);
+    await request(t.http)
+      .post('/api/v1/users')
+      .set('Authorization', `Bearer ${adminToken}`)
+      .send({ email: to, name: `Person ${n}`, role: 'trainer' })
+      .expect(201);
     const message = await t.db.manager.findOne(OutboxMessage, { where: { toAddress: to } });
     expect(message).toMatchObject({ status: 'pending', attempts: 0, template: 'invitation' });
     return message as OutboxMessage;
   }
 
-  const reload = async (message: OutboxMessage) => (await t.db.manager.findOne(OutboxMessage, { where: { id: message.id } })) as OutboxMessage;
+  const reload = async (message: OutboxMessage) =>
+    (await t.db.manager.findOne(OutboxMessage, { where: { id: message.id } })) as OutboxMessage;
 
   // This app has no SMTP_URL, so it starts with the file transport; the SMTP tests below swap it.
   describe('without SMTP_URL', () => {

@@ -22,7 +22,8 @@ describe('queries per page', () => {
   const everyone: string[] = [];
 
   const api = {
-    post: (path: string, body?: object) => request(t.http).post(`/api/v1${path}`).set(bearer(token)).send(body),
+    post: (path: string, body?: object) =>
+      request(t.http).post(`/api/v1${path}`).set(bearer(token)).send(body),
     put: (path: string, body?: object) => request(t.http).put(`/api/v1${path}`).set(bearer(token)).send(body),
   };
 
@@ -31,7 +32,8 @@ describe('queries per page', () => {
     const spy = jest.spyOn(t.db.dataSource.logger, 'logQuery');
     try {
       const res = await agent.get(path);
-      if (process.env.SHOW_QUERIES) console.log(spy.mock.calls.map((c) => String(c[0]).slice(0, 300)).join("\n---\n"));
+      if (process.env.SHOW_QUERIES)
+        console.log(spy.mock.calls.map((c) => String(c[0]).slice(0, 300)).join('\n---\n'));
       return { status: res.status, queries: spy.mock.calls.length, html: res.text };
     } finally {
       spy.mockRestore();
@@ -41,18 +43,46 @@ describe('queries per page', () => {
   /** Adds `n` participants, a workshop day with everyone present, and a practicum for each. */
   const grow = async (n: number, date: string) => {
     const ids: string[] = [];
-    for (let i = 0; i < n; i++) ids.push((await api.post(`/cohorts/${cohortId}/participants`, { email: `p-${date}-${i}@example.org`, name: `Participant ${date} ${i}` }).expect(201)).body.userId);
+    for (let i = 0; i < n; i++)
+      ids.push(
+        (
+          await api
+            .post(`/cohorts/${cohortId}/participants`, {
+              email: `p-${date}-${i}@example.org`,
+              name: `Participant ${date} ${i}`,
+            })
+            .expect(201)
+        ).body.userId,
+      );
     const day = (await api.post(`/cohorts/${cohortId}/days`, { date }).expect(201)).body;
     everyone.push(...ids);
-    await api.put(`/cohorts/${cohortId}/days/${day.id}/attendance`, { records: everyone.map((userId) => ({ userId, status: 'present' })) }).expect(200);
-    for (const id of ids) await api.put(`/cohorts/${cohortId}/participants/${id}/practicum`, { passed: true, score: 80 }).expect(200);
+    await api
+      .put(`/cohorts/${cohortId}/days/${day.id}/attendance`, {
+        records: everyone.map((userId) => ({ userId, status: 'present' })),
+      })
+      .expect(200);
+    for (const id of ids)
+      await api
+        .put(`/cohorts/${cohortId}/participants/${id}/practicum`, { passed: true, score: 80 })
+        .expect(200);
   };
 
   beforeAll(async () => {
     t = await createTestApp({ CONTENT_DIR: CONTENT });
     manager = await t.createUser('manager', { countryCode: 'SV' });
     token = await apiToken(t, manager.email);
-    cohortId = (await api.post('/cohorts', { courseSlug: 'tiny-course', name: 'TOT Santa Tecla', countryCode: 'SV', startsOn: '2026-02-23', endsOn: '2026-02-27', capacity: 40 }).expect(201)).body.id;
+    cohortId = (
+      await api
+        .post('/cohorts', {
+          courseSlug: 'tiny-course',
+          name: 'TOT Santa Tecla',
+          countryCode: 'SV',
+          startsOn: '2026-02-23',
+          endsOn: '2026-02-27',
+          capacity: 40,
+        })
+        .expect(201)
+    ).body.id;
     agent = await pageAgent(t, manager.email);
   });
   afterAll(() => t?.close());

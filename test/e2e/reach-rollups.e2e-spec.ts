@@ -43,8 +43,15 @@ describe('reach rollups', () => {
   const tokens = new Map<string, string>();
 
   const as = (user: User) => ({
-    post: (path: string, body?: object) => request(t.http).post(`/api/v1${path}`).set({ Authorization: `Bearer ${tokens.get(user.id)}` }).send(body),
-    get: (path: string) => request(t.http).get(`/api/v1${path}`).set({ Authorization: `Bearer ${tokens.get(user.id)}` }),
+    post: (path: string, body?: object) =>
+      request(t.http)
+        .post(`/api/v1${path}`)
+        .set({ Authorization: `Bearer ${tokens.get(user.id)}` })
+        .send(body),
+    get: (path: string) =>
+      request(t.http)
+        .get(`/api/v1${path}`)
+        .set({ Authorization: `Bearer ${tokens.get(user.id)}` }),
   });
   const body = (i: number, overrides: Json = {}): Json => {
     const female = 3 + (i % 7);
@@ -67,8 +74,12 @@ describe('reach rollups', () => {
   };
 
   const snapshot = async () => ({
-    schools: await t.db.manager.query('SELECT * FROM cascade_reach_rollups ORDER BY grain, status, period, course_id, country_code, municipality_id, school_id'),
-    trainers: await t.db.manager.query('SELECT * FROM cascade_trainer_rollups ORDER BY grain, status, period, course_id, country_code, trainer_id'),
+    schools: await t.db.manager.query(
+      'SELECT * FROM cascade_reach_rollups ORDER BY grain, status, period, course_id, country_code, municipality_id, school_id',
+    ),
+    trainers: await t.db.manager.query(
+      'SELECT * FROM cascade_trainer_rollups ORDER BY grain, status, period, course_id, country_code, trainer_id',
+    ),
   });
   /** Rollups as the writes left them must equal a rebuild from the sessions. */
   const expectRollupsConsistent = async () => {
@@ -83,27 +94,75 @@ describe('reach rollups', () => {
     const m = t.db.manager;
     manager = await t.createUser('manager');
     coordinator = await t.createUser('coordinator');
-    for (const name of ['Ana', 'Beto', 'Carla']) trainers.push(await t.createUser('trainer', { name, countryCode: 'SV' }));
+    for (const name of ['Ana', 'Beto', 'Carla'])
+      trainers.push(await t.createUser('trainer', { name, countryCode: 'SV' }));
     const course = await m.findOneOrFail(Course, { where: { slug: COURSE } });
-    const cohort = await m.save(m.create(Cohort, { courseId: course.id, name: 'TOT 2024', countryCode: 'SV', municipality: 'Santa Tecla', venue: null, startsOn: '2024-01-08', endsOn: '2024-01-12', capacity: 20, status: 'completed', createdBy: manager.id, createdAt: NOW }));
+    const cohort = await m.save(
+      m.create(Cohort, {
+        courseId: course.id,
+        name: 'TOT 2024',
+        countryCode: 'SV',
+        municipality: 'Santa Tecla',
+        venue: null,
+        startsOn: '2024-01-08',
+        endsOn: '2024-01-12',
+        capacity: 20,
+        status: 'completed',
+        createdBy: manager.id,
+        createdAt: NOW,
+      }),
+    );
     for (const [n, trainer] of trainers.entries()) {
-      await m.save(m.create(Certification, {
-        code: `CSC-ROLL-000${n}`, userId: trainer.id, courseId: course.id, cohortId: cohort.id, facilitatorId: manager.id, issuedBy: manager.id,
-        issuedOn: '2024-01-12', expiresOn: '2026-01-12', status: 'active', revokedOn: null, revokedReason: null, reminderSentAt: null, createdAt: NOW,
-      }));
+      await m.save(
+        m.create(Certification, {
+          code: `CSC-ROLL-000${n}`,
+          userId: trainer.id,
+          courseId: course.id,
+          cohortId: cohort.id,
+          facilitatorId: manager.id,
+          issuedBy: manager.id,
+          issuedOn: '2024-01-12',
+          expiresOn: '2026-01-12',
+          status: 'active',
+          revokedOn: null,
+          revokedReason: null,
+          reminderSentAt: null,
+          createdAt: NOW,
+        }),
+      );
     }
-    for (const [countryCode, names] of [['SV', ['Santa Tecla', 'San Salvador']], ['PA', ['Colón']]] as const) {
+    for (const [countryCode, names] of [
+      ['SV', ['Santa Tecla', 'San Salvador']],
+      ['PA', ['Colón']],
+    ] as const) {
       for (const name of names) {
         const municipality = await m.save(m.create(Municipality, { countryCode, name }));
         for (const k of [1, 2]) {
-          schools.push(await m.save(m.create(School, { name: `${name} ${k}`, code: `${countryCode}-${schools.length}`, countryCode, municipalityId: municipality.id, level: 'primary', address: null, createdAt: NOW })));
+          schools.push(
+            await m.save(
+              m.create(School, {
+                name: `${name} ${k}`,
+                code: `${countryCode}-${schools.length}`,
+                countryCode,
+                municipalityId: municipality.id,
+                level: 'primary',
+                address: null,
+                createdAt: NOW,
+              }),
+            ),
+          );
         }
       }
     }
     for (const school of schools) {
-      await request(t.http).put(`/api/v1/schools/${school.id}/coordinators`).set({ Authorization: `Bearer ${await apiToken(t, manager.email)}` }).send({ userIds: [coordinator.id] }).expect(200);
+      await request(t.http)
+        .put(`/api/v1/schools/${school.id}/coordinators`)
+        .set({ Authorization: `Bearer ${await apiToken(t, manager.email)}` })
+        .send({ userIds: [coordinator.id] })
+        .expect(200);
     }
-    for (const user of [manager, coordinator, ...trainers]) tokens.set(user.id, await apiToken(t, user.email));
+    for (const user of [manager, coordinator, ...trainers])
+      tokens.set(user.id, await apiToken(t, user.email));
   });
   afterAll(() => t?.close());
 
@@ -121,18 +180,45 @@ describe('reach rollups', () => {
       const p = b.participants as Record<string, number>;
       const a = b.ageBands as Record<string, number>;
       const form = {
-        schoolId: b.schoolId, trainerId: b.trainerId, courseSlug: COURSE, moduleSlugs: 'practice', date: b.date, durationMinutes: '45',
-        p_female: p.female, p_male: p.male, p_unspecified: p.unspecified, a_under_10: a.under_10, a_10_14: a['10_14'], a_15_17: a['15_17'], a_18_plus: a['18_plus'],
-        teachers: b.teachers, parents: b.parents, notes: '', _csrf: await csrfOf(agent, '/cascade-sessions'),
+        schoolId: b.schoolId,
+        trainerId: b.trainerId,
+        courseSlug: COURSE,
+        moduleSlugs: 'practice',
+        date: b.date,
+        durationMinutes: '45',
+        p_female: p.female,
+        p_male: p.male,
+        p_unspecified: p.unspecified,
+        a_under_10: a.under_10,
+        a_10_14: a['10_14'],
+        a_15_17: a['15_17'],
+        a_18_plus: a['18_plus'],
+        teachers: b.teachers,
+        parents: b.parents,
+        notes: '',
+        _csrf: await csrfOf(agent, '/cascade-sessions'),
       };
       await agent.post(`/cascade-sessions/${id}/edit`).type('form').send(form).expect(303);
     };
     await edit(trainers[0], ids[0], body(0, { date: '2025-11-30', schoolId: schools[5].id }));
-    await edit(trainers[1], ids[1], body(1, { date: '2024-02-01', participants: { female: 1, male: 1, unspecified: 0 }, ageBands: { under_10: 2, '10_14': 0, '15_17': 0, '18_plus': 0 } }));
-    expect(await t.db.manager.findOneByOrFail(CascadeSession, { id: ids[0] })).toMatchObject({ date: '2025-11-30', schoolId: schools[5].id, countryCode: 'PA' });
+    await edit(
+      trainers[1],
+      ids[1],
+      body(1, {
+        date: '2024-02-01',
+        participants: { female: 1, male: 1, unspecified: 0 },
+        ageBands: { under_10: 2, '10_14': 0, '15_17': 0, '18_plus': 0 },
+      }),
+    );
+    expect(await t.db.manager.findOneByOrFail(CascadeSession, { id: ids[0] })).toMatchObject({
+      date: '2025-11-30',
+      schoolId: schools[5].id,
+      countryCode: 'PA',
+    });
     // Most are confirmed, a few rejected (they leave the rollups), the rest stay submitted.
     for (const [n, id] of ids.entries()) {
-      if (n % 9 === 4) await as(coordinator).post(`/cascade-sessions/${id}/reject`, { reason: 'Wrong school' }).expect(200);
+      if (n % 9 === 4)
+        await as(coordinator).post(`/cascade-sessions/${id}/reject`, { reason: 'Wrong school' }).expect(200);
       else if (n % 5 !== 3) await as(coordinator).post(`/cascade-sessions/${id}/confirm`).expect(200);
     }
     await expectRollupsConsistent();
@@ -141,17 +227,39 @@ describe('reach rollups', () => {
   });
 
   it('concurrent logging (parallel requests) adds up in the rollups', async () => {
-    await Promise.all(Array.from({ length: 24 }, (_, k) => as(coordinator).post('/cascade-sessions', body(100 + k)).expect(201)));
+    await Promise.all(
+      Array.from({ length: 24 }, (_, k) =>
+        as(coordinator)
+          .post('/cascade-sessions', body(100 + k))
+          .expect(201),
+      ),
+    );
     await expectRollupsConsistent();
   });
 
   it('the reach report equals a brute-force count of the session rows for any range, grouping and status', async () => {
     const sessions = await t.db.manager.find(CascadeSession);
     const municipalities = new Map((await t.db.manager.find(Municipality)).map((m) => [m.id, m.name]));
-    const expected = (from: string | undefined, to: string | undefined, groupBy: (typeof GROUPS)[number], all: boolean) => {
-      const inRange = sessions.filter((s) => (all ? s.status !== 'rejected' : s.status === 'confirmed') && (!from || s.date >= from) && (!to || s.date <= to));
+    const expected = (
+      from: string | undefined,
+      to: string | undefined,
+      groupBy: (typeof GROUPS)[number],
+      all: boolean,
+    ) => {
+      const inRange = sessions.filter(
+        (s) =>
+          (all ? s.status !== 'rejected' : s.status === 'confirmed') &&
+          (!from || s.date >= from) &&
+          (!to || s.date <= to),
+      );
       const keyOf = (s: CascadeSession) =>
-        ({ country: s.countryCode ?? '', municipality: municipalities.get(s.municipalityId ?? '') ?? '', school: s.schoolId, month: s.date.slice(0, 7), trainer: s.trainerId })[groupBy];
+        ({
+          country: s.countryCode ?? '',
+          municipality: municipalities.get(s.municipalityId ?? '') ?? '',
+          school: s.schoolId,
+          month: s.date.slice(0, 7),
+          trainer: s.trainerId,
+        })[groupBy];
       const figure = (list: CascadeSession[]) => ({
         sessions: list.length,
         schools: new Set(list.map((s) => s.schoolId)).size,
@@ -167,28 +275,69 @@ describe('reach rollups', () => {
         totals: { ...figure(inRange), trainers: new Set(inRange.map((s) => s.trainerId)).size },
       };
     };
-    const day = fc.integer({ min: 0, max: 760 }).map((n) => new Date(Date.UTC(2024, 0, 1) + n * 86_400_000).toISOString().slice(0, 10));
+    const day = fc
+      .integer({ min: 0, max: 760 })
+      .map((n) => new Date(Date.UTC(2024, 0, 1) + n * 86_400_000).toISOString().slice(0, 10));
     await fc.assert(
-      fc.asyncProperty(fc.option(day, { nil: undefined }), fc.option(day, { nil: undefined }), fc.constantFrom(...GROUPS), fc.boolean(), async (from, to, groupBy, all) => {
-        const query = new URLSearchParams({ groupBy, ...(from ? { from } : {}), ...(to ? { to } : {}), ...(all ? { status: 'all' } : {}) });
-        const res = await as(manager).get(`/reports/cascade?${query}`).expect(200);
-        const pick = (r: Json) => ({ sessions: r.sessions, schools: r.schools, students: r.students, under_10: r.under_10, teachers: r.teachers, parents: r.parents });
-        const got = {
-          rows: Object.fromEntries((res.body.rows as Json[]).map((r) => [r.key, pick(r)])),
-          totals: { ...pick(res.body.totals as Json), trainers: (res.body.totals as Json).trainers },
-        };
-        expect({ query: query.toString(), ...got }).toEqual({ query: query.toString(), ...expected(from, to, groupBy, all) });
-      }),
+      fc.asyncProperty(
+        fc.option(day, { nil: undefined }),
+        fc.option(day, { nil: undefined }),
+        fc.constantFrom(...GROUPS),
+        fc.boolean(),
+        async (from, to, groupBy, all) => {
+          const query = new URLSearchParams({
+            groupBy,
+            ...(from ? { from } : {}),
+            ...(to ? { to } : {}),
+            ...(all ? { status: 'all' } : {}),
+          });
+          const res = await as(manager).get(`/reports/cascade?${query}`).expect(200);
+          const pick = (r: Json) => ({
+            sessions: r.sessions,
+            schools: r.schools,
+            students: r.students,
+            under_10: r.under_10,
+            teachers: r.teachers,
+            parents: r.parents,
+          });
+          const got = {
+            rows: Object.fromEntries((res.body.rows as Json[]).map((r) => [r.key, pick(r)])),
+            totals: { ...pick(res.body.totals as Json), trainers: (res.body.totals as Json).trainers },
+          };
+          expect({ query: query.toString(), ...got }).toEqual({
+            query: query.toString(),
+            ...expected(from, to, groupBy, all),
+          });
+        },
+      ),
       { numRuns: 60 },
     );
     // The edges the generator may miss: whole years, whole months, one day, a range ending before it starts.
-    for (const [from, to] of [['2024-01-01', '2024-12-31'], ['2025-01-01', undefined], [undefined, '2024-12-31'], ['2024-03-01', '2025-02-28'], ['2025-11-30', '2025-11-30'], ['2024-06-15', '2025-06-14'], ['2025-02-01', '2024-02-01']] as const) {
+    for (const [from, to] of [
+      ['2024-01-01', '2024-12-31'],
+      ['2025-01-01', undefined],
+      [undefined, '2024-12-31'],
+      ['2024-03-01', '2025-02-28'],
+      ['2025-11-30', '2025-11-30'],
+      ['2024-06-15', '2025-06-14'],
+      ['2025-02-01', '2024-02-01'],
+    ] as const) {
       for (const groupBy of GROUPS) {
         const query = new URLSearchParams({ groupBy, ...(from ? { from } : {}), ...(to ? { to } : {}) });
         const res = await as(manager).get(`/reports/cascade?${query}`).expect(200);
         const want = expected(from, to, groupBy, false);
-        expect({ query: query.toString(), sessions: res.body.totals.sessions, schools: res.body.totals.schools, trainers: res.body.totals.trainers, rows: (res.body.rows as Json[]).length }).toEqual({
-          query: query.toString(), sessions: want.totals.sessions, schools: want.totals.schools, trainers: want.totals.trainers, rows: Object.keys(want.rows).length,
+        expect({
+          query: query.toString(),
+          sessions: res.body.totals.sessions,
+          schools: res.body.totals.schools,
+          trainers: res.body.totals.trainers,
+          rows: (res.body.rows as Json[]).length,
+        }).toEqual({
+          query: query.toString(),
+          sessions: want.totals.sessions,
+          schools: want.totals.schools,
+          trainers: want.totals.trainers,
+          rows: Object.keys(want.rows).length,
         });
       }
     }

@@ -73,18 +73,126 @@ interface SessionSpec {
   parents: number;
 }
 const SESSIONS: Record<string, SessionSpec> = {
-  s1: { trainer: 'ana', school: 'S1', date: '2026-01-10', status: 'confirmed', sex: [10, 12, 0], age: [0, 22, 0, 0], teachers: 1, parents: 0 }, // on `from`
-  s2: { trainer: 'ana', school: 'S1', date: '2026-01-20', status: 'confirmed', sex: [8, 7, 1], age: [4, 12, 0, 0], teachers: 2, parents: 3 },
-  s3: { trainer: 'ana', school: 'S2', date: '2026-02-20', status: 'confirmed', sex: [15, 14, 0], age: [0, 10, 19, 0], teachers: 1, parents: 0 }, // on `to`
-  s4: { trainer: 'beto', school: 'S2', date: '2026-01-15', status: 'confirmed', sex: [5, 9, 2], age: [0, 0, 10, 6], teachers: 0, parents: 5 }, // before Beto's revocation
-  s5: { trainer: 'beto', school: 'S3', date: '2026-01-30', status: 'confirmed', sex: [12, 11, 0], age: [23, 0, 0, 0], teachers: 3, parents: 1 }, // before Beto's revocation
-  s6: { trainer: 'ana', school: 'S3', date: '2026-02-21', status: 'confirmed', sex: [6, 6, 0], age: [0, 12, 0, 0], teachers: 1, parents: 1 }, // one day after `to`
-  s7: { trainer: 'ana', school: 'S1', date: '2026-01-09', status: 'confirmed', sex: [3, 4, 0], age: [7, 0, 0, 0], teachers: 0, parents: 0 }, // one day before `from`
-  s8: { trainer: 'ana', school: 'S2', date: '2026-02-05', status: 'rejected', sex: [20, 20, 0], age: [0, 40, 0, 0], teachers: 2, parents: 2 }, // never counted
-  s9: { trainer: 'beto', school: 'S1', date: '2026-01-25', status: 'submitted', sex: [4, 5, 1], age: [0, 10, 0, 0], teachers: 1, parents: 0 }, // only with status=all
-  s10: { trainer: 'carla', school: 'S4', date: '2026-01-12', status: 'confirmed', sex: [9, 10, 0], age: [0, 19, 0, 0], teachers: 1, parents: 2 },
-  s11: { trainer: 'carla', school: 'S4', date: '2026-02-03', status: 'confirmed', sex: [11, 8, 1], age: [5, 15, 0, 0], teachers: 2, parents: 0 },
-  s12: { trainer: 'dario', school: 'S4', date: '2025-12-15', status: 'confirmed', sex: [7, 7, 0], age: [0, 14, 0, 0], teachers: 1, parents: 1 }, // before Dario's certification expired; outside the window
+  s1: {
+    trainer: 'ana',
+    school: 'S1',
+    date: '2026-01-10',
+    status: 'confirmed',
+    sex: [10, 12, 0],
+    age: [0, 22, 0, 0],
+    teachers: 1,
+    parents: 0,
+  }, // on `from`
+  s2: {
+    trainer: 'ana',
+    school: 'S1',
+    date: '2026-01-20',
+    status: 'confirmed',
+    sex: [8, 7, 1],
+    age: [4, 12, 0, 0],
+    teachers: 2,
+    parents: 3,
+  },
+  s3: {
+    trainer: 'ana',
+    school: 'S2',
+    date: '2026-02-20',
+    status: 'confirmed',
+    sex: [15, 14, 0],
+    age: [0, 10, 19, 0],
+    teachers: 1,
+    parents: 0,
+  }, // on `to`
+  s4: {
+    trainer: 'beto',
+    school: 'S2',
+    date: '2026-01-15',
+    status: 'confirmed',
+    sex: [5, 9, 2],
+    age: [0, 0, 10, 6],
+    teachers: 0,
+    parents: 5,
+  }, // before Beto's revocation
+  s5: {
+    trainer: 'beto',
+    school: 'S3',
+    date: '2026-01-30',
+    status: 'confirmed',
+    sex: [12, 11, 0],
+    age: [23, 0, 0, 0],
+    teachers: 3,
+    parents: 1,
+  }, // before Beto's revocation
+  s6: {
+    trainer: 'ana',
+    school: 'S3',
+    date: '2026-02-21',
+    status: 'confirmed',
+    sex: [6, 6, 0],
+    age: [0, 12, 0, 0],
+    teachers: 1,
+    parents: 1,
+  }, // one day after `to`
+  s7: {
+    trainer: 'ana',
+    school: 'S1',
+    date: '2026-01-09',
+    status: 'confirmed',
+    sex: [3, 4, 0],
+    age: [7, 0, 0, 0],
+    teachers: 0,
+    parents: 0,
+  }, // one day before `from`
+  s8: {
+    trainer: 'ana',
+    school: 'S2',
+    date: '2026-02-05',
+    status: 'rejected',
+    sex: [20, 20, 0],
+    age: [0, 40, 0, 0],
+    teachers: 2,
+    parents: 2,
+  }, // never counted
+  s9: {
+    trainer: 'beto',
+    school: 'S1',
+    date: '2026-01-25',
+    status: 'submitted',
+    sex: [4, 5, 1],
+    age: [0, 10, 0, 0],
+    teachers: 1,
+    parents: 0,
+  }, // only with status=all
+  s10: {
+    trainer: 'carla',
+    school: 'S4',
+    date: '2026-01-12',
+    status: 'confirmed',
+    sex: [9, 10, 0],
+    age: [0, 19, 0, 0],
+    teachers: 1,
+    parents: 2,
+  },
+  s11: {
+    trainer: 'carla',
+    school: 'S4',
+    date: '2026-02-03',
+    status: 'confirmed',
+    sex: [11, 8, 1],
+    age: [5, 15, 0, 0],
+    teachers: 2,
+    parents: 0,
+  },
+  s12: {
+    trainer: 'dario',
+    school: 'S4',
+    date: '2025-12-15',
+    status: 'confirmed',
+    sex: [7, 7, 0],
+    age: [0, 14, 0, 0],
+    teachers: 1,
+    parents: 1,
+  }, // before Dario's certification expired; outside the window
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -104,10 +212,46 @@ type Reach = {
   teachers: number;
   parents: number;
 };
-const reach = (sessions: number, schools: number, students: number, female: number, male: number, unspecified: number, u10: number, a10: number, a15: number, a18: number, teachers: number, parents: number): Reach => ({
-  sessions, schools, students, female, male, unspecified, under_10: u10, '10_14': a10, '15_17': a15, '18_plus': a18, teachers, parents,
+const reach = (
+  sessions: number,
+  schools: number,
+  students: number,
+  female: number,
+  male: number,
+  unspecified: number,
+  u10: number,
+  a10: number,
+  a15: number,
+  a18: number,
+  teachers: number,
+  parents: number,
+): Reach => ({
+  sessions,
+  schools,
+  students,
+  female,
+  male,
+  unspecified,
+  under_10: u10,
+  '10_14': a10,
+  '15_17': a15,
+  '18_plus': a18,
+  teachers,
+  parents,
 });
-const ADDITIVE = ['sessions', 'students', 'female', 'male', 'unspecified', 'under_10', '10_14', '15_17', '18_plus', 'teachers', 'parents'] as const;
+const ADDITIVE = [
+  'sessions',
+  'students',
+  'female',
+  'male',
+  'unspecified',
+  'under_10',
+  '10_14',
+  '15_17',
+  '18_plus',
+  'teachers',
+  'parents',
+] as const;
 const REACH_KEYS = ['sessions', 'schools', ...ADDITIVE.slice(1)] as const;
 
 // Window 2026-01-10…2026-02-20, confirmed only: s1 s2 s3 s4 s5 s10 s11.
@@ -134,8 +278,22 @@ const SV_EVER = reach(7, 3, 125, 59, 63, 3, 34, 56, 29, 6, 8, 10);
 const PA_EVER = reach(3, 1, 53, 27, 25, 1, 5, 48, 0, 0, 4, 3);
 
 // Hand-computed completion funnel, knowledge gain and certifications.
-const COMPLETION_A = { enrolled: 5, started: 4, lessonsComplete: 3, passedPost: 2, attendanceMet: 3, certified: 2 };
-const COMPLETION_B = { enrolled: 3, started: 3, lessonsComplete: 2, passedPost: 2, attendanceMet: 2, certified: 2 };
+const COMPLETION_A = {
+  enrolled: 5,
+  started: 4,
+  lessonsComplete: 3,
+  passedPost: 2,
+  attendanceMet: 3,
+  certified: 2,
+};
+const COMPLETION_B = {
+  enrolled: 3,
+  started: 3,
+  lessonsComplete: 2,
+  passedPost: 2,
+  attendanceMet: 2,
+  certified: 2,
+};
 // A: Ana 50→100, Beto 0→80, Elena 50→60 (Fabio: pre only; Gabi: nothing). Pre (50+0+50)/3 = 33.3…, post 240/3 = 80.
 const GAIN_A = { preAverage: 33.3, postAverage: 80, gain: 46.7, n: 3 };
 // B: Carla 50→70, Dario 100→90 (Hugo: post only). Pre 75, post 80.
@@ -165,8 +323,14 @@ describe('reports', () => {
   let cohortB: Cohort;
   const tokens = new Map<string, string>();
 
-  const get = (user: User, path: string) => request(t.http).get(`/api/v1${path}`).set(bearer(tokens.get(user.id) as string));
-  const cascade = async (user: User, query: string): Promise<{ rows: Array<Reach & { key: string; label: string }>; totals: Reach & Json } & Json> =>
+  const get = (user: User, path: string) =>
+    request(t.http)
+      .get(`/api/v1${path}`)
+      .set(bearer(tokens.get(user.id) as string));
+  const cascade = async (
+    user: User,
+    query: string,
+  ): Promise<{ rows: Array<Reach & { key: string; label: string }>; totals: Reach & Json } & Json> =>
     (await get(user, `/reports/cascade?${query}`).expect(200)).body;
   /** Rows keyed by `key`, without the label (compared separately), so that row order does not matter. */
   const byKey = (rows: Array<Json & { key: string }>) => {
@@ -177,7 +341,8 @@ describe('reports', () => {
     }
     return out;
   };
-  const labels = (rows: Array<{ key: string; label: string }>) => Object.fromEntries(rows.map((r) => [r.key, r.label]));
+  const labels = (rows: Array<{ key: string; label: string }>) =>
+    Object.fromEntries(rows.map((r) => [r.key, r.label]));
   const only = (r: Json, keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, r[k]]));
 
   beforeAll(async () => {
@@ -192,7 +357,8 @@ describe('reports', () => {
     managerSv = await t.createUser('manager', { name: 'Sara Scoped', countryCode: 'SV' });
     managerEs = await t.createUser('manager', { name: 'Elisa Española', language: 'es' });
     coordinator = await t.createUser('coordinator', { name: 'Cora Coordinator' });
-    const person = (name: string, sex: Sex, countryCode: string) => t.createUser('trainer', { name, sex, countryCode });
+    const person = (name: string, sex: Sex, countryCode: string) =>
+      t.createUser('trainer', { name, sex, countryCode });
     people.ana = await person('Ana Trainer', 'female', 'SV');
     people.beto = await person('Beto Revoked', 'male', 'SV');
     people.elena = await person('Elena Failed', 'female', 'SV');
@@ -201,27 +367,63 @@ describe('reports', () => {
     people.carla = await person('Carla Expiring', 'female', 'PA');
     people.dario = await person('Dario Expired', 'male', 'PA');
     people.hugo = await person('Hugo PostOnly', 'unspecified', 'PA');
-    for (const user of [admin, manager, managerSv, managerEs, coordinator, people.ana]) tokens.set(user.id, await apiToken(t, user.email));
+    for (const user of [admin, manager, managerSv, managerEs, coordinator, people.ana])
+      tokens.set(user.id, await apiToken(t, user.email));
 
     // Places.
-    for (const [key, countryCode, name] of [['santaTecla', 'SV', 'Santa Tecla'], ['sanSalvador', 'SV', 'San Salvador'], ['colon', 'PA', 'Colón']] as const) {
+    for (const [key, countryCode, name] of [
+      ['santaTecla', 'SV', 'Santa Tecla'],
+      ['sanSalvador', 'SV', 'San Salvador'],
+      ['colon', 'PA', 'Colón'],
+    ] as const) {
       municipalities[key] = await m.save(m.create(Municipality, { countryCode, name }));
     }
     const school = (name: string, code: string, municipality: Municipality) =>
-      m.save(m.create(School, { name, code, countryCode: municipality.countryCode, municipalityId: municipality.id, level: 'primary', address: null, createdAt: NOW }));
+      m.save(
+        m.create(School, {
+          name,
+          code,
+          countryCode: municipality.countryCode,
+          municipalityId: municipality.id,
+          level: 'primary',
+          address: null,
+          createdAt: NOW,
+        }),
+      );
     schools.S1 = await school('Centro Escolar Las Flores', 'SV-001', municipalities.santaTecla);
     schools.S2 = await school('Escuela República de Chile', 'SV-002', municipalities.sanSalvador);
     schools.S3 = await school('Complejo Educativo Santa Tecla', 'SV-003', municipalities.santaTecla);
     schools.S4 = await school('Escuela Colón', 'PA-001', municipalities.colon);
 
     // Workshops.
-    const cohort = (name: string, countryCode: string, municipality: string, startsOn: string, endsOn: string) =>
-      m.save(m.create(Cohort, { courseId, name, countryCode, municipality, venue: null, startsOn, endsOn, capacity: 20, status: 'completed', createdBy: manager.id, createdAt: NOW }));
+    const cohort = (
+      name: string,
+      countryCode: string,
+      municipality: string,
+      startsOn: string,
+      endsOn: string,
+    ) =>
+      m.save(
+        m.create(Cohort, {
+          courseId,
+          name,
+          countryCode,
+          municipality,
+          venue: null,
+          startsOn,
+          endsOn,
+          capacity: 20,
+          status: 'completed',
+          createdBy: manager.id,
+          createdAt: NOW,
+        }),
+      );
     cohortA = await cohort('TOT Santa Tecla', 'SV', 'Santa Tecla', '2025-01-13', '2025-01-17');
     cohortB = await cohort('TOT Colón', 'PA', 'Colón', '2024-01-08', '2024-01-12');
     const days = async (c: Cohort, dates: string[]) => {
       const out: CohortDay[] = [];
-      for (const date of dates) out.push(await m.save(m.create(CohortDay, { cohortId: c.id, date, title: null })));
+      for (const date of dates)
+        out.push(await m.save(m.create(CohortDay, { cohortId: c.id, date, title: null })));
       return out;
     };
     const daysA = await days(cohortA, ['2025-01-13', '2025-01-14', '2025-01-15', '2025-01-16', '2025-01-17']);
@@ -230,23 +432,61 @@ describe('reports', () => {
     type Mark = 'P' | 'L' | 'A' | 'E';
     const STATUS = { P: 'present', L: 'late', A: 'absent', E: 'excused' } as const;
     /** Enrols one participant with the given progress, attendance (one letter per day) and quiz scores. */
-    const participant = async (c: Cohort, cDays: CohortDay[], user: User, status: EnrolmentStatus, marks: string, pre: number[], post: number[]) => {
+    const participant = async (
+      c: Cohort,
+      cDays: CohortDay[],
+      user: User,
+      status: EnrolmentStatus,
+      marks: string,
+      pre: number[],
+      post: number[],
+    ) => {
       const started = status !== 'enrolled';
-      const enrolment = await m.save(m.create(Enrolment, {
-        userId: user.id, courseId, courseVersionId: versionId, status,
-        enrolledAt: new Date(`${c.startsOn}T08:00:00Z`),
-        startedAt: started ? new Date(`${c.startsOn}T09:00:00Z`) : null,
-        completedAt: status === 'completed' ? new Date(`${c.endsOn}T12:00:00Z`) : null,
-      }));
-      await m.save(m.create(CohortParticipant, { cohortId: c.id, userId: user.id, enrolmentId: enrolment.id, addedAt: new Date(`${c.startsOn}T07:00:00Z`) }));
+      const enrolment = await m.save(
+        m.create(Enrolment, {
+          userId: user.id,
+          courseId,
+          courseVersionId: versionId,
+          status,
+          enrolledAt: new Date(`${c.startsOn}T08:00:00Z`),
+          startedAt: started ? new Date(`${c.startsOn}T09:00:00Z`) : null,
+          completedAt: status === 'completed' ? new Date(`${c.endsOn}T12:00:00Z`) : null,
+        }),
+      );
+      await m.save(
+        m.create(CohortParticipant, {
+          cohortId: c.id,
+          userId: user.id,
+          enrolmentId: enrolment.id,
+          addedAt: new Date(`${c.startsOn}T07:00:00Z`),
+        }),
+      );
       for (const [i, mark] of [...marks].entries()) {
-        await m.save(m.create(Attendance, { cohortId: c.id, dayId: cDays[i].id, userId: user.id, status: STATUS[mark as Mark], recordedBy: manager.id, recordedAt: NOW }));
+        await m.save(
+          m.create(Attendance, {
+            cohortId: c.id,
+            dayId: cDays[i].id,
+            userId: user.id,
+            status: STATUS[mark as Mark],
+            recordedBy: manager.id,
+            recordedAt: NOW,
+          }),
+        );
       }
       const attempt = (kind: 'pre' | 'post', attemptNumber: number, score: number) =>
-        m.save(m.create(QuizAttempt, {
-          enrolmentId: enrolment.id, quizSlug: `${kind}-test`, kind, attemptNumber, score, passed: score >= 70,
-          answers: '{}', results: JSON.stringify({ q1: score >= 50, q2: score >= 100 }), submittedAt: new Date(`${c.startsOn}T10:0${attemptNumber}:00Z`),
-        }));
+        m.save(
+          m.create(QuizAttempt, {
+            enrolmentId: enrolment.id,
+            quizSlug: `${kind}-test`,
+            kind,
+            attemptNumber,
+            score,
+            passed: score >= 70,
+            answers: '{}',
+            results: JSON.stringify({ q1: score >= 50, q2: score >= 100 }),
+            submittedAt: new Date(`${c.startsOn}T10:0${attemptNumber}:00Z`),
+          }),
+        );
       for (const [i, score] of pre.entries()) await attempt('pre', i + 1, score);
       for (const [i, score] of post.entries()) await attempt('post', i + 1, score);
     };
@@ -263,11 +503,31 @@ describe('reports', () => {
 
     // Certifications.
     let n = 0;
-    const certify = (c: Cohort, user: User, issuedOn: string, expiresOn: string, status: Certification['status'], revokedOn: string | null = null) =>
-      m.save(m.create(Certification, {
-        code: `CSC-TEST-000${++n}`, userId: user.id, courseId, cohortId: c.id, facilitatorId: manager.id, issuedBy: manager.id, issuedOn, expiresOn, status,
-        revokedOn, revokedReason: revokedOn ? 'Misconduct' : null, reminderSentAt: null, createdAt: NOW,
-      }));
+    const certify = (
+      c: Cohort,
+      user: User,
+      issuedOn: string,
+      expiresOn: string,
+      status: Certification['status'],
+      revokedOn: string | null = null,
+    ) =>
+      m.save(
+        m.create(Certification, {
+          code: `CSC-TEST-000${++n}`,
+          userId: user.id,
+          courseId,
+          cohortId: c.id,
+          facilitatorId: manager.id,
+          issuedBy: manager.id,
+          issuedOn,
+          expiresOn,
+          status,
+          revokedOn,
+          revokedReason: revokedOn ? 'Misconduct' : null,
+          reminderSentAt: null,
+          createdAt: NOW,
+        }),
+      );
     await certify(cohortA, people.ana, '2025-01-17', '2027-01-17', 'active');
     await certify(cohortA, people.beto, '2025-01-17', '2027-01-17', 'revoked', '2026-02-01');
     await certify(cohortB, people.carla, '2024-04-15', '2026-04-15', 'active');
@@ -275,22 +535,46 @@ describe('reports', () => {
 
     // Sessions.
     for (const s of Object.values(SESSIONS)) {
-      await m.save(m.create(CascadeSession, {
-        // The place is copied from the school when a session is logged (CascadeService does the same).
-        schoolId: schools[s.school].id, countryCode: schools[s.school].countryCode, municipalityId: schools[s.school].municipalityId, trainerId: people[s.trainer].id, courseId, moduleSlugs: 'practice', date: s.date, durationMinutes: 45,
-        female: s.sex[0], male: s.sex[1], unspecified: s.sex[2], ageUnder10: s.age[0], age10To14: s.age[1], age15To17: s.age[2], age18Plus: s.age[3],
-        teachers: s.teachers, parents: s.parents, notes: null, status: s.status, loggedByRole: 'trainer', loggedBy: people[s.trainer].id,
-        decidedBy: s.status === 'submitted' ? null : coordinator.id, decidedAt: s.status === 'submitted' ? null : NOW,
-        rejectionReason: s.status === 'rejected' ? 'Wrong school' : null, createdAt: NOW, updatedAt: NOW,
-      }));
+      await m.save(
+        m.create(CascadeSession, {
+          // The place is copied from the school when a session is logged (CascadeService does the same).
+          schoolId: schools[s.school].id,
+          countryCode: schools[s.school].countryCode,
+          municipalityId: schools[s.school].municipalityId,
+          trainerId: people[s.trainer].id,
+          courseId,
+          moduleSlugs: 'practice',
+          date: s.date,
+          durationMinutes: 45,
+          female: s.sex[0],
+          male: s.sex[1],
+          unspecified: s.sex[2],
+          ageUnder10: s.age[0],
+          age10To14: s.age[1],
+          age15To17: s.age[2],
+          age18Plus: s.age[3],
+          teachers: s.teachers,
+          parents: s.parents,
+          notes: null,
+          status: s.status,
+          loggedByRole: 'trainer',
+          loggedBy: people[s.trainer].id,
+          decidedBy: s.status === 'submitted' ? null : coordinator.id,
+          decidedAt: s.status === 'submitted' ? null : NOW,
+          rejectionReason: s.status === 'rejected' ? 'Wrong school' : null,
+          createdAt: NOW,
+          updatedAt: NOW,
+        }),
+      );
     }
     // Inserted around the session service (like the demo seed): bring the reach rollups level with them.
     await rebuildRollups(m);
   });
   afterAll(() => t?.close());
 
-  it('the fixture is consistent: each session\'s sex counts and age bands sum to the same total', () => {
-    for (const s of Object.values(SESSIONS)) expect(s.sex.reduce((a, b) => a + b)).toBe(s.age.reduce((a, b) => a + b));
+  it("the fixture is consistent: each session's sex counts and age bands sum to the same total", () => {
+    for (const s of Object.values(SESSIONS))
+      expect(s.sex.reduce((a, b) => a + b)).toBe(s.age.reduce((a, b) => a + b));
   });
 
   describe('cascade reach (API)', () => {
@@ -300,21 +584,41 @@ describe('reports', () => {
       expect(labels(body.rows)).toEqual({ SV: 'El Salvador', PA: 'Panama' });
       expect(only(body.totals, REACH_KEYS)).toEqual(TOTAL);
       // Certified today within the filters: Ana and Carla (Beto revoked, Dario expired); both delivered in the window.
-      expect(body).toMatchObject({ certifiedTrainers: 2, studentsPerCertifiedTrainer: 72.5, notDelivering: [] });
+      expect(body).toMatchObject({
+        certifiedTrainers: 2,
+        studentsPerCertifiedTrainer: 72.5,
+        notDelivering: [],
+      });
     });
 
     it('groups by municipality: the key is the municipality name', async () => {
       const body = await cascade(manager, `groupBy=municipality&${WINDOW}`);
-      expect(byKey(body.rows)).toEqual({ 'Santa Tecla': SANTA_TECLA, 'San Salvador': SAN_SALVADOR, Colón: PA });
-      expect(labels(body.rows)).toEqual({ 'Santa Tecla': 'Santa Tecla', 'San Salvador': 'San Salvador', Colón: 'Colón' });
+      expect(byKey(body.rows)).toEqual({
+        'Santa Tecla': SANTA_TECLA,
+        'San Salvador': SAN_SALVADOR,
+        Colón: PA,
+      });
+      expect(labels(body.rows)).toEqual({
+        'Santa Tecla': 'Santa Tecla',
+        'San Salvador': 'San Salvador',
+        Colón: 'Colón',
+      });
       expect(only(body.totals, REACH_KEYS)).toEqual(TOTAL);
     });
 
     it('groups by school: the key is the school id, the label its name', async () => {
       const body = await cascade(manager, `groupBy=school&${WINDOW}`);
-      expect(byKey(body.rows)).toEqual({ [schools.S1.id]: S1, [schools.S2.id]: S2, [schools.S3.id]: S3, [schools.S4.id]: S4 });
+      expect(byKey(body.rows)).toEqual({
+        [schools.S1.id]: S1,
+        [schools.S2.id]: S2,
+        [schools.S3.id]: S3,
+        [schools.S4.id]: S4,
+      });
       expect(labels(body.rows)).toEqual({
-        [schools.S1.id]: 'Centro Escolar Las Flores', [schools.S2.id]: 'Escuela República de Chile', [schools.S3.id]: 'Complejo Educativo Santa Tecla', [schools.S4.id]: 'Escuela Colón',
+        [schools.S1.id]: 'Centro Escolar Las Flores',
+        [schools.S2.id]: 'Escuela República de Chile',
+        [schools.S3.id]: 'Complejo Educativo Santa Tecla',
+        [schools.S4.id]: 'Escuela Colón',
       });
       expect(only(body.totals, REACH_KEYS)).toEqual(TOTAL);
     });
@@ -326,20 +630,39 @@ describe('reports', () => {
       expect(only(body.totals, REACH_KEYS)).toEqual(TOTAL);
     });
 
-    it('groups by trainer, counting the revoked trainer\'s sessions from before the revocation', async () => {
+    it("groups by trainer, counting the revoked trainer's sessions from before the revocation", async () => {
       const body = await cascade(manager, `groupBy=trainer&${WINDOW}`);
-      expect(byKey(body.rows)).toEqual({ [people.ana.id]: ANA, [people.beto.id]: BETO, [people.carla.id]: CARLA });
-      expect(labels(body.rows)).toEqual({ [people.ana.id]: 'Ana Trainer', [people.beto.id]: 'Beto Revoked', [people.carla.id]: 'Carla Expiring' });
+      expect(byKey(body.rows)).toEqual({
+        [people.ana.id]: ANA,
+        [people.beto.id]: BETO,
+        [people.carla.id]: CARLA,
+      });
+      expect(labels(body.rows)).toEqual({
+        [people.ana.id]: 'Ana Trainer',
+        [people.beto.id]: 'Beto Revoked',
+        [people.carla.id]: 'Carla Expiring',
+      });
       expect(only(body.totals, REACH_KEYS)).toEqual(TOTAL);
     });
 
     it('totals are the sum of the rows for additive columns; schools in the totals are distinct schools', async () => {
       for (const groupBy of ['country', 'municipality', 'school', 'month', 'trainer']) {
-        for (const query of [`groupBy=${groupBy}&${WINDOW}`, `groupBy=${groupBy}`, `groupBy=${groupBy}&${WINDOW}&status=all`]) {
+        for (const query of [
+          `groupBy=${groupBy}&${WINDOW}`,
+          `groupBy=${groupBy}`,
+          `groupBy=${groupBy}&${WINDOW}&status=all`,
+        ]) {
           const body = await cascade(manager, query);
-          for (const key of ADDITIVE) expect([query, key, body.rows.reduce((s, r) => s + r[key], 0)]).toEqual([query, key, body.totals[key]]);
+          for (const key of ADDITIVE)
+            expect([query, key, body.rows.reduce((s, r) => s + r[key], 0)]).toEqual([
+              query,
+              key,
+              body.totals[key],
+            ]);
           expect(body.totals.students).toBe(body.totals.female + body.totals.male + body.totals.unspecified);
-          expect(body.totals.students).toBe(body.totals.under_10 + body.totals['10_14'] + body.totals['15_17'] + body.totals['18_plus']);
+          expect(body.totals.students).toBe(
+            body.totals.under_10 + body.totals['10_14'] + body.totals['15_17'] + body.totals['18_plus'],
+          );
           for (const row of body.rows) expect(row.students).toBe(row.female + row.male + row.unspecified);
           expect(body.totals.schools).toBe(4); // S1…S4, whatever the grouping
         }
@@ -353,7 +676,11 @@ describe('reports', () => {
     it('status=all adds the submitted session, never the rejected one', async () => {
       const body = await cascade(manager, `groupBy=trainer&${WINDOW}&status=all`);
       expect(only(body.totals, REACH_KEYS)).toEqual(TOTAL_ALL);
-      expect(byKey(body.rows)).toEqual({ [people.ana.id]: ANA, [people.beto.id]: BETO_ALL, [people.carla.id]: CARLA });
+      expect(byKey(body.rows)).toEqual({
+        [people.ana.id]: ANA,
+        [people.beto.id]: BETO_ALL,
+        [people.carla.id]: CARLA,
+      });
       const confirmed = await cascade(manager, `groupBy=trainer&${WINDOW}&status=confirmed`);
       expect(only(confirmed.totals, REACH_KEYS)).toEqual(TOTAL);
       // Over all time too: 10 confirmed + 1 submitted; the rejected 40 students never appear.
@@ -386,9 +713,20 @@ describe('reports', () => {
       await check(`groupBy=country&${WINDOW}&countryCode=PA`, { PA }, PA);
       await check(`groupBy=country&${WINDOW}&countryCode=sv`, { SV }, SV);
       await check(`groupBy=trainer&${WINDOW}&countryCode=PA`, { [people.carla.id]: CARLA }, PA);
-      await check(`groupBy=school&${WINDOW}&municipality=Santa%20Tecla`, { [schools.S1.id]: S1, [schools.S3.id]: S3 }, { ...SANTA_TECLA });
+      await check(
+        `groupBy=school&${WINDOW}&municipality=Santa%20Tecla`,
+        { [schools.S1.id]: S1, [schools.S3.id]: S3 },
+        { ...SANTA_TECLA },
+      );
       await check(`groupBy=country&${WINDOW}&municipality=santa%20tecla`, { SV: SANTA_TECLA }, SANTA_TECLA);
-      await check(`groupBy=month&${WINDOW}&municipality=Col%C3%B3n`, { '2026-01': reach(1, 1, 19, 9, 10, 0, 0, 19, 0, 0, 1, 2), '2026-02': reach(1, 1, 20, 11, 8, 1, 5, 15, 0, 0, 2, 0) }, PA);
+      await check(
+        `groupBy=month&${WINDOW}&municipality=Col%C3%B3n`,
+        {
+          '2026-01': reach(1, 1, 19, 9, 10, 0, 0, 19, 0, 0, 1, 2),
+          '2026-02': reach(1, 1, 20, 11, 8, 1, 5, 15, 0, 0, 2, 0),
+        },
+        PA,
+      );
       await check('groupBy=month&from=2026-02-01&to=2026-02-20', { '2026-02': FEBRUARY }, FEBRUARY);
       // A cohort keeps the sessions of the trainers it certified: A → Ana and Beto (SV only), B → Carla and Dario (PA only).
       await check(`groupBy=country&${WINDOW}&cohortId=${cohortA.id}`, { SV }, SV);
@@ -441,7 +779,7 @@ describe('reports', () => {
       expect(rows[cohortB.id]).toEqual({ courseSlug: COURSE, cohortId: cohortB.id, ...GAIN_B });
     });
 
-    it('certifications: active, expiring within 90 days, expired and revoked by the cohort\'s country', async () => {
+    it("certifications: active, expiring within 90 days, expired and revoked by the cohort's country", async () => {
       const body = (await get(manager, '/reports/certifications').expect(200)).body;
       expect(body.rows).toHaveLength(2);
       const rows = byKey(body.rows);
@@ -462,15 +800,37 @@ describe('reports', () => {
     it('every count is a JSON number', async () => {
       const numbers = (value: unknown, path: string, textKeys: string[]) => {
         if (Array.isArray(value)) return value.forEach((v, i) => numbers(v, `${path}[${i}]`, textKeys));
-        if (value && typeof value === 'object') return Object.entries(value).forEach(([k, v]) => numbers(v, `${path}.${k}`, textKeys));
+        if (value && typeof value === 'object')
+          return Object.entries(value).forEach(([k, v]) => numbers(v, `${path}.${k}`, textKeys));
         const key = path.split('.').pop() as string;
         if (key === 'anchor') expect([path, typeof value]).toEqual([path, 'boolean']);
         else if (!textKeys.includes(key)) expect([path, typeof value]).toEqual([path, 'number']);
       };
-      const text = ['key', 'label', 'courseSlug', 'cohortId', 'countryCode', 'id', 'name', 'quizSlug', 'kind', 'questionId', 'text'];
+      const text = [
+        'key',
+        'label',
+        'courseSlug',
+        'cohortId',
+        'countryCode',
+        'id',
+        'name',
+        'quizSlug',
+        'kind',
+        'questionId',
+        'text',
+      ];
       for (const groupBy of ['country', 'municipality', 'school', 'month', 'trainer']) {
         const body = await cascade(manager, `groupBy=${groupBy}&status=all`);
-        numbers({ rows: body.rows, totals: body.totals, certifiedTrainers: body.certifiedTrainers, studentsPerCertifiedTrainer: body.studentsPerCertifiedTrainer }, `cascade/${groupBy}`, text);
+        numbers(
+          {
+            rows: body.rows,
+            totals: body.totals,
+            certifiedTrainers: body.certifiedTrainers,
+            studentsPerCertifiedTrainer: body.studentsPerCertifiedTrainer,
+          },
+          `cascade/${groupBy}`,
+          text,
+        );
         expect(Object.keys(body.totals).length).toBeGreaterThanOrEqual(REACH_KEYS.length);
       }
       for (const name of ['completion', 'knowledge-gain', 'certifications', 'donor']) {
@@ -488,11 +848,22 @@ describe('reports', () => {
       const countries = await cascade(managerSv, `groupBy=country&${WINDOW}`);
       expect(byKey(countries.rows)).toEqual({ SV });
       expect(only(countries.totals, REACH_KEYS)).toEqual(SV);
-      expect(byKey((await cascade(managerSv, `groupBy=school&${WINDOW}`)).rows)).toEqual({ [schools.S1.id]: S1, [schools.S2.id]: S2, [schools.S3.id]: S3 });
-      expect(byKey((await cascade(managerSv, `groupBy=trainer&${WINDOW}`)).rows)).toEqual({ [people.ana.id]: ANA, [people.beto.id]: BETO });
-      expect(Object.keys(byKey((await cascade(managerSv, `groupBy=municipality&${WINDOW}`)).rows)).sort()).toEqual(['San Salvador', 'Santa Tecla']);
+      expect(byKey((await cascade(managerSv, `groupBy=school&${WINDOW}`)).rows)).toEqual({
+        [schools.S1.id]: S1,
+        [schools.S2.id]: S2,
+        [schools.S3.id]: S3,
+      });
+      expect(byKey((await cascade(managerSv, `groupBy=trainer&${WINDOW}`)).rows)).toEqual({
+        [people.ana.id]: ANA,
+        [people.beto.id]: BETO,
+      });
+      expect(
+        Object.keys(byKey((await cascade(managerSv, `groupBy=municipality&${WINDOW}`)).rows)).sort(),
+      ).toEqual(['San Salvador', 'Santa Tecla']);
       expect(only((await cascade(managerSv, 'groupBy=month')).totals, REACH_KEYS)).toEqual(SV_EVER);
-      expect(only((await cascade(managerSv, `groupBy=country&${WINDOW}&countryCode=SV`)).totals, REACH_KEYS)).toEqual(SV);
+      expect(
+        only((await cascade(managerSv, `groupBy=country&${WINDOW}&countryCode=SV`)).totals, REACH_KEYS),
+      ).toEqual(SV);
       // Sanity: the unscoped manager sees PA over all time.
       expect(byKey((await cascade(manager, 'groupBy=country')).rows)).toEqual({ SV: SV_EVER, PA: PA_EVER });
     });
@@ -511,9 +882,13 @@ describe('reports', () => {
 
     it('the other reports show only SV rows', async () => {
       const completion = (await get(managerSv, '/reports/completion').expect(200)).body;
-      expect(byKey(completion.rows)).toEqual({ [cohortA.id]: { courseSlug: COURSE, cohortId: cohortA.id, ...COMPLETION_A } });
+      expect(byKey(completion.rows)).toEqual({
+        [cohortA.id]: { courseSlug: COURSE, cohortId: cohortA.id, ...COMPLETION_A },
+      });
       const gain = (await get(managerSv, '/reports/knowledge-gain').expect(200)).body;
-      expect(byKey(gain.rows)).toEqual({ [cohortA.id]: { courseSlug: COURSE, cohortId: cohortA.id, ...GAIN_A } });
+      expect(byKey(gain.rows)).toEqual({
+        [cohortA.id]: { courseSlug: COURSE, cohortId: cohortA.id, ...GAIN_A },
+      });
       const certs = (await get(managerSv, '/reports/certifications').expect(200)).body;
       expect(byKey(certs.rows)).toEqual({ SV: { countryCode: 'SV', courseSlug: COURSE, ...CERTS_SV } });
       const donor = (await get(managerSv, '/reports/donor').expect(200)).body;
@@ -530,11 +905,24 @@ describe('reports', () => {
     it('the CSV and XLSX exports of a scoped manager hold only SV rows', async () => {
       const csv = await get(managerSv, `/reports/cascade.csv?groupBy=school&${WINDOW}`).expect(200);
       const records: string[][] = parseCsv(csv.text, { bom: true });
-      expect(records.map((r) => r[0]).sort()).toEqual(['Centro Escolar Las Flores', 'Complejo Educativo Santa Tecla', 'Escuela República de Chile', 'Group', 'Total']);
+      expect(records.map((r) => r[0]).sort()).toEqual([
+        'Centro Escolar Las Flores',
+        'Complejo Educativo Santa Tecla',
+        'Escuela República de Chile',
+        'Group',
+        'Total',
+      ]);
       expect(csv.text).not.toContain('Colón');
-      expect(records[records.length - 1].slice(1, 4)).toEqual([String(SV.sessions), String(SV.schools), String(SV.students)]);
+      expect(records[records.length - 1].slice(1, 4)).toEqual([
+        String(SV.sessions),
+        String(SV.schools),
+        String(SV.students),
+      ]);
 
-      const xlsx = await get(managerSv, `/reports/cascade.xlsx?groupBy=country&${WINDOW}`).buffer(true).parse(binary).expect(200);
+      const xlsx = await get(managerSv, `/reports/cascade.xlsx?groupBy=country&${WINDOW}`)
+        .buffer(true)
+        .parse(binary)
+        .expect(200);
       const book = new ExcelJS.Workbook();
       await book.xlsx.load(xlsx.body as Parameters<ExcelJS.Xlsx['load']>[0]);
       const sheet = book.worksheets[0];
@@ -547,21 +935,57 @@ describe('reports', () => {
       expect(certs.text).toContain('El Salvador');
       expect(certs.text).not.toContain('Panam');
       // Asking for PA: the header and a zero totals row, no data rows.
-      const outside: string[][] = parseCsv((await get(managerSv, `/reports/cascade.csv?groupBy=school&countryCode=PA`).expect(200)).text, { bom: true });
+      const outside: string[][] = parseCsv(
+        (await get(managerSv, `/reports/cascade.csv?groupBy=school&countryCode=PA`).expect(200)).text,
+        { bom: true },
+      );
       expect(outside.map((r) => r[0])).toEqual(['Group', 'Total']);
       expect(outside[1].slice(1).every((v) => v === '0')).toBe(true);
     });
   });
 
   describe('exports', () => {
-    const HEADER_EN = ['Group', 'Sessions', 'Schools', 'Students', 'Female', 'Male', 'Not specified', 'Under 10', '10–14', '15–17', '18 and over', 'Teachers', 'Parents'];
-    const HEADER_ES = ['Grupo', 'Sesiones', 'Escuelas', 'Estudiantes', 'Mujeres', 'Hombres', 'Sin especificar', 'Menos de 10', '10–14', '15–17', '18 o más', 'Docentes', 'Madres y padres'];
+    const HEADER_EN = [
+      'Group',
+      'Sessions',
+      'Schools',
+      'Students',
+      'Female',
+      'Male',
+      'Not specified',
+      'Under 10',
+      '10–14',
+      '15–17',
+      '18 and over',
+      'Teachers',
+      'Parents',
+    ];
+    const HEADER_ES = [
+      'Grupo',
+      'Sesiones',
+      'Escuelas',
+      'Estudiantes',
+      'Mujeres',
+      'Hombres',
+      'Sin especificar',
+      'Menos de 10',
+      '10–14',
+      '15–17',
+      '18 o más',
+      'Docentes',
+      'Madres y padres',
+    ];
     const line = (label: string, r: Reach) => [label, ...REACH_KEYS.map((k) => String(r[k]))].join(',');
 
     it('cascade.csv: UTF-8 with a BOM, a translated header row, numbers unquoted, a totals row', async () => {
-      const res = await get(manager, `/reports/cascade.csv?groupBy=country&${WINDOW}`).buffer(true).parse(binary).expect(200);
+      const res = await get(manager, `/reports/cascade.csv?groupBy=country&${WINDOW}`)
+        .buffer(true)
+        .parse(binary)
+        .expect(200);
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
-      expect(res.headers['content-disposition']).toMatch(/attachment; filename="cascada-cascade-\d{4}-\d{2}-\d{2}\.csv"/);
+      expect(res.headers['content-disposition']).toMatch(
+        /attachment; filename="cascada-cascade-\d{4}-\d{2}-\d{2}\.csv"/,
+      );
       const bytes = res.body as Buffer;
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const lines = bytes.toString('utf8').slice(1).trim().split(/\r?\n/);
@@ -571,7 +995,9 @@ describe('reports', () => {
     });
 
     it('Accept: text/csv on the API gives the same CSV; ?lang=es translates header and labels', async () => {
-      const viaAccept = await get(manager, `/reports/cascade?groupBy=country&${WINDOW}`).set('Accept', 'text/csv').expect(200);
+      const viaAccept = await get(manager, `/reports/cascade?groupBy=country&${WINDOW}`)
+        .set('Accept', 'text/csv')
+        .expect(200);
       expect(viaAccept.headers['content-type']).toMatch(/^text\/csv/);
       expect(viaAccept.text.charCodeAt(0)).toBe(0xfeff);
       const viaSuffix = await get(manager, `/reports/cascade.csv?groupBy=country&${WINDOW}`).expect(200);
@@ -589,9 +1015,16 @@ describe('reports', () => {
     });
 
     it('cascade.xlsx: a valid workbook with numeric cells and a sheet listing the filters', async () => {
-      const res = await get(manager, `/reports/cascade.xlsx?groupBy=month&${WINDOW}&status=confirmed`).buffer(true).parse(binary).expect(200);
-      expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-      expect(res.headers['content-disposition']).toMatch(/filename="cascada-cascade-\d{4}-\d{2}-\d{2}\.xlsx"/);
+      const res = await get(manager, `/reports/cascade.xlsx?groupBy=month&${WINDOW}&status=confirmed`)
+        .buffer(true)
+        .parse(binary)
+        .expect(200);
+      expect(res.headers['content-type']).toBe(
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      );
+      expect(res.headers['content-disposition']).toMatch(
+        /filename="cascada-cascade-\d{4}-\d{2}-\d{2}\.xlsx"/,
+      );
       const book = new ExcelJS.Workbook();
       await book.xlsx.load(res.body as Parameters<ExcelJS.Xlsx['load']>[0]);
       expect(book.worksheets).toHaveLength(2);
@@ -614,7 +1047,13 @@ describe('reports', () => {
       expect(filters.name).toBe('Filters');
       const listed: Record<string, unknown> = {};
       filters.eachRow((row) => (listed[String(row.getCell(1).value)] = row.getCell(2).value));
-      expect(listed).toMatchObject({ From: FROM, To: TO, 'Country (code)': 'All', 'Group by': 'month', Sessions: 'confirmed' });
+      expect(listed).toMatchObject({
+        From: FROM,
+        To: TO,
+        'Country (code)': 'All',
+        'Group by': 'month',
+        Sessions: 'confirmed',
+      });
     });
 
     it('the other reports export too (CSV header + numbers, XLSX numeric)', async () => {
@@ -626,19 +1065,32 @@ describe('reports', () => {
         ['Panama · Tiny course', '1', '1', '1', '0'],
         ['Total', '2', '1', '1', '1'],
       ]);
-      const completion = await get(manager, '/reports/completion.xlsx').buffer(true).parse(binary).expect(200);
+      const completion = await get(manager, '/reports/completion.xlsx')
+        .buffer(true)
+        .parse(binary)
+        .expect(200);
       const book = new ExcelJS.Workbook();
       await book.xlsx.load(completion.body as Parameters<ExcelJS.Xlsx['load']>[0]);
       const rows: unknown[][] = [];
       book.worksheets[0].eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
       const sum = (k: keyof typeof COMPLETION_A) => COMPLETION_A[k] + COMPLETION_B[k];
-      expect(rows[0]).toEqual(['Group', 'Enrolled', 'Started', 'Lessons complete', 'Passed post-test', 'Attendance met', 'Certified']);
+      expect(rows[0]).toEqual([
+        'Group',
+        'Enrolled',
+        'Started',
+        'Lessons complete',
+        'Passed post-test',
+        'Attendance met',
+        'Certified',
+      ]);
       expect(rows.slice(1, -1).sort()).toEqual([
         ['TOT Colón · Tiny course', ...Object.values(COMPLETION_B)],
         ['TOT Santa Tecla · Tiny course', ...Object.values(COMPLETION_A)],
       ]);
       expect(rows[rows.length - 1]).toEqual(['Total', 8, 7, 5, 4, 5, 4]);
-      expect(rows[rows.length - 1].slice(1)).toEqual((Object.keys(COMPLETION_A) as Array<keyof typeof COMPLETION_A>).map(sum));
+      expect(rows[rows.length - 1].slice(1)).toEqual(
+        (Object.keys(COMPLETION_A) as Array<keyof typeof COMPLETION_A>).map(sum),
+      );
     });
   });
 
@@ -651,7 +1103,14 @@ describe('reports', () => {
           await get(user, `/reports/${name}.xlsx`).expect(403);
         }
         const agent = await pageAgent(t, user.email);
-        for (const path of ['/reports', '/reports/cascade', '/reports/cascade?groupBy=month', '/reports/donor?print=1', '/reports/cascade.csv', '/reports/completion.xlsx']) {
+        for (const path of [
+          '/reports',
+          '/reports/cascade',
+          '/reports/cascade?groupBy=month',
+          '/reports/donor?print=1',
+          '/reports/cascade.csv',
+          '/reports/completion.xlsx',
+        ]) {
           const res = await agent.get(path);
           expect([user.role, path, res.status]).toEqual([user.role, path, 403]);
           expect(res.text).not.toContain('Centro Escolar');
@@ -677,23 +1136,36 @@ describe('reports', () => {
       const cells = [...tfoot.matchAll(/<td class="num"><strong>([^<]*)<\/strong><\/td>/g)].map((m) => m[1]);
       expect(cells).toEqual(REACH_KEYS.map((k) => String(TOTAL[k])));
       const tbody = /<tbody>([\s\S]*?)<\/tbody>/.exec(res.text)?.[1] as string;
-      const bodyRows = [...tbody.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => [...m[1].matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((c) => c[1]));
+      const bodyRows = [...tbody.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) =>
+        [...m[1].matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((c) => c[1]),
+      );
       expect(bodyRows).toEqual([
         ['January 2026', ...REACH_KEYS.map((k) => String(JANUARY[k]))],
         ['February 2026', ...REACH_KEYS.map((k) => String(FEBRUARY[k]))],
       ]);
       // The export links carry the same filters (Handlebars escapes `=` as `&#x3D;`).
-      const csvHref = /href="(\/reports\/cascade\.csv\?[^"]*)"/.exec(res.text)?.[1]?.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&') as string;
-      expect(Object.fromEntries(new URL(csvHref, 'http://x').searchParams)).toEqual({ groupBy: 'month', from: FROM, to: TO });
+      const csvHref = /href="(\/reports\/cascade\.csv\?[^"]*)"/
+        .exec(res.text)?.[1]
+        ?.replace(/&#x3D;/g, '=')
+        .replace(/&amp;/g, '&') as string;
+      expect(Object.fromEntries(new URL(csvHref, 'http://x').searchParams)).toEqual({
+        groupBy: 'month',
+        from: FROM,
+        to: TO,
+      });
     });
 
     it('/reports/donor.pdf is a one-page PDF of the same figures; other reports have no PDF', async () => {
       const agent = await pageAgent(t, manager.email);
-      const res = await agent.get('/reports/donor.pdf').buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      }).expect(200);
+      const res = await agent
+        .get('/reports/donor.pdf')
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
       expect(res.headers['content-type']).toBe('application/pdf');
       expect((res.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
       expect((res.body as Buffer).toString('latin1')).toContain('/Count 1');
@@ -706,10 +1178,19 @@ describe('reports', () => {
       const res = await agent.get('/reports/donor?print=1').expect(200);
       expect(res.text).toMatch(/href="\/assets\/css\/print\.css\?[\w-]{10}"/);
       expect(res.text).not.toContain('/assets/css/app.css');
-      const trained = /<tr><th scope="row">People trained \(workshop participants\)<\/th>([\s\S]*?)<\/tr>/.exec(res.text)?.[1] as string;
-      expect([...trained.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1])).toEqual([TRAINED.total, TRAINED.female, TRAINED.male, TRAINED.unspecified].map(String));
-      const students = /<tr><th scope="row">Students reached<\/th>([\s\S]*?)<\/tr>/.exec(res.text)?.[1] as string;
-      expect([...students.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1])).toEqual([TOTAL_EVER.students, TOTAL_EVER.female, TOTAL_EVER.male, TOTAL_EVER.unspecified].map(String));
+      const trained =
+        /<tr><th scope="row">People trained \(workshop participants\)<\/th>([\s\S]*?)<\/tr>/.exec(
+          res.text,
+        )?.[1] as string;
+      expect([...trained.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1])).toEqual(
+        [TRAINED.total, TRAINED.female, TRAINED.male, TRAINED.unspecified].map(String),
+      );
+      const students = /<tr><th scope="row">Students reached<\/th>([\s\S]*?)<\/tr>/.exec(
+        res.text,
+      )?.[1] as string;
+      expect([...students.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1])).toEqual(
+        [TOTAL_EVER.students, TOTAL_EVER.female, TOTAL_EVER.male, TOTAL_EVER.unspecified].map(String),
+      );
       // The ordinary page links to the print version and uses the app stylesheet.
       const normal = await agent.get('/reports/donor').expect(200);
       expect(normal.text).toContain('/assets/css/app.css');
@@ -720,14 +1201,19 @@ describe('reports', () => {
       expect(period.text).toContain('Period: January 10, 2026 to February 20, 2026 · Panama'); // dates through Intl, the country by name
     });
 
-    it('a scoped manager\'s pages show only their country', async () => {
+    it("a scoped manager's pages show only their country", async () => {
       const agent = await pageAgent(t, managerSv.email);
       const res = await agent.get(`/reports/cascade?groupBy=school&${WINDOW}`).expect(200);
       expect(res.text).toContain('Centro Escolar Las Flores');
       expect(res.text).not.toContain('Escuela Colón');
       const donor = await agent.get('/reports/donor?print=1').expect(200);
-      const trained = /<tr><th scope="row">People trained \(workshop participants\)<\/th>([\s\S]*?)<\/tr>/.exec(donor.text)?.[1] as string;
-      expect([...trained.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1])).toEqual([TRAINED_SV.total, TRAINED_SV.female, TRAINED_SV.male, TRAINED_SV.unspecified].map(String));
+      const trained =
+        /<tr><th scope="row">People trained \(workshop participants\)<\/th>([\s\S]*?)<\/tr>/.exec(
+          donor.text,
+        )?.[1] as string;
+      expect([...trained.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1])).toEqual(
+        [TRAINED_SV.total, TRAINED_SV.female, TRAINED_SV.male, TRAINED_SV.unspecified].map(String),
+      );
       expect(donor.text).toContain('Period: — to — · El Salvador'); // the printed summary says whose figures these are
     });
   });
@@ -757,16 +1243,53 @@ describe('reports', () => {
       const m = t.db.manager;
       const extraTrainers = [people.elena, people.fabio, people.hugo];
       for (let i = 0; i < 5; i++) {
-        const municipality = await m.save(m.create(Municipality, { countryCode: 'DO', name: `Municipio ${i}` }));
+        const municipality = await m.save(
+          m.create(Municipality, { countryCode: 'DO', name: `Municipio ${i}` }),
+        );
         for (let j = 0; j < 4; j++) {
-          const school = await m.save(m.create(School, { name: `Escuela ${i}-${j}`, code: `DO-${i}-${j}`, countryCode: 'DO', municipalityId: municipality.id, level: null, address: null, createdAt: NOW }));
+          const school = await m.save(
+            m.create(School, {
+              name: `Escuela ${i}-${j}`,
+              code: `DO-${i}-${j}`,
+              countryCode: 'DO',
+              municipalityId: municipality.id,
+              level: null,
+              address: null,
+              createdAt: NOW,
+            }),
+          );
           for (let k = 0; k < 3; k++) {
             const trainer = extraTrainers[(i + j + k) % 3];
-            await m.save(m.create(CascadeSession, {
-              schoolId: school.id, countryCode: 'DO', municipalityId: municipality.id, trainerId: trainer.id, courseId, moduleSlugs: 'practice', date: `2025-0${k + 3}-1${j}`, durationMinutes: 45,
-              female: 1, male: 1, unspecified: 0, ageUnder10: 0, age10To14: 2, age15To17: 0, age18Plus: 0, teachers: 0, parents: 0, notes: null,
-              status: 'confirmed', loggedByRole: 'trainer', loggedBy: trainer.id, decidedBy: null, decidedAt: NOW, rejectionReason: null, createdAt: NOW, updatedAt: NOW,
-            }));
+            await m.save(
+              m.create(CascadeSession, {
+                schoolId: school.id,
+                countryCode: 'DO',
+                municipalityId: municipality.id,
+                trainerId: trainer.id,
+                courseId,
+                moduleSlugs: 'practice',
+                date: `2025-0${k + 3}-1${j}`,
+                durationMinutes: 45,
+                female: 1,
+                male: 1,
+                unspecified: 0,
+                ageUnder10: 0,
+                age10To14: 2,
+                age15To17: 0,
+                age18Plus: 0,
+                teachers: 0,
+                parents: 0,
+                notes: null,
+                status: 'confirmed',
+                loggedByRole: 'trainer',
+                loggedBy: trainer.id,
+                decidedBy: null,
+                decidedAt: NOW,
+                rejectionReason: null,
+                createdAt: NOW,
+                updatedAt: NOW,
+              }),
+            );
           }
         }
       }

@@ -10,7 +10,17 @@ import { join } from 'node:path';
 import { backup } from '../../src/cli/backup';
 import { call, SERVER_ADMIN, SERVER_SECRET } from '../../src/cli/load-test';
 import { REPORTS } from '../../src/reports/report-definitions';
-import { buildServer, openDatabase, openSqlite, scratchDir, sqliteChecks, startServer, stopAllServers, type ServerProcess, type Sql } from '../support/server-process';
+import {
+  buildServer,
+  openDatabase,
+  openSqlite,
+  scratchDir,
+  sqliteChecks,
+  startServer,
+  stopAllServers,
+  type ServerProcess,
+  type Sql,
+} from '../support/server-process';
 
 const PG = process.env.DATABASE_URL;
 /** The demo program needs a non-production environment. */
@@ -35,13 +45,17 @@ describeOnSqlite(title, () => {
       log.mockRestore();
     }
   };
-  const takeBackup = () => quietly(() => backup({ DATA_DIR: dataDir, NODE_ENV: 'production', JWT_SECRET: SERVER_SECRET }) as string);
+  const takeBackup = () =>
+    quietly(() => backup({ DATA_DIR: dataDir, NODE_ENV: 'production', JWT_SECRET: SERVER_SECRET }) as string);
 
   /** Rows per table (all tables of the schema). */
   const rowCounts = async (db: Sql) => {
-    const tables = await db.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+    const tables = await db.query<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    );
     const counts: Record<string, number> = {};
-    for (const { name } of tables) counts[name] = (await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM "${name}"`))[0].n;
+    for (const { name } of tables)
+      counts[name] = (await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM "${name}"`))[0].n;
     return counts;
   };
 
@@ -49,7 +63,8 @@ describeOnSqlite(title, () => {
     await buildServer();
     dataDir = scratchDir('backup');
     source = await startServer({ dataDir, env: DEMO_ENV, startTimeoutMs: 120_000 });
-    token = (await call(source.base, 'POST', '/auth/login', { body: SERVER_ADMIN })).body.accessToken as string;
+    token = (await call(source.base, 'POST', '/auth/login', { body: SERVER_ADMIN })).body
+      .accessToken as string;
   }, 150_000);
 
   afterAll(async () => {
@@ -65,9 +80,17 @@ describeOnSqlite(title, () => {
     const writer = async (w: number) => {
       for (let i = 0; !stop; i++) {
         const n = `${w}-${i}`;
-        const schoolBody = { name: `Backup school ${n}`, code: `BK${tag}${n}`, countryCode: 'SV', municipality: 'Santa Tecla' };
+        const schoolBody = {
+          name: `Backup school ${n}`,
+          code: `BK${tag}${n}`,
+          countryCode: 'SV',
+          municipality: 'Santa Tecla',
+        };
         const school = await call(source.base, 'POST', '/schools', { token, body: schoolBody });
-        const user = await call(source.base, 'POST', '/users', { token, body: { email: `backup.${tag}.${n}@example.org`, name: `Invited ${n}`, role: 'trainer' } });
+        const user = await call(source.base, 'POST', '/users', {
+          token,
+          body: { email: `backup.${tag}.${n}@example.org`, name: `Invited ${n}`, role: 'trainer' },
+        });
         expect([school.status, user.status]).toEqual([201, 201]);
         written++;
       }
@@ -85,12 +108,18 @@ describeOnSqlite(title, () => {
     const snapshot = openSqlite(file);
     try {
       const like = `backup.${tag}.%`;
-      const [users] = await snapshot.query<{ n: number }>('SELECT COUNT(*) AS n FROM users WHERE email LIKE ?', [like]);
+      const [users] = await snapshot.query<{ n: number }>(
+        'SELECT COUNT(*) AS n FROM users WHERE email LIKE ?',
+        [like],
+      );
       // Some of the writes are in the copy, not all: it was taken in the middle of them…
       expect(users.n).toBeGreaterThan(0);
       expect(users.n).toBeLessThan(written);
       // …and each of those users came with its invitation mail and audit entry, all or nothing.
-      const [mails] = await snapshot.query<{ n: number }>("SELECT COUNT(*) AS n FROM outbox_messages WHERE template = 'invitation' AND to_address LIKE ?", [like]);
+      const [mails] = await snapshot.query<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM outbox_messages WHERE template = 'invitation' AND to_address LIKE ?",
+        [like],
+      );
       const [audits] = await snapshot.query<{ n: number }>(
         "SELECT COUNT(*) AS n FROM audit_entries a JOIN users u ON u.id = a.entity_id WHERE a.action = 'user.create' AND u.email LIKE ?",
         [like],
@@ -111,14 +140,24 @@ describeOnSqlite(title, () => {
 
     const paths = [
       ...REPORTS.filter((r) => r !== 'cascade').map((r) => `/api/v1/reports/${r}`),
-      ...['country', 'municipality', 'school', 'month', 'trainer'].flatMap((g) => [`/api/v1/reports/cascade?groupBy=${g}`, `/api/v1/reports/cascade?groupBy=${g}&status=all`]),
+      ...['country', 'municipality', 'school', 'month', 'trainer'].flatMap((g) => [
+        `/api/v1/reports/cascade?groupBy=${g}`,
+        `/api/v1/reports/cascade?groupBy=${g}&status=all`,
+      ]),
     ];
     // Rows compared as sets: VACUUM INTO may store equal-ranked rows in another order.
     const normalised = (body: Record<string, unknown>) =>
-      Object.fromEntries(Object.entries(body).map(([k, v]) => [k, Array.isArray(v) ? v.map((x) => JSON.stringify(x)).sort() : v]));
+      Object.fromEntries(
+        Object.entries(body).map(([k, v]) => [
+          k,
+          Array.isArray(v) ? v.map((x) => JSON.stringify(x)).sort() : v,
+        ]),
+      );
     for (const path of paths) {
       // The token issued before the backup works on the copy too: sessions live in the database.
-      const [original, copy] = await Promise.all([source, restored].map((s) => call(s.base, 'GET', path, { token })));
+      const [original, copy] = await Promise.all(
+        [source, restored].map((s) => call(s.base, 'GET', path, { token })),
+      );
       expect([path, original.status, copy.status]).toEqual([path, 200, 200]);
       expect([path, normalised(copy.body)]).toEqual([path, normalised(original.body)]);
     }
@@ -136,7 +175,17 @@ describeOnSqlite(title, () => {
       const packages = after.content_imports - before.content_imports;
       expect(packages).toBeGreaterThan(0);
       expect({ ...after, content_imports: 0 }).toEqual({ ...before, content_imports: 0 });
-      for (const table of ['users', 'schools', 'cohorts', 'certifications', 'cascade_sessions', 'quiz_attempts', 'attendance', 'outbox_messages', 'audit_entries']) {
+      for (const table of [
+        'users',
+        'schools',
+        'cohorts',
+        'certifications',
+        'cascade_sessions',
+        'quiz_attempts',
+        'attendance',
+        'outbox_messages',
+        'audit_entries',
+      ]) {
         expect([table, before[table] > 0]).toEqual([table, true]);
       }
     } finally {

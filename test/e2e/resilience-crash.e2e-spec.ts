@@ -10,7 +10,17 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { call, sessionBody, seedProgram, type ApiResponse, type Program } from '../../src/cli/load-test';
-import { buildServer, openDatabase, scratchDir, scratchSchema, sqliteChecks, startServer, stopAllServers, type ServerProcess, type Sql } from '../support/server-process';
+import {
+  buildServer,
+  openDatabase,
+  scratchDir,
+  scratchSchema,
+  sqliteChecks,
+  startServer,
+  stopAllServers,
+  type ServerProcess,
+  type Sql,
+} from '../support/server-process';
 
 const PG = process.env.DATABASE_URL;
 const CONTENT = join(__dirname, '..', 'fixtures', 'content');
@@ -45,7 +55,8 @@ describe(`resilience: SIGKILL in the middle of a burst of writes (${PG ? 'Postgr
 
   const sessionJobs = () => jobs.filter((j) => j.kind === 'session');
   const certificationJobs = () => jobs.filter((j) => j.kind === 'certification');
-  const acknowledged = (list: Job[]) => list.filter((j) => j.response && j.response.status >= 200 && j.response.status < 300);
+  const acknowledged = (list: Job[]) =>
+    list.filter((j) => j.response && j.response.status >= 200 && j.response.status < 300);
   const unacknowledged = (list: Job[]) => list.filter((j) => j.dispatched && !j.response);
   const admin = () => ({ token: program.adminToken });
 
@@ -55,20 +66,44 @@ describe(`resilience: SIGKILL in the middle of a burst of writes (${PG ? 'Postgr
     scratch = PG ? await scratchSchema(PG, 'crash') : undefined;
     server = await startServer({ dataDir, databaseUrl: scratch?.url, contentDir: CONTENT });
     // One certified trainer for the sessions; six more eligible, certified during the burst.
-    program = await seedProgram(server.base, { courseSlug: 'tiny-course', contentDir: CONTENT, schools: 4, coordinators: 2, trainers: 7, certified: 1, endedDaysAgo: 120 });
+    program = await seedProgram(server.base, {
+      courseSlug: 'tiny-course',
+      contentDir: CONTENT,
+      schools: 4,
+      coordinators: 2,
+      trainers: 7,
+      certified: 1,
+      endedDaysAgo: 120,
+    });
     const certifiedTrainer = program.trainers[0].id;
     for (let n = 0; n < SESSIONS; n++) {
       const key = `crash-${n}-${program.cohortId.slice(0, 8)}`;
       const body = sessionBody(program, [certifiedTrainer], n, key);
       if (!body) throw new Error('not enough distinct sessions in the window');
       const token = program.coordinators[n % 2].token;
-      jobs.push({ kind: 'session', key, token, path: '/cascade-sessions', body, headers: { 'Idempotency-Key': key }, dispatched: false });
+      jobs.push({
+        kind: 'session',
+        key,
+        token,
+        path: '/cascade-sessions',
+        body,
+        headers: { 'Idempotency-Key': key },
+        dispatched: false,
+      });
     }
     // Certifications spread through the burst; two of them submitted twice at once (a double click).
     const candidates = program.trainers.slice(1);
     candidates.forEach((trainer, i) => {
       const body = { cohortId: program.cohortId, userId: trainer.id, issuedOn: program.issuedOn };
-      const job = (suffix = ''): Job => ({ kind: 'certification', key: `${trainer.id}${suffix}`, token: program.adminToken, path: '/certifications', body, headers: {}, dispatched: false });
+      const job = (suffix = ''): Job => ({
+        kind: 'certification',
+        key: `${trainer.id}${suffix}`,
+        token: program.adminToken,
+        path: '/certifications',
+        body,
+        headers: {},
+        dispatched: false,
+      });
       jobs.splice(4 + i * 10, 0, job());
       if (i === 1 || i === 3) jobs.splice(5 + i * 10, 0, job('#2'));
     });
@@ -96,7 +131,12 @@ describe(`resilience: SIGKILL in the middle of a burst of writes (${PG ? 'Postgr
         const job = jobs[next++];
         job.dispatched = true;
         try {
-          job.response = await call(server.base, 'POST', job.path, { token: job.token, body: job.body, headers: job.headers, timeoutMs: 15_000 });
+          job.response = await call(server.base, 'POST', job.path, {
+            token: job.token,
+            body: job.body,
+            headers: job.headers,
+            timeoutMs: 15_000,
+          });
           if (++answered >= KILL_AT) kill();
         } catch (error) {
           job.failure = String((error as Error).cause ?? error);
@@ -110,16 +150,23 @@ describe(`resilience: SIGKILL in the middle of a burst of writes (${PG ? 'Postgr
       const output = server.output();
       kill();
       await server.exited;
-      throw new Error(`the server stopped answering after ${answered} answers, before the kill (${stalled}); its output:\n${output.slice(-3000)}`);
+      throw new Error(
+        `the server stopped answering after ${answered} answers, before the kill (${stalled}); its output:\n${output.slice(-3000)}`,
+      );
     }
     await server.exited;
 
     expect(killed).toBe(true);
     // Every answer before the kill is a success, or the refusal of one copy of a double-submitted certification.
     const doubled = new Set(jobs.filter((j) => j.key.endsWith('#2')).map((j) => j.body.userId));
-    const isRefusedTwin = (j: Job) => doubled.has(j.body.userId) && j.response?.status === 409 && j.response.body?.code === 'certification.already-certified';
+    const isRefusedTwin = (j: Job) =>
+      doubled.has(j.body.userId) &&
+      j.response?.status === 409 &&
+      j.response.body?.code === 'certification.already-certified';
     const unexpected = jobs.filter((j) => j.response && !(j.response.status === 201 || isRefusedTwin(j)));
-    expect(unexpected.map((j) => `${j.kind} ${j.key}: ${j.response?.status} ${JSON.stringify(j.response?.body)}`)).toEqual([]);
+    expect(
+      unexpected.map((j) => `${j.kind} ${j.key}: ${j.response?.status} ${JSON.stringify(j.response?.body)}`),
+    ).toEqual([]);
     // The kill landed mid-burst: some writes of each kind were acknowledged, some requests were cut off.
     expect(acknowledged(sessionJobs()).length).toBeGreaterThan(10);
     expect(acknowledged(certificationJobs()).length).toBeGreaterThan(0);
@@ -144,7 +191,8 @@ describe(`resilience: SIGKILL in the middle of a burst of writes (${PG ? 'Postgr
     const sessions = await call(server.base, 'GET', '/cascade-sessions?limit=500', admin());
     expect(sessions.status).toBe(200);
     const byId = new Map((sessions.body.items as Array<{ id: string }>).map((s) => [s.id, s]));
-    for (const job of acknowledged(sessionJobs())) expect(byId.get(job.response?.body.id)).toEqual(job.response?.body);
+    for (const job of acknowledged(sessionJobs()))
+      expect(byId.get(job.response?.body.id)).toEqual(job.response?.body);
 
     for (const job of acknowledged(certificationJobs())) {
       const cert = await call(server.base, 'GET', `/certifications/${job.response?.body.code}`, admin());
@@ -157,8 +205,12 @@ describe(`resilience: SIGKILL in the middle of a burst of writes (${PG ? 'Postgr
     const sql = db as Sql;
     const ids = async (query: string) => (await sql.query<{ id: string }>(query)).map((r) => r.id).sort();
     const sessionIds = await ids('SELECT id FROM cascade_sessions');
-    expect(await ids("SELECT entity_id AS id FROM audit_entries WHERE action = 'session.log'")).toEqual(sessionIds);
-    const [sessionMails] = await sql.query<{ n: number }>("SELECT COUNT(*) AS n FROM outbox_messages WHERE template = 'session-to-confirm'");
+    expect(await ids("SELECT entity_id AS id FROM audit_entries WHERE action = 'session.log'")).toEqual(
+      sessionIds,
+    );
+    const [sessionMails] = await sql.query<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM outbox_messages WHERE template = 'session-to-confirm'",
+    );
     expect(sessionMails.n).toBe(sessionIds.length);
     // Every row carries all its fields, and the two breakdowns agree (nothing partially written).
     const broken = await sql.query(
@@ -168,16 +220,28 @@ describe(`resilience: SIGKILL in the middle of a burst of writes (${PG ? 'Postgr
     expect(broken).toEqual([]);
 
     const codes = await ids('SELECT code AS id FROM certifications');
-    expect(await ids("SELECT entity_id AS id FROM audit_entries WHERE action = 'certification.issue'")).toEqual(codes);
-    const [certMails] = await sql.query<{ n: number }>("SELECT COUNT(*) AS n FROM outbox_messages WHERE template = 'certification-issued'");
+    expect(
+      await ids("SELECT entity_id AS id FROM audit_entries WHERE action = 'certification.issue'"),
+    ).toEqual(codes);
+    const [certMails] = await sql.query<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM outbox_messages WHERE template = 'certification-issued'",
+    );
     expect(certMails.n).toBe(codes.length);
     // One certification per trainer, also for the double-submitted ones.
-    expect(await sql.query('SELECT user_id, COUNT(*) AS n FROM certifications GROUP BY user_id HAVING COUNT(*) > 1')).toEqual([]);
+    expect(
+      await sql.query(
+        'SELECT user_id, COUNT(*) AS n FROM certifications GROUP BY user_id HAVING COUNT(*) > 1',
+      ),
+    ).toEqual([]);
   });
 
   it('answers a re-sent acknowledged session with the first response', async () => {
     for (const job of acknowledged(sessionJobs()).slice(0, 10)) {
-      const again = await call(server.base, 'POST', job.path, { token: job.token, body: job.body, headers: job.headers });
+      const again = await call(server.base, 'POST', job.path, {
+        token: job.token,
+        body: job.body,
+        headers: job.headers,
+      });
       expect({ status: again.status, body: again.body }).toEqual({ status: 201, body: job.response?.body });
     }
   });
@@ -187,22 +251,37 @@ describe(`resilience: SIGKILL in the middle of a burst of writes (${PG ? 'Postgr
     const cutOff = unacknowledged(sessionJobs());
     expect(cutOff.length).toBeGreaterThan(0);
     // A client re-sends what was not answered.
-    const resend = (job: Job) => call(server.base, 'POST', job.path, { token: job.token, body: job.body, headers: job.headers });
+    const resend = (job: Job) =>
+      call(server.base, 'POST', job.path, { token: job.token, body: job.body, headers: job.headers });
     const first = await Promise.all(cutOff.map(resend));
-    const rows = new Map((await sql.query<{ id: string; notes: string }>('SELECT id, notes FROM cascade_sessions')).map((r) => [r.id, r.notes]));
+    const rows = new Map(
+      (await sql.query<{ id: string; notes: string }>('SELECT id, notes FROM cascade_sessions')).map((r) => [
+        r.id,
+        r.notes,
+      ]),
+    );
     // Each gets 201 with its own session: created now (the first attempt never committed) or the
     // first attempt's stored answer (it committed, but its answer died with the server).
-    const outcomes = first.map((res, i) => (res.status === 201 && rows.get(res.body.id) === cutOff[i].body.notes ? 'its session' : `${res.status} ${JSON.stringify(res.body)}`));
+    const outcomes = first.map((res, i) =>
+      res.status === 201 && rows.get(res.body.id) === cutOff[i].body.notes
+        ? 'its session'
+        : `${res.status} ${JSON.stringify(res.body)}`,
+    );
     expect(outcomes).toEqual(cutOff.map(() => 'its session'));
     // Sent once more, each gets the same answer and creates nothing.
     const second = await Promise.all(cutOff.map(resend));
     expect(second.map((r) => [r.status, r.body])).toEqual(first.map((r) => [r.status, r.body]));
 
     // Every request that reached the server now has exactly one session; the others none.
-    const counts = await sql.query<{ notes: string; n: number }>('SELECT notes, COUNT(*) AS n FROM cascade_sessions GROUP BY notes');
+    const counts = await sql.query<{ notes: string; n: number }>(
+      'SELECT notes, COUNT(*) AS n FROM cascade_sessions GROUP BY notes',
+    );
     const count = new Map(counts.map((r) => [r.notes, r.n]));
-    for (const job of sessionJobs()) expect([job.key, count.get(job.body.notes as string) ?? 0]).toEqual([job.key, job.dispatched ? 1 : 0]);
-    const [pending] = await sql.query<{ n: number }>('SELECT COUNT(*) AS n FROM idempotency_keys WHERE response_status IS NULL');
+    for (const job of sessionJobs())
+      expect([job.key, count.get(job.body.notes as string) ?? 0]).toEqual([job.key, job.dispatched ? 1 : 0]);
+    const [pending] = await sql.query<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM idempotency_keys WHERE response_status IS NULL',
+    );
     expect(pending.n).toBe(0);
   }, 60_000);
 
@@ -212,9 +291,19 @@ describe(`resilience: SIGKILL in the middle of a burst of writes (${PG ? 'Postgr
       expect([201, 409]).toContain(again.status);
       if (again.status === 409) expect(again.body.code).toBe('certification.already-certified');
     }
-    const rows = await (db as Sql).query<{ user_id: string; n: number }>('SELECT user_id, COUNT(*) AS n FROM certifications GROUP BY user_id');
+    const rows = await (db as Sql).query<{ user_id: string; n: number }>(
+      'SELECT user_id, COUNT(*) AS n FROM certifications GROUP BY user_id',
+    );
     const count = new Map(rows.map((r) => [r.user_id, r.n]));
-    const requested = new Set(certificationJobs().filter((j) => j.dispatched).map((j) => j.body.userId as string));
-    for (const trainer of program.trainers.slice(1)) expect([trainer.email, count.get(trainer.id) ?? 0]).toEqual([trainer.email, requested.has(trainer.id) ? 1 : 0]);
+    const requested = new Set(
+      certificationJobs()
+        .filter((j) => j.dispatched)
+        .map((j) => j.body.userId as string),
+    );
+    for (const trainer of program.trainers.slice(1))
+      expect([trainer.email, count.get(trainer.id) ?? 0]).toEqual([
+        trainer.email,
+        requested.has(trainer.id) ? 1 : 0,
+      ]);
   }, 60_000);
 });

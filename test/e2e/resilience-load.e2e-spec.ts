@@ -22,7 +22,15 @@ describe(`resilience: load test of session logging, 20 clients for 3 s (${PG ? '
     });
     // On failure the whole printed report says what went wrong.
     if (report.problems.length) throw new Error(formatReport(report));
-    expect(report).toMatchObject({ non2xx: 0, errors: 0, timeouts: 0, lost: 0, duplicated: 0, unexplained: 0, pendingKeys: 0 });
+    expect(report).toMatchObject({
+      non2xx: 0,
+      errors: 0,
+      timeouts: 0,
+      lost: 0,
+      duplicated: 0,
+      unexplained: 0,
+      pendingKeys: 0,
+    });
     expect(report.acknowledged).toBe(report.keys);
     expect(report.rows).toBe(report.acknowledged);
     // The run did real work, retries included.

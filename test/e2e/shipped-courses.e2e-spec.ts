@@ -12,7 +12,10 @@ const SHIPPED = ['upp-community-policing', 'school-tip-awareness', 'municipal-pr
 const MIN_WORDS = 400;
 
 const HEADINGS = {
-  en: { objective: /^#{1,6}\s+.*\bObjectives?\b/im, reflection: /^#{1,6}\s+.*\b(Reflection|Activity|Activities)\b/im },
+  en: {
+    objective: /^#{1,6}\s+.*\bObjectives?\b/im,
+    reflection: /^#{1,6}\s+.*\b(Reflection|Activity|Activities)\b/im,
+  },
   es: { objective: /^#{1,6}\s+.*\bObjetivos?\b/im, reflection: /^#{1,6}\s+.*(Reflexión|Actividad)/im },
 } as const;
 
@@ -26,12 +29,17 @@ const WEB_ADDRESS = /\b(?:https?:\/\/)?(?:[a-z0-9-]+\.)+[a-z]{2,}\/[^\s)\]>]*/gi
 
 describe.each(SHIPPED)('the shipped course %s', (slug) => {
   let pkg: CoursePackage;
-  const lessonName = (l: CoursePackage['lessons'][number], lang: 'en' | 'es') => `${slug}/${l.moduleSlug}/${String(l.number).padStart(2, '0')}-${l.slug}.${lang}.md`;
+  const lessonName = (l: CoursePackage['lessons'][number], lang: 'en' | 'es') =>
+    `${slug}/${l.moduleSlug}/${String(l.number).padStart(2, '0')}-${l.slug}.${lang}.md`;
 
   beforeAll(() => {
     const read = readPackage(join(CONTENT, slug), CONTENT);
     // Every error and warning, by file and line, in the failure message.
-    expect(read.problems.map((p) => `${p.warning ? 'warning' : 'error'}: ${p.file}${p.line ? `:${p.line}` : ''} ${p.reason}`)).toEqual([]);
+    expect(
+      read.problems.map(
+        (p) => `${p.warning ? 'warning' : 'error'}: ${p.file}${p.line ? `:${p.line}` : ''} ${p.reason}`,
+      ),
+    ).toEqual([]);
     expect(read.pkg).toBeDefined();
     pkg = read.pkg!;
   });
@@ -51,7 +59,8 @@ describe.each(SHIPPED)('the shipped course %s', (slug) => {
       for (const lang of ['en', 'es'] as const) {
         const body = lesson.markdown[lang];
         const words = body === null ? 0 : countWords(body);
-        if (words < MIN_WORDS) short.push(`${lessonName(lesson, lang)}: ${body === null ? 'missing' : `${words} words`}`);
+        if (words < MIN_WORDS)
+          short.push(`${lessonName(lesson, lang)}: ${body === null ? 'missing' : `${words} words`}`);
       }
     }
     expect(short).toEqual([]);
@@ -62,8 +71,12 @@ describe.each(SHIPPED)('the shipped course %s', (slug) => {
     for (const lesson of pkg.lessons) {
       for (const lang of ['en', 'es'] as const) {
         const body = lesson.markdown[lang] ?? '';
-        if (!HEADINGS[lang].objective.test(body)) missing.push(`${lessonName(lesson, lang)}: no ${lang === 'en' ? 'Objective' : 'Objetivo'} heading`);
-        if (!HEADINGS[lang].reflection.test(body)) missing.push(`${lessonName(lesson, lang)}: no ${lang === 'en' ? 'Reflection/Activity' : 'Reflexión/Actividad'} heading`);
+        if (!HEADINGS[lang].objective.test(body))
+          missing.push(`${lessonName(lesson, lang)}: no ${lang === 'en' ? 'Objective' : 'Objetivo'} heading`);
+        if (!HEADINGS[lang].reflection.test(body))
+          missing.push(
+            `${lessonName(lesson, lang)}: no ${lang === 'en' ? 'Reflection/Activity' : 'Reflexión/Actividad'} heading`,
+          );
       }
     }
     expect(missing).toEqual([]);
@@ -74,8 +87,14 @@ describe.each(SHIPPED)('the shipped course %s', (slug) => {
     const post = pkg.quizzes.filter((q) => q.kind === 'post');
     expect(pre.map((q) => q.slug)).toHaveLength(1);
     expect(post.map((q) => q.slug)).toHaveLength(1);
-    expect({ maxAttempts: pre[0].maxAttempts, enough: pre[0].questions.length >= 10 }).toEqual({ maxAttempts: 1, enough: true });
-    expect({ passMark: post[0].passMark, enough: post[0].questions.length >= 10 }).toEqual({ passMark: pkg.manifest.certification.postTestPassMark, enough: true });
+    expect({ maxAttempts: pre[0].maxAttempts, enough: pre[0].questions.length >= 10 }).toEqual({
+      maxAttempts: 1,
+      enough: true,
+    });
+    expect({ passMark: post[0].passMark, enough: post[0].questions.length >= 10 }).toEqual({
+      passMark: pkg.manifest.certification.postTestPassMark,
+      enough: true,
+    });
     expect(pkg.quizzes.filter((q) => q.kind === 'check').length).toBeGreaterThanOrEqual(1);
   });
 
@@ -112,8 +131,21 @@ describe('the phone-number check itself', () => {
   const flagged = (text: string) => PHONE_PATTERNS.some((p) => p.test(text.replace(WEB_ADDRESS, ' ')));
 
   it('catches hotline-like numbers and lets laws, years and links through', () => {
-    for (const text of ['Call 8001234567.', 'Call 800-123-4567.', 'Llame al 809.555.1234', 'Call (809) 555-1234', 'Línea 1234567']) expect({ text, flagged: flagged(text) }).toEqual({ text, flagged: true });
-    for (const text of ['Law 137-03 of 2003', 'between 2019 and 2024', 'article 3(a)', 'see ecoi.net/en/document/2111656.html']) expect({ text, flagged: flagged(text) }).toEqual({ text, flagged: false });
+    for (const text of [
+      'Call 8001234567.',
+      'Call 800-123-4567.',
+      'Llame al 809.555.1234',
+      'Call (809) 555-1234',
+      'Línea 1234567',
+    ])
+      expect({ text, flagged: flagged(text) }).toEqual({ text, flagged: true });
+    for (const text of [
+      'Law 137-03 of 2003',
+      'between 2019 and 2024',
+      'article 3(a)',
+      'see ecoi.net/en/document/2111656.html',
+    ])
+      expect({ text, flagged: flagged(text) }).toEqual({ text, flagged: false });
   });
 });
 

@@ -55,7 +55,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   }
   const clock = new FakeClock(new Date('2026-03-02T10:00:00.000Z'));
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.register({ config, schema, clock })] })
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.register({ config, schema, clock })],
+  })
     .setLogger(new PinoNestLogger(logger))
     .compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
@@ -75,7 +77,11 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       const { password, ...data } = overrides;
       const n = ++counter;
       return db.transaction((tx) =>
-        users.createSystemUser(tx, { email: `${role}${n}@example.org`, name: `${role} ${n}`, role, ...data }, password ?? TEST_PASSWORD),
+        users.createSystemUser(
+          tx,
+          { email: `${role}${n}@example.org`, name: `${role} ${n}`, role, ...data },
+          password ?? TEST_PASSWORD,
+        ),
       );
     },
     async close() {

@@ -10,11 +10,15 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (isRoot && existsSync('/usr/bin/apt-get')) {
   console.log('Installing Chromium from Debian for the browser tests (about 30 s)…');
   try {
-    execSync('apt-get update -qq && apt-get install -y -qq chromium', { stdio: ['ignore', 'ignore', 'inherit'] });
+    execSync('apt-get update -qq && apt-get install -y -qq chromium', {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     process.exit(0);
   } catch {
     console.error('Chromium could not be installed; the browser tests will fail.');
     process.exit(0);
   }
 }
-console.error(`Chromium is not at ${CHROMIUM}: install it (Debian: sudo apt-get install chromium) for the browser tests.`);
+console.error(
+  `Chromium is not at ${CHROMIUM}: install it (Debian: sudo apt-get install chromium) for the browser tests.`,
+);

@@ -17,10 +17,13 @@ export const parseHtml = (html: string): HtmlDocument => parseDocument(html);
  */
 export const parseSvg = (svg: string): HtmlDocument => parseDocument(svg, { xmlMode: true });
 
-export const allElements = (root: HtmlDocument | HtmlElement, test: (el: HtmlElement) => boolean = () => true): HtmlElement[] =>
-  DomUtils.findAll(test, root.children);
+export const allElements = (
+  root: HtmlDocument | HtmlElement,
+  test: (el: HtmlElement) => boolean = () => true,
+): HtmlElement[] => DomUtils.findAll(test, root.children);
 
-export const byTag = (root: HtmlDocument | HtmlElement, name: string): HtmlElement[] => allElements(root, (el) => el.name === name);
+export const byTag = (root: HtmlDocument | HtmlElement, name: string): HtmlElement[] =>
+  allElements(root, (el) => el.name === name);
 
 export function byId(root: HtmlDocument | HtmlElement, id: string): HtmlElement {
   const el = DomUtils.getElementById(id, root.children);
@@ -53,11 +56,16 @@ export function definition(root: HtmlDocument | HtmlElement, term: string): Html
 
 /** The cells of each table body row, as text. */
 export const tableRows = (root: HtmlDocument | HtmlElement): string[][] =>
-  byTag(root, 'tbody').flatMap((body) => byTag(body, 'tr').map((tr) => tr.children.filter((c) => DomUtils.isTag(c) && ['td', 'th'].includes(c.name)).map((c) => textOf(c))));
+  byTag(root, 'tbody').flatMap((body) =>
+    byTag(body, 'tr').map((tr) =>
+      tr.children.filter((c) => DomUtils.isTag(c) && ['td', 'th'].includes(c.name)).map((c) => textOf(c)),
+    ),
+  );
 
 const URL_ATTRIBUTES = ['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'poster'];
 /** Browsers drop ASCII whitespace and control characters inside a URL scheme: `java\tscript:` runs too. */
-const isScriptUrl = (value: string) => /^(javascript|vbscript|data):/i.test(value.replace(/[\u0000-\u0020]/g, '')); // eslint-disable-line no-control-regex -- they are what is stripped
+const isScriptUrl = (value: string) =>
+  /^(javascript|vbscript|data):/i.test(value.replace(/[\u0000-\u0020]/g, '')); // eslint-disable-line no-control-regex -- they are what is stripped
 
 /**
  * Nothing on the page runs or loads what a user typed: no inline script (the app's scripts are files
@@ -69,14 +77,20 @@ export function injectedMarkup(doc: HtmlDocument): string[] {
   const problems: string[] = [];
   for (const el of allElements(doc)) {
     const name = el.name.toLowerCase();
-    if (name === 'script' && (!/^\/assets\//.test(el.attribs.src ?? '') || DomUtils.textContent(el).trim() !== '')) {
+    if (
+      name === 'script' &&
+      (!/^\/assets\//.test(el.attribs.src ?? '') || DomUtils.textContent(el).trim() !== '')
+    ) {
       problems.push(`inline <script>: ${DomUtils.textContent(el).slice(0, 80)}`);
     }
-    if (['iframe', 'object', 'embed', 'base', 'frame', 'frameset'].includes(name)) problems.push(`<${name}> element`);
-    if (name === 'meta' && /refresh/i.test(el.attribs['http-equiv'] ?? '')) problems.push('<meta http-equiv=refresh>');
+    if (['iframe', 'object', 'embed', 'base', 'frame', 'frameset'].includes(name))
+      problems.push(`<${name}> element`);
+    if (name === 'meta' && /refresh/i.test(el.attribs['http-equiv'] ?? ''))
+      problems.push('<meta http-equiv=refresh>');
     for (const [attribute, value] of Object.entries(el.attribs)) {
       if (/^on/i.test(attribute)) problems.push(`<${name} ${attribute}="${value.slice(0, 80)}">`);
-      if (URL_ATTRIBUTES.includes(attribute.toLowerCase()) && isScriptUrl(value)) problems.push(`<${name} ${attribute}="${value.slice(0, 80)}">`);
+      if (URL_ATTRIBUTES.includes(attribute.toLowerCase()) && isScriptUrl(value))
+        problems.push(`<${name} ${attribute}="${value.slice(0, 80)}">`);
     }
   }
   return problems;
@@ -88,6 +102,11 @@ export function injectedSvgMarkup(html: string): string[] {
   return svgs.flatMap((svg) => {
     const doc = parseSvg(svg);
     const allowed = new Set(['svg', 'title', 'desc', 'rect', 'text', 'g']);
-    return [...injectedMarkup(doc), ...allElements(doc).filter((el) => !allowed.has(el.name)).map((el) => `<${el.name}> inside the SVG`)];
+    return [
+      ...injectedMarkup(doc),
+      ...allElements(doc)
+        .filter((el) => !allowed.has(el.name))
+        .map((el) => `<${el.name}> inside the SVG`),
+    ];
   });
 }

@@ -19,7 +19,11 @@ export function csrfFrom(html: string): string {
 export async function pageAgent(t: TestApp, email: string, password = TEST_PASSWORD) {
   const agent = request.agent(t.http);
   const page = await agent.get('/login').expect(200);
-  await agent.post('/login').type('form').send({ email, password, _csrf: csrfFrom(page.text) }).expect(303);
+  await agent
+    .post('/login')
+    .type('form')
+    .send({ email, password, _csrf: csrfFrom(page.text) })
+    .expect(303);
   return agent;
 }
 

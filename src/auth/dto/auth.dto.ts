@@ -4,7 +4,8 @@ import { IsIn, IsString } from 'class-validator';
 import { Length, MaxLength, msg } from '../../common/validation';
 import { LANGUAGES, type Language } from '../../common/kernel/user-role.enum';
 
-const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+const lower = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class LoginDto {

@@ -1,12 +1,28 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { Length, MaxLength, msg } from '../../common/validation';
 import { PageQuery } from '../../common/page-query';
 
 export const MAX_COUNT = 2000;
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value === '' ? 0 : value);
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value === '' ? 0 : value;
 /** A head count: a whole number from 0 to MAX_COUNT (form fields arrive as strings). */
 const Count = () =>
   applyDecorators(
@@ -44,7 +60,9 @@ export class LogSessionDto {
   courseSlug: string;
 
   @ApiProperty({ type: [String], example: ['school-sessions-10-14'] })
-  @Transform(({ value }) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]))
+  @Transform(({ value }) =>
+    value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value],
+  )
   @IsArray({ message: msg('list') })
   @ArrayMinSize(1, { message: msg('modules-required') })
   @ArrayMaxSize(20, { message: msg('list-max', { max: 20 }) })
@@ -125,10 +143,14 @@ export class ListSessionsQuery extends PageQuery {
 
   @Transform(({ value }) => (value === '' ? undefined : value))
   @IsOptional()
-  @IsIn(['submitted', 'confirmed', 'rejected', 'waiting-for-me'], { message: msg('one-of', { values: 'submitted, confirmed, rejected' }) })
+  @IsIn(['submitted', 'confirmed', 'rejected', 'waiting-for-me'], {
+    message: msg('one-of', { values: 'submitted, confirmed, rejected' }),
+  })
   status?: 'submitted' | 'confirmed' | 'rejected' | 'waiting-for-me';
 
-  @Transform(({ value }) => (typeof value === 'string' && value.trim() ? value.trim().toUpperCase() : undefined))
+  @Transform(({ value }) =>
+    typeof value === 'string' && value.trim() ? value.trim().toUpperCase() : undefined,
+  )
   @IsOptional()
   @Matches(/^[A-Z]{2}$/, { message: msg('country-code') })
   countryCode?: string;
@@ -139,5 +161,4 @@ export class ListSessionsQuery extends PageQuery {
   @Min(1, { message: msg('range', { min: 1, max: 500 }) })
   @Max(500, { message: msg('range', { min: 1, max: 500 }) })
   limit?: number;
-
 }

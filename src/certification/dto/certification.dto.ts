@@ -4,8 +4,14 @@ import { IsIn, IsOptional, IsString, IsUUID, Matches, Max, Min, IsInt } from 'cl
 import { Length, msg } from '../../common/validation';
 import { PageQuery } from '../../common/page-query';
 
-const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value);
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === ''
+    ? undefined
+    : typeof value === 'string'
+      ? value.trim()
+      : value;
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
 
 export class IssueCertificationDto {
   @ApiProperty()
@@ -16,7 +22,11 @@ export class IssueCertificationDto {
   @IsUUID('all', { message: msg('id') })
   userId: string;
 
-  @ApiPropertyOptional({ example: '2026-03-11', description: 'defaults to today; may be backdated to the cohort endsOn, never earlier, never in the future' })
+  @ApiPropertyOptional({
+    example: '2026-03-11',
+    description:
+      'defaults to today; may be backdated to the cohort endsOn, never earlier, never in the future',
+  })
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: msg('date') })
@@ -65,5 +75,4 @@ export class ListCertificationsQuery extends PageQuery {
   @Min(1, { message: msg('range', { min: 1, max: 200 }) })
   @Max(200, { message: msg('range', { min: 1, max: 200 }) })
   limit?: number;
-
 }

@@ -17,14 +17,27 @@ import {
 } from 'class-validator';
 import { Length, MaxLength, msg } from '../../common/validation';
 import { LANGUAGES, type Language, SEXES, type Sex } from '../../common/kernel/user-role.enum';
-import { ATTENDANCE_STATUSES, type AttendanceStatus, COHORT_STATUSES, type CohortStatus } from '../cohort-status.enum';
+import {
+  ATTENDANCE_STATUSES,
+  type AttendanceStatus,
+  COHORT_STATUSES,
+  type CohortStatus,
+} from '../cohort-status.enum';
 import { PageQuery } from '../../common/page-query';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
-const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value);
-const toList = ({ value }: { value: unknown }) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]);
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === ''
+    ? undefined
+    : typeof value === 'string'
+      ? value.trim()
+      : value;
+const upper = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toUpperCase() : value;
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+const toList = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class CreateCohortDto {
@@ -188,7 +201,9 @@ export class ListCohortsQuery extends PageQuery {
   @Matches(/^[a-z0-9-]{1,80}$/, { message: msg('course') })
   courseSlug?: string;
 
-  @Transform(({ value }) => (typeof value === 'string' && value.trim() ? value.trim().toUpperCase() : undefined))
+  @Transform(({ value }) =>
+    typeof value === 'string' && value.trim() ? value.trim().toUpperCase() : undefined,
+  )
   @IsOptional()
   @Matches(/^[A-Z]{2}$/, { message: msg('country-code') })
   countryCode?: string;
@@ -199,5 +214,4 @@ export class ListCohortsQuery extends PageQuery {
   @Min(1, { message: msg('range', { min: 1, max: 100 }) })
   @Max(100, { message: msg('range', { min: 1, max: 100 }) })
   limit?: number;
-
 }

@@ -27,4 +27,5 @@ export interface FormViewOptions {
   view: string;
   model?: string;
 }
-export const FormView = (view: string, model?: string) => SetMetadata(FORM_VIEW_KEY, { view, model } satisfies FormViewOptions);
+export const FormView = (view: string, model?: string) =>
+  SetMetadata(FORM_VIEW_KEY, { view, model } satisfies FormViewOptions);

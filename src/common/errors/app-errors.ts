@@ -2,7 +2,8 @@
  * Business refusals. Services throw these (never HTTP exceptions); the filters map `kind` to a
  * status and `code` to the translation key `errors.<code>`.
  */
-export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'unprocessable' | 'too-many';
+export type ErrorKind =
+  'invalid' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'unprocessable' | 'too-many';
 
 export type MessageParams = Record<string, string | number>;
 
@@ -22,12 +23,16 @@ export class DomainError extends Error {
   details?: Record<string, unknown>;
 }
 
-export const notFound = (code = 'not-found', params?: MessageParams) => new DomainError('not-found', code, params);
-export const forbidden = (code = 'forbidden', params?: MessageParams) => new DomainError('forbidden', code, params);
-export const conflict = (code: string, params?: MessageParams, field?: string) => new DomainError('conflict', code, params, field);
+export const notFound = (code = 'not-found', params?: MessageParams) =>
+  new DomainError('not-found', code, params);
+export const forbidden = (code = 'forbidden', params?: MessageParams) =>
+  new DomainError('forbidden', code, params);
+export const conflict = (code: string, params?: MessageParams, field?: string) =>
+  new DomainError('conflict', code, params, field);
 export const unprocessable = (code: string, params?: MessageParams, field?: string) =>
   new DomainError('unprocessable', code, params, field);
-export const invalid = (code: string, params?: MessageParams, field?: string) => new DomainError('invalid', code, params, field);
+export const invalid = (code: string, params?: MessageParams, field?: string) =>
+  new DomainError('invalid', code, params, field);
 
 /** One message about one field: a translation key below `validation.` and its parameters. */
 export interface FieldMessage {

@@ -10,7 +10,12 @@ import { setPageLocals } from '../view/page-locals';
 /** Translates an InputError into `{ field: [messages] }` in `lang`. */
 export function translateFields(lang: Language, error: InputError): Record<string, string[]> {
   // Own properties even for a field named `__proto__` (an assignment would set the prototype).
-  return Object.fromEntries(Object.entries(error.fields).map(([field, messages]) => [field, messages.map((m) => t(lang, `validation.${m.key}`, m.params))]));
+  return Object.fromEntries(
+    Object.entries(error.fields).map(([field, messages]) => [
+      field,
+      messages.map((m) => t(lang, `validation.${m.key}`, m.params)),
+    ]),
+  );
 }
 
 export function statusOf(error: unknown): number {
@@ -39,7 +44,11 @@ export class ErrorsFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const status = statusOf(error);
     if (status >= 500) {
-      this.logger.error({ msg: 'unhandled error', reqId: req.id, error: (error as Error)?.stack ?? String(error) });
+      this.logger.error({
+        msg: 'unhandled error',
+        reqId: req.id,
+        error: (error as Error)?.stack ?? String(error),
+      });
     }
     if (res.headersSent) return;
     const lang = resolveLanguage(req);
@@ -57,10 +66,15 @@ export class ErrorsFilter implements ExceptionFilter {
 }
 
 export function sendApiError(res: Response, lang: Language, error: unknown, status: number): void {
-  const body: Record<string, unknown> = { statusCode: status, error: SHORT_CODE_BY_STATUS[status] ?? 'Error' };
+  const body: Record<string, unknown> = {
+    statusCode: status,
+    error: SHORT_CODE_BY_STATUS[status] ?? 'Error',
+  };
   if (error instanceof InputError) {
     const fields = translateFields(lang, error);
-    body.message = Object.entries(fields).flatMap(([field, messages]) => messages.map((m) => `${field}: ${m}`));
+    body.message = Object.entries(fields).flatMap(([field, messages]) =>
+      messages.map((m) => `${field}: ${m}`),
+    );
     body.fields = fields;
   } else {
     body.message = messageOf(lang, error, status);
@@ -75,6 +89,14 @@ export function sendApiError(res: Response, lang: Language, error: unknown, stat
 
 export function renderErrorPage(req: Request, res: Response, status: number, message: string): void {
   setPageLocals(req, res);
-  const view = [403, 404, 429].includes(status) ? `errors/${status}` : status < 500 ? 'errors/generic' : 'errors/500';
-  res.status(status).render(view, { status, message, title: t(res.locals.lang, `errors.title-${status >= 500 ? 500 : status}`) });
+  const view = [403, 404, 429].includes(status)
+    ? `errors/${status}`
+    : status < 500
+      ? 'errors/generic'
+      : 'errors/500';
+  res.status(status).render(view, {
+    status,
+    message,
+    title: t(res.locals.lang, `errors.title-${status >= 500 ? 500 : status}`),
+  });
 }

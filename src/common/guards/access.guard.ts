@@ -18,9 +18,14 @@ export class AccessGuard extends AuthGuard('jwt') {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
+    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (!access) {
-      this.logger.error(`Route without an access declaration refused: ${context.getClass().name}.${context.getHandler().name}`);
+      this.logger.error(
+        `Route without an access declaration refused: ${context.getClass().name}.${context.getHandler().name}`,
+      );
       throw new DomainError('forbidden', 'forbidden');
     }
     try {
@@ -31,7 +36,8 @@ export class AccessGuard extends AuthGuard('jwt') {
     const user = context.switchToHttp().getRequest().user as AuthUser | undefined;
     if (access.kind === 'public') return true;
     if (!user) throw new DomainError('unauthenticated', 'unauthenticated');
-    if (access.kind === 'roles' && !access.roles.includes(user.role)) throw new DomainError('forbidden', 'forbidden');
+    if (access.kind === 'roles' && !access.roles.includes(user.role))
+      throw new DomainError('forbidden', 'forbidden');
     return true;
   }
 

@@ -27,14 +27,21 @@ export function decodeCsv(bytes: Buffer): string | null {
  * for the page to show; the request goes on, so the CSRF check and the form still apply.
  */
 export function csvUploads(paths: RegExp[]) {
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_CSV_BYTES, files: 1, fields: 10, fieldSize: 256 * 1024, parts: 12 } }).single('file');
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: MAX_CSV_BYTES, files: 1, fields: 10, fieldSize: 256 * 1024, parts: 12 },
+  }).single('file');
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (req.method !== 'POST' || !req.is('multipart/form-data') || !paths.some((p) => p.test(req.path))) return next();
+    if (req.method !== 'POST' || !req.is('multipart/form-data') || !paths.some((p) => p.test(req.path)))
+      return next();
     upload(req, res, (error?: unknown) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       req.body = body;
       if (error) {
-        res.locals.csvUpload = (error as { code?: string }).code === 'LIMIT_FILE_SIZE' ? 'csv-file-too-large' : 'csv-file-unreadable';
+        res.locals.csvUpload =
+          (error as { code?: string }).code === 'LIMIT_FILE_SIZE'
+            ? 'csv-file-too-large'
+            : 'csv-file-unreadable';
         body.csv = '';
         return next();
       }

@@ -11,8 +11,20 @@ export interface Flash {
 }
 
 /** Post/redirect/get: the message travels in a short-lived signed cookie to the next page. */
-export function redirectWithFlash(res: Response, to: string, key: string, kind: Flash['kind'] = 'success', params?: Flash['params']): void {
-  res.cookie(FLASH_COOKIE, JSON.stringify({ kind, key, params }), { httpOnly: true, sameSite: 'lax', signed: true, maxAge: 60_000, path: '/' });
+export function redirectWithFlash(
+  res: Response,
+  to: string,
+  key: string,
+  kind: Flash['kind'] = 'success',
+  params?: Flash['params'],
+): void {
+  res.cookie(FLASH_COOKIE, JSON.stringify({ kind, key, params }), {
+    httpOnly: true,
+    sameSite: 'lax',
+    signed: true,
+    maxAge: 60_000,
+    path: '/',
+  });
   res.redirect(303, to);
 }
 

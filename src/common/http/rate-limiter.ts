@@ -54,16 +54,21 @@ export class RateLimiter {
   async release(limit: Limit, subject: string): Promise<void> {
     const since = new Date(this.clock.now().getTime() - limit.windowMs).toISOString();
     await this.db.transaction((tx) =>
-      tx.query(toDialect(this.db.kind, 'UPDATE rate_limit_buckets SET count = count - 1 WHERE key = ? AND window_started_at > ? AND count > 0'), [
-        this.key(limit, subject),
-        since,
-      ]),
+      tx.query(
+        toDialect(
+          this.db.kind,
+          'UPDATE rate_limit_buckets SET count = count - 1 WHERE key = ? AND window_started_at > ? AND count > 0',
+        ),
+        [this.key(limit, subject), since],
+      ),
     );
   }
 
   async reset(limit: Limit, subject: string): Promise<void> {
     await this.db.transaction((tx) =>
-      tx.query(toDialect(this.db.kind, 'DELETE FROM rate_limit_buckets WHERE key = ?'), [this.key(limit, subject)]),
+      tx.query(toDialect(this.db.kind, 'DELETE FROM rate_limit_buckets WHERE key = ?'), [
+        this.key(limit, subject),
+      ]),
     );
   }
 

@@ -22,7 +22,14 @@ export function requestContext(logger: Logger) {
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const user = req.user as { id?: string } | undefined;
-      logger.info({ reqId: req.id, method: req.method, path: redactPath(req.path), status: res.statusCode, ms: Math.round(ms * 10) / 10, userId: user?.id });
+      logger.info({
+        reqId: req.id,
+        method: req.method,
+        path: redactPath(req.path),
+        status: res.statusCode,
+        ms: Math.round(ms * 10) / 10,
+        userId: user?.id,
+      });
     });
     next();
   };

@@ -6,4 +6,6 @@ export const API_PREFIX = '/api/v1';
 export const OPEN_BADGES_PREFIX = '/ob';
 
 export const isApiRequest = (req: Request): boolean =>
-  req.path === API_PREFIX || req.path.startsWith(`${API_PREFIX}/`) || req.path.startsWith(`${OPEN_BADGES_PREFIX}/`);
+  req.path === API_PREFIX ||
+  req.path.startsWith(`${API_PREFIX}/`) ||
+  req.path.startsWith(`${OPEN_BADGES_PREFIX}/`);

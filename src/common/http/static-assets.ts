@@ -73,7 +73,10 @@ export function assetUrl(dir: string, path: string): string {
   const stamp = `${info.size}:${info.mtimeMs}`;
   let known = versions.get(file);
   if (known?.stamp !== stamp) {
-    known = { stamp, version: createHash('sha256').update(readFileSync(file)).digest('base64url').slice(0, 10) };
+    known = {
+      stamp,
+      version: createHash('sha256').update(readFileSync(file)).digest('base64url').slice(0, 10),
+    };
     versions.set(file, known);
   }
   return `/assets/${path}?${known.version}`; // no "=": Handlebars would escape it

@@ -35,10 +35,17 @@ describe('view helpers', () => {
     });
 
     it('passes named values to the message, and nests as a value of t', () => {
-      expect(render('{{tn "courses.lessons-done" total done=done}}', 'en', { total: 1, done: 0 })).toBe('0 of 1 lesson completed');
-      expect(render('{{tn "courses.lessons-done" total done=done}}', 'es', { total: 3, done: 1 })).toBe('1 de 3 lecciones completadas');
-      const summary = '{{t "cohorts.certify.summary" waiting=(tn "cohorts.certify.waiting" 1) certified=(tn "cohorts.certify.certified" 1)}}';
-      expect(render(summary, 'es')).toBe('1 participante que cumple los requisitos espera su certificado; 1 ya certificado.');
+      expect(render('{{tn "courses.lessons-done" total done=done}}', 'en', { total: 1, done: 0 })).toBe(
+        '0 of 1 lesson completed',
+      );
+      expect(render('{{tn "courses.lessons-done" total done=done}}', 'es', { total: 3, done: 1 })).toBe(
+        '1 de 3 lecciones completadas',
+      );
+      const summary =
+        '{{t "cohorts.certify.summary" waiting=(tn "cohorts.certify.waiting" 1) certified=(tn "cohorts.certify.certified" 1)}}';
+      expect(render(summary, 'es')).toBe(
+        '1 participante que cumple los requisitos espera su certificado; 1 ya certificado.',
+      );
     });
 
     it('accepts a count that arrives as a numeric string, and shows the general form for no count', () => {

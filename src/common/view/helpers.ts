@@ -27,9 +27,16 @@ export const viewHelpers: Record<string, HelperDelegate> = {
    */
   tn(key: string, count: unknown, ...rest: unknown[]) {
     const options = rest.pop() as HelperOptions;
-    const n = typeof count === 'number' ? count : typeof count === 'string' && count.trim() !== '' ? Number(count) : NaN;
+    const n =
+      typeof count === 'number'
+        ? count
+        : typeof count === 'string' && count.trim() !== ''
+          ? Number(count)
+          : NaN;
     const params = { ...(options.hash ?? {}) };
-    return Number.isFinite(n) ? tn(langOf(options), String(key), n, params) : t(langOf(options), String(key), params);
+    return Number.isFinite(n)
+      ? tn(langOf(options), String(key), n, params)
+      : t(langOf(options), String(key), params);
   },
   date(value: Date | string | null | undefined, ...rest: unknown[]) {
     const options = rest.pop() as HelperOptions;
@@ -44,7 +51,9 @@ export const viewHelpers: Record<string, HelperDelegate> = {
     return typeof value === 'number' ? formatNumber(langOf(options), value) : '';
   },
   percent(value: number | null | undefined, options: HelperOptions) {
-    return typeof value === 'number' ? formatNumber(langOf(options), value / 100, { style: 'percent', maximumFractionDigits: 0 }) : '';
+    return typeof value === 'number'
+      ? formatNumber(langOf(options), value / 100, { style: 'percent', maximumFractionDigits: 0 })
+      : '';
   },
   /** Joins strings, e.g. to build a key: `{{t (concat "roles." role)}}`. */
   /** `{{asset "css/app.css"}}`: the asset's address with its content hash (see static-assets.ts). */

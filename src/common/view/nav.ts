@@ -30,6 +30,9 @@ export function navFor(user: AuthUser | undefined, currentPath: string) {
   return ITEMS.filter((item) => item.roles === 'all' || item.roles.includes(user.role)).map((item) => ({
     href: item.href,
     key: item.key,
-    current: item.href === '/' ? currentPath === '/' : currentPath === item.href || currentPath.startsWith(`${item.href}/`),
+    current:
+      item.href === '/'
+        ? currentPath === '/'
+        : currentPath === item.href || currentPath.startsWith(`${item.href}/`),
   }));
 }

@@ -32,7 +32,12 @@ export class PageInterceptor implements NestInterceptor {
     const user = req.user as AuthUser | undefined;
     const asked = req.query?.lang;
     if (isLanguage(asked)) {
-      res.cookie(LANG_COOKIE, asked, { sameSite: 'lax', httpOnly: false, maxAge: 365 * 24 * 3600 * 1000, path: '/' });
+      res.cookie(LANG_COOKIE, asked, {
+        sameSite: 'lax',
+        httpOnly: false,
+        maxAge: 365 * 24 * 3600 * 1000,
+        path: '/',
+      });
       if (user && user.language !== asked) {
         await this.languages.setLanguage(user.id, asked);
         user.language = asked;
@@ -44,25 +49,45 @@ export class PageInterceptor implements NestInterceptor {
     if (!form) return next.handle();
     return next.handle().pipe(
       catchError((error: unknown) => {
-        const isFieldError = error instanceof InputError || (error instanceof DomainError && ['invalid', 'conflict', 'unprocessable', 'too-many', 'unauthenticated'].includes(error.kind) && req.method !== 'GET');
+        const isFieldError =
+          error instanceof InputError ||
+          (error instanceof DomainError &&
+            ['invalid', 'conflict', 'unprocessable', 'too-many', 'unauthenticated'].includes(error.kind) &&
+            req.method !== 'GET');
         if (!isFieldError || req.method === 'GET') return throwError(() => error);
-        const controller = this.moduleRef.get(context.getClass(), { strict: false }) as Record<string, unknown>;
-        const modelFn = form.model ? (controller[form.model] as ((r: Request) => Promise<object>) | undefined) : undefined;
+        const controller = this.moduleRef.get(context.getClass(), { strict: false }) as Record<
+          string,
+          unknown
+        >;
+        const modelFn = form.model
+          ? (controller[form.model] as ((r: Request) => Promise<object>) | undefined)
+          : undefined;
         const lang = res.locals.lang;
-        return from((async () => {
-          const base = modelFn ? await modelFn.call(controller, req) : {};
-          const errors = error instanceof InputError ? translateFields(lang, error) : {};
-          let summary: string | undefined;
-          if (error instanceof DomainError) {
-            const text = t(lang, `errors.${error.code}`, error.params);
-            if (error.field) errors[error.field] = [text];
-            else summary = text;
-          }
-          const values = { ...(req.body as object) } as Record<string, unknown>;
-          for (const secret of ['password', 'confirm', 'current']) delete values[secret];
-          res.status(statusOf(error)).render(form.view, { ...base, errors, errorList: Object.entries(errors).map(([field, messages]) => ({ field, message: messages[0] })), summary, values });
-          return undefined;
-        })());
+        return from(
+          (async () => {
+            const base = modelFn ? await modelFn.call(controller, req) : {};
+            const errors = error instanceof InputError ? translateFields(lang, error) : {};
+            let summary: string | undefined;
+            if (error instanceof DomainError) {
+              const text = t(lang, `errors.${error.code}`, error.params);
+              if (error.field) errors[error.field] = [text];
+              else summary = text;
+            }
+            const values = { ...(req.body as object) } as Record<string, unknown>;
+            for (const secret of ['password', 'confirm', 'current']) delete values[secret];
+            res.status(statusOf(error)).render(form.view, {
+              ...base,
+              errors,
+              errorList: Object.entries(errors).map(([field, messages]) => ({
+                field,
+                message: messages[0],
+              })),
+              summary,
+              values,
+            });
+            return undefined;
+          })(),
+        );
       }),
     );
   }

@@ -8,7 +8,10 @@ export class QuizAttemptDto {
   @IsObject({ message: msg('answers-shape') })
   answers: Record<string, string[]>;
 
-  @ApiPropertyOptional({ description: 'the sittingId the quiz GET returned: a repeated submit of that sitting returns its first result instead of counting twice' })
+  @ApiPropertyOptional({
+    description:
+      'the sittingId the quiz GET returned: a repeated submit of that sitting returns its first result instead of counting twice',
+  })
   @IsOptional()
   @IsString({ message: msg('sitting-id') })
   sittingId?: string;

@@ -1,15 +1,34 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import { Length, MaxLength, msg } from '../../common/validation';
 import { SCHOOL_LEVELS, type SchoolLevel } from '../school.entities';
 import { PageQuery } from '../../common/page-query';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
-const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value);
-const toList = ({ value }: { value: unknown }) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]);
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === ''
+    ? undefined
+    : typeof value === 'string'
+      ? value.trim()
+      : value;
+const upper = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toUpperCase() : value;
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+const toList = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value];
 
 export class CreateSchoolDto {
   @ApiProperty({ example: 'Centro Escolar Las Flores' })
@@ -65,7 +84,9 @@ export class ListSchoolsQuery extends PageQuery {
   @MaxLength(100, { message: msg('max-length', { max: 100 }) })
   q?: string;
 
-  @Transform(({ value }) => (typeof value === 'string' && value.trim() ? value.trim().toUpperCase() : undefined))
+  @Transform(({ value }) =>
+    typeof value === 'string' && value.trim() ? value.trim().toUpperCase() : undefined,
+  )
   @IsOptional()
   @Matches(/^[A-Z]{2}$/, { message: msg('country-code') })
   countryCode?: string;
@@ -81,7 +102,6 @@ export class ListSchoolsQuery extends PageQuery {
   @Min(1, { message: msg('range', { min: 1, max: 200 }) })
   @Max(200, { message: msg('range', { min: 1, max: 200 }) })
   limit?: number;
-
 }
 
 export class SchoolsCsvDto {

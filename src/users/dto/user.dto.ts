@@ -2,10 +2,19 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Length, MaxLength, msg } from '../../common/validation';
-import { LANGUAGES, type Language, ROLES, type Role, SEXES, type Sex, USER_STATUSES } from '../../common/kernel/user-role.enum';
+import {
+  LANGUAGES,
+  type Language,
+  ROLES,
+  type Role,
+  SEXES,
+  type Sex,
+  USER_STATUSES,
+} from '../../common/kernel/user-role.enum';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+const lower = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
 const upperOrNull = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? (value.trim() === '' ? undefined : value.trim().toUpperCase()) : value;
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
@@ -39,7 +48,10 @@ export class CreateUserDto {
   @IsIn(LANGUAGES, { message: msg('one-of', { values: LANGUAGES.join(', ') }) })
   language?: Language;
 
-  @ApiPropertyOptional({ example: 'SV', description: 'ISO 3166-1 alpha-2; for a manager, their country scope' })
+  @ApiPropertyOptional({
+    example: 'SV',
+    description: 'ISO 3166-1 alpha-2; for a manager, their country scope',
+  })
   @Transform(upperOrNull)
   @IsOptional()
   @Matches(/^[A-Z]{2}$/, { message: msg('country-code') })
@@ -52,7 +64,10 @@ export class CreateUserDto {
   @MaxLength(160, { message: msg('max-length', { max: 160 }) })
   organisation?: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'schools a coordinator is assigned to (with the schools feature)' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'schools a coordinator is assigned to (with the schools feature)',
+  })
   @IsOptional()
   @IsArray({ message: msg('list') })
   @ArrayMaxSize(200, { message: msg('list-max', { max: 200 }) })

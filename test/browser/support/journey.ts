@@ -40,16 +40,24 @@ export async function startApp(env: Record<string, string> = {}): Promise<{ t: T
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: the browser tests need it (npm test installs it as root; or apt-get install chromium).`);
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}: the browser tests need it (npm test installs it as root; or apt-get install chromium).`,
+    );
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 }
 
 /**
  * One app and one Chromium for a spec file: started before its tests, closed after them. `use`
  * receives both once they run (a spec keeps them in its own variables).
  */
-export function useJourneyApp(env: Record<string, string>, use: (started: { t: TestApp; base: string; browser: Browser }) => void): void {
+export function useJourneyApp(
+  env: Record<string, string>,
+  use: (started: { t: TestApp; base: string; browser: Browser }) => void,
+): void {
   let t: TestApp | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
@@ -83,17 +91,39 @@ export class Journey {
   readonly page: Page;
   private lastDocument?: { url: string; bytes: Promise<number> };
 
-  private constructor(readonly journey: string, readonly variant: Variant, context: BrowserContext, page: Page) {
+  private constructor(
+    readonly journey: string,
+    readonly variant: Variant,
+    context: BrowserContext,
+    page: Page,
+  ) {
     this.context = context;
     this.page = page;
     page.on('response', (response: Response) => {
       if (response.request().resourceType() !== 'document' || response.frame() !== page.mainFrame()) return;
-      this.lastDocument = { url: response.url(), bytes: response.body().then((b) => b.length, () => 0) };
+      this.lastDocument = {
+        url: response.url(),
+        bytes: response.body().then(
+          (b) => b.length,
+          () => 0,
+        ),
+      };
     });
   }
 
-  static async open(browser: Browser, base: string, journey: string, variant: Variant, options: { acceptDownloads?: boolean } = {}): Promise<Journey> {
-    const context = await browser.newContext({ baseURL: base, locale: variant.locale, viewport: variant.viewport, acceptDownloads: options.acceptDownloads ?? true });
+  static async open(
+    browser: Browser,
+    base: string,
+    journey: string,
+    variant: Variant,
+    options: { acceptDownloads?: boolean } = {},
+  ): Promise<Journey> {
+    const context = await browser.newContext({
+      baseURL: base,
+      locale: variant.locale,
+      viewport: variant.viewport,
+      acceptDownloads: options.acceptDownloads ?? true,
+    });
     const page = await context.newPage();
     return new Journey(journey, variant, context, page);
   }
@@ -116,14 +146,32 @@ export class Journey {
     const result = await new AxeBuilder({ page: this.page }).setLegacyMode(true).analyze();
     const violations = result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-    const htmlBytes = this.lastDocument ? await this.lastDocument.bytes : Buffer.byteLength(await this.page.content());
-    const entry: PageAudit = { journey: this.journey, variant: this.variant.name, url: new URL(this.page.url()).pathname, htmlBytes, violations };
+      .map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')}`,
+      );
+    const htmlBytes = this.lastDocument
+      ? await this.lastDocument.bytes
+      : Buffer.byteLength(await this.page.content());
+    const entry: PageAudit = {
+      journey: this.journey,
+      variant: this.variant.name,
+      url: new URL(this.page.url()).pathname,
+      htmlBytes,
+      violations,
+    };
     audits.push(entry);
     expect({ url: entry.url, violations }).toEqual({ url: entry.url, violations: [] });
     expect(htmlBytes).toBeLessThan(MAX_HTML_BYTES);
     const width = this.variant.viewport.width;
-    expect({ url: entry.url, width, overflow: await this.overflow() }).toEqual({ url: entry.url, width, overflow: [] });
+    expect({ url: entry.url, width, overflow: await this.overflow() }).toEqual({
+      url: entry.url,
+      width,
+      overflow: [],
+    });
     return entry;
   }
 
@@ -136,16 +184,27 @@ export class Journey {
       const width = document.documentElement.clientWidth;
       if (document.documentElement.scrollWidth <= width) return [];
       const scrollsInside = (el: Element) => {
-        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) return true;
+        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement)
+          if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) return true;
         return false;
       };
       // An element ends where its box ends, or where its content spills out if it lets it (a long line in a <pre>).
       const end = (el: Element) => {
         const box = el.getBoundingClientRect();
-        return getComputedStyle(el).overflowX === 'visible' ? Math.max(box.right, box.left + el.scrollWidth) : box.right;
+        return getComputedStyle(el).overflowX === 'visible'
+          ? Math.max(box.right, box.left + el.scrollWidth)
+          : box.right;
       };
-      const wide = [...document.body.querySelectorAll('*')].filter((el) => end(el) > width + 1 && !scrollsInside(el));
-      const named = wide.filter((el) => !wide.some((other) => other !== el && el.contains(other))).slice(0, 5).map((el) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''} "${(el.textContent ?? '').trim().slice(0, 40)}" ends at ${Math.round(end(el))} px`);
+      const wide = [...document.body.querySelectorAll('*')].filter(
+        (el) => end(el) > width + 1 && !scrollsInside(el),
+      );
+      const named = wide
+        .filter((el) => !wide.some((other) => other !== el && el.contains(other)))
+        .slice(0, 5)
+        .map(
+          (el) =>
+            `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''} "${(el.textContent ?? '').trim().slice(0, 40)}" ends at ${Math.round(end(el))} px`,
+        );
       return named.length ? named : [`the page is ${document.documentElement.scrollWidth} px wide`];
     });
   }
@@ -153,7 +212,9 @@ export class Journey {
   /** Keeps a screenshot of the last page and closes the context. */
   async finish(): Promise<void> {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await this.page.screenshot({ path: join(SCREENSHOTS, `${this.journey}-${this.variant.name}.png`), fullPage: true }).catch(() => undefined);
+    await this.page
+      .screenshot({ path: join(SCREENSHOTS, `${this.journey}-${this.variant.name}.png`), fullPage: true })
+      .catch(() => undefined);
     writeWeightReport();
     await this.context.close();
   }
@@ -165,8 +226,14 @@ function writeWeightReport(): void {
   const byJourney = new Map<string, PageAudit[]>();
   for (const a of audits) byJourney.set(a.journey, [...(byJourney.get(a.journey) ?? []), a]);
   for (const [journey, rows] of byJourney) {
-    const lines = ['| variant | page | HTML bytes | serious/critical axe violations |', '| --- | --- | ---: | ---: |'];
+    const lines = [
+      '| variant | page | HTML bytes | serious/critical axe violations |',
+      '| --- | --- | ---: | ---: |',
+    ];
     for (const r of rows) lines.push(`| ${r.variant} | ${r.url} | ${r.htmlBytes} | ${r.violations.length} |`);
-    writeFileSync(join(SCREENSHOTS, `page-weights-${journey}.md`), `# ${journey}: pages visited\n\n${lines.join('\n')}\n`);
+    writeFileSync(
+      join(SCREENSHOTS, `page-weights-${journey}.md`),
+      `# ${journey}: pages visited\n\n${lines.join('\n')}\n`,
+    );
   }
 }

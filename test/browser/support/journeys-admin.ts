@@ -43,7 +43,10 @@ export async function signIn(journey: Journey, email: string, password = TEST_PA
   expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(text(lang, 'auth.login.title'));
   await field(journey, text(lang, 'auth.email')).fill(email);
   await field(journey, text(lang, 'auth.password')).fill(password);
-  await follow(journey, page.getByRole('main').getByRole('button', { name: text(lang, 'auth.login.submit'), exact: true }));
+  await follow(
+    journey,
+    page.getByRole('main').getByRole('button', { name: text(lang, 'auth.login.submit'), exact: true }),
+  );
   expect(new URL(page.url()).pathname).toBe('/');
 }
 
@@ -58,7 +61,9 @@ export function field(journey: Journey, label: string): Locator {
 /** The main navigation's link called `key`. */
 export function navLink(journey: Journey, key: string): Locator {
   const lang = journey.variant.lang;
-  return journey.page.getByRole('navigation', { name: text(lang, 'nav.label') }).getByRole('link', { name: text(lang, key), exact: true });
+  return journey.page
+    .getByRole('navigation', { name: text(lang, 'nav.label') })
+    .getByRole('link', { name: text(lang, key), exact: true });
 }
 
 /** The (success or information) flash message shown after a post/redirect/get. */
@@ -74,7 +79,11 @@ export function onBase(link: string, t: TestApp, base: string): string {
 
 /** The last mail of `template` queued for `to`. */
 export async function lastMail(t: TestApp, to: string, template: string): Promise<OutboxMessage> {
-  const [mail] = await t.db.manager.find(OutboxMessage, { where: { toAddress: to, template }, order: { createdAt: 'DESC' }, take: 1 });
+  const [mail] = await t.db.manager.find(OutboxMessage, {
+    where: { toAddress: to, template },
+    order: { createdAt: 'DESC' },
+    take: 1,
+  });
   if (!mail) throw new Error(`no "${template}" mail queued for ${to}`);
   return mail;
 }
@@ -102,17 +111,28 @@ export function api(t: TestApp, token: string) {
  */
 export async function acceptAndStudy(t: TestApp, email: string): Promise<string> {
   const token = linkIn(await lastMail(t, email, 'invitation'), '/invite/').split('/invite/')[1];
-  const accepted = await request(t.http).post('/api/v1/auth/accept-invitation').send({ token, password: TEST_PASSWORD }).expect(200);
+  const accepted = await request(t.http)
+    .post('/api/v1/auth/accept-invitation')
+    .send({ token, password: TEST_PASSWORD })
+    .expect(200);
   return study(t, accepted.body.accessToken as string);
 }
 
 /** Completes every lesson of the fixture course and passes its post-test (the trainer is already enrolled). */
 export async function study(t: TestApp, accessToken: string): Promise<string> {
-  const me = (await api(t, accessToken).get('/me').expect(200)).body as { enrolments: Array<{ id: string; courseSlug: string }> };
+  const me = (await api(t, accessToken).get('/me').expect(200)).body as {
+    enrolments: Array<{ id: string; courseSlug: string }>;
+  };
   const enrolment = me.enrolments.find((e) => e.courseSlug === COURSE);
   if (!enrolment) throw new Error(`not enrolled in ${COURSE}`);
-  for (const lesson of LESSONS) await api(t, accessToken).post(`/enrolments/${enrolment.id}/lessons/${lesson}/complete`).expect(200);
-  const attempt = await api(t, accessToken).post(`/enrolments/${enrolment.id}/quizzes/post-test/attempts`, await drawnAnswers(api(t, accessToken), enrolment.id, 'post-test')).expect(201);
+  for (const lesson of LESSONS)
+    await api(t, accessToken).post(`/enrolments/${enrolment.id}/lessons/${lesson}/complete`).expect(200);
+  const attempt = await api(t, accessToken)
+    .post(
+      `/enrolments/${enrolment.id}/quizzes/post-test/attempts`,
+      await drawnAnswers(api(t, accessToken), enrolment.id, 'post-test'),
+    )
+    .expect(201);
   expect(attempt.body.passed).toBe(true);
   return accessToken;
 }

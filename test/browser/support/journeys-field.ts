@@ -46,10 +46,19 @@ interface QuizFile {
 /** Titles and quiz options of the fixture course in one language, read from its files (course content is not in src/i18n). */
 export function fixtureCourse(lang: Language) {
   const dir = join(CONTENT_DIR, COURSE);
-  const manifest = load(readFileSync(join(dir, 'course.yaml'), 'utf8')) as { title: Texts; modules: Array<{ slug: string; title: Texts }> };
-  const lessonFiles: Record<string, string> = { welcome: 'basics/01-welcome', 'warning-signs': 'basics/02-warning-signs', 'first-session': 'practice/01-first-session' };
+  const manifest = load(readFileSync(join(dir, 'course.yaml'), 'utf8')) as {
+    title: Texts;
+    modules: Array<{ slug: string; title: Texts }>;
+  };
+  const lessonFiles: Record<string, string> = {
+    welcome: 'basics/01-welcome',
+    'warning-signs': 'basics/02-warning-signs',
+    'first-session': 'practice/01-first-session',
+  };
   const lessonTitle = (slug: string) => {
-    const match = /^title:\s*"(.+)"\s*$/m.exec(readFileSync(join(dir, `${lessonFiles[slug]}.${lang}.md`), 'utf8'));
+    const match = /^title:\s*"(.+)"\s*$/m.exec(
+      readFileSync(join(dir, `${lessonFiles[slug]}.${lang}.md`), 'utf8'),
+    );
     if (!match) throw new Error(`no title in lesson ${slug}`);
     return match[1];
   };
@@ -63,9 +72,12 @@ export function fixtureCourse(lang: Language) {
     moduleTitle: (slug: string) => manifest.modules.find((m) => m.slug === slug)!.title[lang],
     /** The text of option `optionId` of question `questionId`. */
     option: (quiz: 'pre-test' | 'post-test', questionId: string, optionId: string) =>
-      quizzes[quiz].questions.find((q) => q.id === questionId)!.options.find((o) => o.id === optionId)!.text[lang],
+      quizzes[quiz].questions.find((q) => q.id === questionId)!.options.find((o) => o.id === optionId)!.text[
+        lang
+      ],
     /** The text of question `questionId` of the post-test. */
-    question: (questionId: string) => quizzes['post-test'].questions.find((q) => q.id === questionId)!.text[lang],
+    question: (questionId: string) =>
+      quizzes['post-test'].questions.find((q) => q.id === questionId)!.text[lang],
   };
 }
 
@@ -85,12 +97,16 @@ export function say(lang: Language, key: string, params: Record<string, unknown>
 export function journeySteps(timeout: number): (name: string, step: () => Promise<void>) => void {
   let broken = false;
   return (name, step) =>
-    it(name, async () => {
-      if (broken) throw new Error('not run: an earlier step of this journey failed');
-      broken = true;
-      await step();
-      broken = false;
-    }, timeout);
+    it(
+      name,
+      async () => {
+        if (broken) throw new Error('not run: an earlier step of this journey failed');
+        broken = true;
+        await step();
+        broken = false;
+      },
+      timeout,
+    );
 }
 
 /** A regular expression matching `text` literally (for URL and name matching). */
@@ -112,9 +128,13 @@ export function apiAs(t: TestApp, token: string) {
 
 /** The invitation link mailed to `email` (read from the outbox, as the mail worker would send it), as a path. */
 export async function invitationPath(t: TestApp, email: string): Promise<string> {
-  const mails = await t.db.manager.find(OutboxMessage, { where: { toAddress: email.toLowerCase(), template: 'invitation' } });
+  const mails = await t.db.manager.find(OutboxMessage, {
+    where: { toAddress: email.toLowerCase(), template: 'invitation' },
+  });
   if (mails.length !== 1) throw new Error(`expected one invitation mail to ${email}, found ${mails.length}`);
-  const link = new RegExp(`${literally(t.config.appUrl).source}(/invite/[A-Za-z0-9_-]{20,})`).exec(mails[0].textBody);
+  const link = new RegExp(`${literally(t.config.appUrl).source}(/invite/[A-Za-z0-9_-]{20,})`).exec(
+    mails[0].textBody,
+  );
   if (!link) throw new Error(`no invitation link in the mail to ${email}: ${mails[0].textBody}`);
   return link[1];
 }
@@ -147,9 +167,23 @@ export class Program {
   ) {}
 
   /** A manager scoped to `countryCode` who reads the app in `lang`. */
-  static async start(t: TestApp, options: { lang: Language; countryCode: string; tag: string }): Promise<Program> {
-    const manager = await t.createUser('manager', { language: options.lang, countryCode: options.countryCode, name: `Manager ${options.tag}` });
-    return new Program(t, options.lang, options.countryCode, options.tag, manager, apiAs(t, await apiToken(t, manager.email)));
+  static async start(
+    t: TestApp,
+    options: { lang: Language; countryCode: string; tag: string },
+  ): Promise<Program> {
+    const manager = await t.createUser('manager', {
+      language: options.lang,
+      countryCode: options.countryCode,
+      name: `Manager ${options.tag}`,
+    });
+    return new Program(
+      t,
+      options.lang,
+      options.countryCode,
+      options.tag,
+      manager,
+      apiAs(t, await apiToken(t, manager.email)),
+    );
   }
 
   async as(user: User): Promise<Api> {
@@ -157,18 +191,32 @@ export class Program {
   }
 
   async school(name: string, code: string, municipality: string): Promise<string> {
-    return (await this.api.post('/schools', { name, code, countryCode: this.countryCode, municipality }).expect(201)).body.id as string;
+    return (
+      await this.api.post('/schools', { name, code, countryCode: this.countryCode, municipality }).expect(201)
+    ).body.id as string;
   }
 
   /** A coordinator (in the program's language) assigned to `schoolIds`. */
   async coordinator(name: string, schoolIds: string[]): Promise<User> {
-    const coordinator = await this.t.createUser('coordinator', { name, language: this.lang, countryCode: this.countryCode });
-    for (const schoolId of schoolIds) await this.api.put(`/schools/${schoolId}/coordinators`, { userIds: [coordinator.id] }).expect(200);
+    const coordinator = await this.t.createUser('coordinator', {
+      name,
+      language: this.lang,
+      countryCode: this.countryCode,
+    });
+    for (const schoolId of schoolIds)
+      await this.api.put(`/schools/${schoolId}/coordinators`, { userIds: [coordinator.id] }).expect(200);
     return coordinator;
   }
 
   async workshop(name: string): Promise<string> {
-    const body = { courseSlug: COURSE, name, countryCode: this.countryCode, startsOn: WORKSHOP_DAYS[0], endsOn: LAST_WORKSHOP_DAY, capacity: 10 };
+    const body = {
+      courseSlug: COURSE,
+      name,
+      countryCode: this.countryCode,
+      startsOn: WORKSHOP_DAYS[0],
+      endsOn: LAST_WORKSHOP_DAY,
+      capacity: 10,
+    };
     return (await this.api.post('/cohorts', body).expect(201)).body.id as string;
   }
 
@@ -181,8 +229,15 @@ export class Program {
 
   /** An active trainer account (in the program's language) on the workshop's roster. */
   async participant(cohortId: string, name: string, sex: Sex): Promise<User> {
-    const trainer = await this.t.createUser('trainer', { name, sex, language: this.lang, countryCode: this.countryCode });
-    await this.api.post(`/cohorts/${cohortId}/participants`, { email: trainer.email, name: trainer.name }).expect(201);
+    const trainer = await this.t.createUser('trainer', {
+      name,
+      sex,
+      language: this.lang,
+      countryCode: this.countryCode,
+    });
+    await this.api
+      .post(`/cohorts/${cohortId}/participants`, { email: trainer.email, name: trainer.name })
+      .expect(201);
     return trainer;
   }
 
@@ -190,27 +245,53 @@ export class Program {
   async study(trainer: User, pre: Record<string, string[]>, post: Record<string, string[]>): Promise<void> {
     const api = await this.as(trainer);
     const enrolmentId = (await api.get('/me').expect(200)).body.enrolments[0].id as string;
-    await api.post(`/enrolments/${enrolmentId}/quizzes/pre-test/attempts`, await drawnAnswers(api, enrolmentId, 'pre-test', pre)).expect(201);
-    for (const lesson of LESSONS) await api.post(`/enrolments/${enrolmentId}/lessons/${lesson}/complete`).expect(200);
-    await api.post(`/enrolments/${enrolmentId}/quizzes/post-test/attempts`, await drawnAnswers(api, enrolmentId, 'post-test', post)).expect(201);
+    await api
+      .post(
+        `/enrolments/${enrolmentId}/quizzes/pre-test/attempts`,
+        await drawnAnswers(api, enrolmentId, 'pre-test', pre),
+      )
+      .expect(201);
+    for (const lesson of LESSONS)
+      await api.post(`/enrolments/${enrolmentId}/lessons/${lesson}/complete`).expect(200);
+    await api
+      .post(
+        `/enrolments/${enrolmentId}/quizzes/post-test/attempts`,
+        await drawnAnswers(api, enrolmentId, 'post-test', post),
+      )
+      .expect(201);
   }
 
   /** The manager's side of the workshop: its five days with everyone present, and a passed practicum each. */
   async runWorkshop(cohortId: string, trainerIds: string[]): Promise<void> {
-    for (const userId of trainerIds) await this.api.put(`/cohorts/${cohortId}/participants/${userId}/practicum`, { passed: true, score: 90 }).expect(200);
+    for (const userId of trainerIds)
+      await this.api
+        .put(`/cohorts/${cohortId}/participants/${userId}/practicum`, { passed: true, score: 90 })
+        .expect(200);
     for (const date of WORKSHOP_DAYS) {
       const day = (await this.api.post(`/cohorts/${cohortId}/days`, { date }).expect(201)).body;
-      await this.api.put(`/cohorts/${cohortId}/days/${day.id}/attendance`, { records: trainerIds.map((userId) => ({ userId, status: 'present' })) }).expect(200);
+      await this.api
+        .put(`/cohorts/${cohortId}/days/${day.id}/attendance`, {
+          records: trainerIds.map((userId) => ({ userId, status: 'present' })),
+        })
+        .expect(200);
     }
   }
 
   /** Certifies the trainer on the workshop's last day; returns the certificate code. */
   async certify(cohortId: string, userId: string): Promise<string> {
-    return (await this.api.post('/certifications', { cohortId, userId, issuedOn: LAST_WORKSHOP_DAY }).expect(201)).body.code as string;
+    return (
+      await this.api.post('/certifications', { cohortId, userId, issuedOn: LAST_WORKSHOP_DAY }).expect(201)
+    ).body.code as string;
   }
 
   /** A session logged through the API by `author` (the school's coordinator or the trainer); returns its id. */
-  async logSession(author: Api, schoolId: string, trainerId: string, date: string, counts: SessionCounts): Promise<string> {
+  async logSession(
+    author: Api,
+    schoolId: string,
+    trainerId: string,
+    date: string,
+    counts: SessionCounts,
+  ): Promise<string> {
     const body = {
       schoolId,
       trainerId,
@@ -219,7 +300,12 @@ export class Program {
       date,
       durationMinutes: 45,
       participants: { female: counts.female, male: counts.male, unspecified: counts.unspecified ?? 0 },
-      ageBands: { under_10: counts.under_10 ?? 0, '10_14': counts['10_14'] ?? 0, '15_17': counts['15_17'] ?? 0, '18_plus': counts['18_plus'] ?? 0 },
+      ageBands: {
+        under_10: counts.under_10 ?? 0,
+        '10_14': counts['10_14'] ?? 0,
+        '15_17': counts['15_17'] ?? 0,
+        '18_plus': counts['18_plus'] ?? 0,
+      },
       teachers: counts.teachers ?? 0,
       parents: counts.parents ?? 0,
     };
@@ -252,22 +338,53 @@ async function focusStop(page: Page, target: Locator): Promise<FocusStop> {
     if (!el || el === document.body || el === document.documentElement) return null;
     const previous = document.querySelector(`[${mark}]`);
     // Later in the document, or back at the page's first Tab stop after the last one (the focus wraps).
-    const first = document.querySelector('a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])');
-    const forward = !previous || previous === el || el === first || Boolean(previous.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+    const first = document.querySelector(
+      'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])',
+    );
+    const forward =
+      !previous ||
+      previous === el ||
+      el === first ||
+      Boolean(previous.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
     previous?.removeAttribute(mark);
     el.setAttribute(mark, '');
     const style = getComputedStyle(el);
     const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1;
     const shadow = style.boxShadow !== 'none';
     const box = el.getBoundingClientRect();
-    const onScreen = box.width > 0 && box.height > 0 && box.bottom > 0 && box.top < window.innerHeight && box.right > 0 && box.left < window.innerWidth && style.visibility !== 'hidden';
-    const text = ((el as HTMLElement).innerText || (el as HTMLInputElement).value || el.getAttribute('aria-label') || '').trim().slice(0, 40);
+    const onScreen =
+      box.width > 0 &&
+      box.height > 0 &&
+      box.bottom > 0 &&
+      box.top < window.innerHeight &&
+      box.right > 0 &&
+      box.left < window.innerWidth &&
+      style.visibility !== 'hidden';
+    const text = (
+      (el as HTMLElement).innerText ||
+      (el as HTMLInputElement).value ||
+      el.getAttribute('aria-label') ||
+      ''
+    )
+      .trim()
+      .slice(0, 40);
     // A date field's calendar button is inside the browser's own shadow tree: the browser draws its focus ring there.
-    const onPickerButton = el instanceof HTMLInputElement && ['date', 'time', 'datetime-local', 'month', 'week'].includes(el.type) && !el.matches(':focus') && el.matches(':focus-within');
+    const onPickerButton =
+      el instanceof HTMLInputElement &&
+      ['date', 'time', 'datetime-local', 'month', 'week'].includes(el.type) &&
+      !el.matches(':focus') &&
+      el.matches(':focus-within');
     const indicated = (el.matches(':focus-visible') && (outline || shadow)) || onPickerButton;
-    return { name: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${text ? ` "${text}"` : ''}`, indicated, onScreen, forward };
+    return {
+      name: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${text ? ` "${text}"` : ''}`,
+      indicated,
+      onScreen,
+      forward,
+    };
   }, FOCUS_MARK);
-  return stop ? { ...stop, isTarget } : { name: 'body', indicated: true, onScreen: true, forward: true, isTarget };
+  return stop
+    ? { ...stop, isTarget }
+    : { name: 'body', indicated: true, onScreen: true, forward: true, isTarget };
 }
 
 /**
@@ -275,7 +392,11 @@ async function focusStop(page: Page, target: Locator): Promise<FocusStop> {
  * Every element the focus lands on must show a visible focus indicator and be on screen, and going
  * forward the focus must follow the document order (no jumps back). Fails listing the stops.
  */
-export async function tabTo(page: Page, target: Locator, options: { max?: number; backwards?: boolean } = {}): Promise<void> {
+export async function tabTo(
+  page: Page,
+  target: Locator,
+  options: { max?: number; backwards?: boolean } = {},
+): Promise<void> {
   const max = options.max ?? 60;
   const stops: FocusStop[] = [];
   let current = await focusStop(page, target);
@@ -290,12 +411,17 @@ export async function tabTo(page: Page, target: Locator, options: { max?: number
     }
     stops.push(current);
     const trail = () => stops.map((s) => s.name).join(' → ');
-    if (!current.indicated) throw new Error(`no visible focus indicator on ${current.name} (${page.url()}); focus went ${trail()}`);
-    if (!current.onScreen) throw new Error(`the focused ${current.name} is not on screen (${page.url()}); focus went ${trail()}`);
-    if (!options.backwards && !current.forward && stops.length > 1) throw new Error(`the focus jumped back to ${current.name} (${page.url()}); focus went ${trail()}`);
+    if (!current.indicated)
+      throw new Error(`no visible focus indicator on ${current.name} (${page.url()}); focus went ${trail()}`);
+    if (!current.onScreen)
+      throw new Error(`the focused ${current.name} is not on screen (${page.url()}); focus went ${trail()}`);
+    if (!options.backwards && !current.forward && stops.length > 1)
+      throw new Error(`the focus jumped back to ${current.name} (${page.url()}); focus went ${trail()}`);
     if (current.isTarget) return;
   }
-  throw new Error(`${String(target)} not reached in ${max} ${options.backwards ? 'Shift+Tab' : 'Tab'} presses on ${page.url()}: ${stops.map((s) => s.name).join(' → ')}`);
+  throw new Error(
+    `${String(target)} not reached in ${max} ${options.backwards ? 'Shift+Tab' : 'Tab'} presses on ${page.url()}: ${stops.map((s) => s.name).join(' → ')}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,7 +470,8 @@ export class Driver {
     if (!this.isKeyboard) return;
     await this.page.keyboard.press('Tab');
     const skip = this.page.locator('a.skip-link');
-    if (!(await skip.evaluate((el) => el === document.activeElement))) throw new Error(`the first Tab stop of ${this.page.url()} is not the skip link`);
+    if (!(await skip.evaluate((el) => el === document.activeElement)))
+      throw new Error(`the first Tab stop of ${this.page.url()} is not the skip link`);
     await this.page.keyboard.press('Enter');
     await this.page.waitForFunction(() => document.activeElement?.id === 'main');
   }
@@ -381,7 +508,8 @@ export class Driver {
       await tabTo(this.page, group);
       // Arrow keys move through the group and choose as they go; the cap is the group's size.
       const size = await group.count();
-      for (let i = 0; i < size && !(await box.evaluate((el) => el === document.activeElement)); i++) await this.page.keyboard.press('ArrowDown');
+      for (let i = 0; i < size && !(await box.evaluate((el) => el === document.activeElement)); i++)
+        await this.page.keyboard.press('ArrowDown');
       if (!(await box.isChecked())) await this.page.keyboard.press('Space');
     } else {
       await tabTo(this.page, box);
@@ -396,7 +524,13 @@ export class Driver {
       await select.selectOption({ label: optionText });
     } else {
       await tabTo(this.page, select);
-      const { current, wanted } = await select.evaluate((el: HTMLSelectElement, text) => ({ current: el.selectedIndex, wanted: [...el.options].findIndex((o) => o.text === text) }), optionText);
+      const { current, wanted } = await select.evaluate(
+        (el: HTMLSelectElement, text) => ({
+          current: el.selectedIndex,
+          wanted: [...el.options].findIndex((o) => o.text === text),
+        }),
+        optionText,
+      );
       if (wanted < 0) throw new Error(`no option "${optionText}" in ${String(select)}`);
       for (let i = current; i < wanted; i++) await this.page.keyboard.press('ArrowDown');
       for (let i = current; i > wanted; i--) await this.page.keyboard.press('ArrowUp');
@@ -407,7 +541,10 @@ export class Driver {
   /** Activates a link that downloads a file; returns the file's name and bytes. */
   async download(target: Locator): Promise<{ name: string; bytes: Buffer }> {
     if (this.isKeyboard) await tabTo(this.page, target);
-    const [download] = await Promise.all([this.page.waitForEvent('download'), this.isKeyboard ? this.page.keyboard.press('Enter') : target.click()]);
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.isKeyboard ? this.page.keyboard.press('Enter') : target.click(),
+    ]);
     const path = await download.path();
     return { name: download.suggestedFilename(), bytes: await readFile(path) };
   }
@@ -416,7 +553,9 @@ export class Driver {
   async signIn(email: string, password: string): Promise<void> {
     const lang = this.journey.variant.lang;
     await this.open('/login');
-    await expect(this.page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(say(lang, 'auth.login.title'));
+    await expect(this.page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      say(lang, 'auth.login.title'),
+    );
     await this.skipToMain();
     await this.type(field(this.page, say(lang, 'auth.email')), email);
     await this.type(field(this.page, say(lang, 'auth.password')), password);
@@ -432,7 +571,9 @@ export function field(page: Page, text: string): Locator {
 
 /** The text of the page's first heading. */
 export async function heading(page: Page): Promise<string> {
-  return ((await page.getByRole('heading', { level: 1 }).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+  return ((await page.getByRole('heading', { level: 1 }).first().textContent()) ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** The flash message (post/redirect/get) on the page. */

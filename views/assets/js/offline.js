@@ -27,8 +27,10 @@
   var sexIds = ['f-p_female', 'f-p_male', 'f-p_unspecified'];
   var ageIds = ['f-a_under_10', 'f-a_10_14', 'f-a_15_17', 'f-a_18_plus'];
   function updateTotals() {
-    var s = sum(sexIds), a = sum(ageIds);
-    var ts = document.getElementById('total-sex'), ta = document.getElementById('total-age');
+    var s = sum(sexIds),
+      a = sum(ageIds);
+    var ts = document.getElementById('total-sex'),
+      ta = document.getElementById('total-age');
     if (ts) ts.textContent = '= ' + s;
     if (ta) ta.textContent = '= ' + a;
     var mismatch = s !== a;
@@ -54,9 +56,15 @@
     if (!dbPromise) {
       dbPromise = new Promise(function (resolve, reject) {
         var open = indexedDB.open('cascada-offline', 1);
-        open.onupgradeneeded = function () { open.result.createObjectStore('queue', { keyPath: 'key' }); };
-        open.onsuccess = function () { resolve(open.result); };
-        open.onerror = function () { reject(open.error); };
+        open.onupgradeneeded = function () {
+          open.result.createObjectStore('queue', { keyPath: 'key' });
+        };
+        open.onsuccess = function () {
+          resolve(open.result);
+        };
+        open.onerror = function () {
+          reject(open.error);
+        };
       });
     }
     return dbPromise;
@@ -66,28 +74,50 @@
       return new Promise(function (resolve, reject) {
         var tx = d.transaction('queue', mode);
         var result = work(tx.objectStore('queue'));
-        tx.oncomplete = function () { resolve(result && result.result); };
-        tx.onerror = function () { reject(tx.error); };
+        tx.oncomplete = function () {
+          resolve(result && result.result);
+        };
+        tx.onerror = function () {
+          reject(tx.error);
+        };
       });
     });
   }
-  function allQueued() { return store('readonly', function (s) { return s.getAll(); }); }
-  function put(item) { return store('readwrite', function (s) { return s.put(item); }); }
-  function remove(key) { return store('readwrite', function (s) { return s.delete(key); }); }
+  function allQueued() {
+    return store('readonly', function (s) {
+      return s.getAll();
+    });
+  }
+  function put(item) {
+    return store('readwrite', function (s) {
+      return s.put(item);
+    });
+  }
+  function remove(key) {
+    return store('readwrite', function (s) {
+      return s.delete(key);
+    });
+  }
 
   function render() {
-    return allQueued().then(function (items) {
-      items = items || [];
-      queueBox.hidden = items.length === 0;
-      queueList.innerHTML = '';
-      items.forEach(function (item) {
-        var li = document.createElement('li');
-        var state = item.error ? item.error : item.user && item.user !== me ? msg.msgOtherUser : msg.msgWaiting;
-        li.textContent = item.summary + ' — ' + state;
-        li.setAttribute('data-key', item.key);
-        queueList.appendChild(li);
-      });
-    }).catch(function () {});
+    return allQueued()
+      .then(function (items) {
+        items = items || [];
+        queueBox.hidden = items.length === 0;
+        queueList.innerHTML = '';
+        items.forEach(function (item) {
+          var li = document.createElement('li');
+          var state = item.error
+            ? item.error
+            : item.user && item.user !== me
+              ? msg.msgOtherUser
+              : msg.msgWaiting;
+          li.textContent = item.summary + ' — ' + state;
+          li.setAttribute('data-key', item.key);
+          queueList.appendChild(li);
+        });
+      })
+      .catch(function () {});
   }
 
   function newKey() {
@@ -109,10 +139,19 @@
       body: item.body,
     }).then(function (res) {
       if (res.redirected && /\/login/.test(res.url)) return { signIn: true };
-      if (res.status === 201) return res.json().then(function (b) { return { ok: true, url: b.url }; });
-      if (res.status >= 400 && res.status < 500) return res.json().then(function (b) {
-        return { refused: true, message: Array.isArray(b.message) ? b.message.join(' ') : b.message };
-      }, function () { return { refused: true, message: String(res.status) }; });
+      if (res.status === 201)
+        return res.json().then(function (b) {
+          return { ok: true, url: b.url };
+        });
+      if (res.status >= 400 && res.status < 500)
+        return res.json().then(
+          function (b) {
+            return { refused: true, message: Array.isArray(b.message) ? b.message.join(' ') : b.message };
+          },
+          function () {
+            return { refused: true, message: String(res.status) };
+          },
+        );
       return { retry: true };
     });
   }
@@ -121,20 +160,39 @@
   function flush() {
     if (flushing || !navigator.onLine) return Promise.resolve();
     flushing = true;
-    return allQueued().then(function (items) {
-      var chain = Promise.resolve();
-      (items || []).filter(function (i) { return !i.error && (!i.user || i.user === me); }).forEach(function (item) {
-        chain = chain.then(function () {
-          return send(item).then(function (r) {
-            if (r.ok) return remove(item.key).then(function () { say(msg.msgSent); });
-            if (r.signIn) { say(msg.msgSignin); throw new Error('sign in'); }
-            if (r.refused) { item.error = msg.msgFailed + ' ' + (r.message || ''); return put(item); }
-            throw new Error('retry later');
+    return allQueued()
+      .then(function (items) {
+        var chain = Promise.resolve();
+        (items || [])
+          .filter(function (i) {
+            return !i.error && (!i.user || i.user === me);
+          })
+          .forEach(function (item) {
+            chain = chain.then(function () {
+              return send(item).then(function (r) {
+                if (r.ok)
+                  return remove(item.key).then(function () {
+                    say(msg.msgSent);
+                  });
+                if (r.signIn) {
+                  say(msg.msgSignin);
+                  throw new Error('sign in');
+                }
+                if (r.refused) {
+                  item.error = msg.msgFailed + ' ' + (r.message || '');
+                  return put(item);
+                }
+                throw new Error('retry later');
+              });
+            });
           });
-        });
+        return chain;
+      })
+      .catch(function () {})
+      .then(function () {
+        flushing = false;
+        return render();
       });
-      return chain;
-    }).catch(function () {}).then(function () { flushing = false; return render(); });
   }
 
   form.addEventListener('submit', function (event) {
@@ -147,7 +205,13 @@
     event.preventDefault();
     var data = new FormData(form);
     data.set('idempotencyKey', newKey());
-    var item = { key: data.get('idempotencyKey'), user: me, body: new URLSearchParams(data).toString(), summary: summary(data), createdAt: Date.now() };
+    var item = {
+      key: data.get('idempotencyKey'),
+      user: me,
+      body: new URLSearchParams(data).toString(),
+      summary: summary(data),
+      createdAt: Date.now(),
+    };
     var queueIt = function () {
       return put(item).then(function () {
         say(msg.msgQueued);
@@ -156,16 +220,30 @@
         return render();
       });
     };
-    if (!navigator.onLine) { queueIt(); return; }
+    if (!navigator.onLine) {
+      queueIt();
+      return;
+    }
     send(item).then(function (r) {
-      if (r.ok) { window.location.assign(r.url); return; }
-      if (r.refused || r.signIn) { form.submit(); return; } // let the server page show the messages
+      if (r.ok) {
+        window.location.assign(r.url);
+        return;
+      }
+      if (r.refused || r.signIn) {
+        form.submit();
+        return;
+      } // let the server page show the messages
       return queueIt();
     }, queueIt);
   });
 
-  window.addEventListener('online', function () { say(''); flush(); });
-  window.addEventListener('offline', function () { say(msg.msgOffline); });
+  window.addEventListener('online', function () {
+    say('');
+    flush();
+  });
+  window.addEventListener('offline', function () {
+    say(msg.msgOffline);
+  });
   if (!navigator.onLine) say(msg.msgOffline);
   render().then(flush);
 
