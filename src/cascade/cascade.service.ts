@@ -18,8 +18,7 @@ import { CascadeRepository, SessionFilter } from './cascade.repository';
 import { ListSessionsQuery, LogSessionDto } from './dto/cascade.dto';
 import { moduleKey, sessionProblems } from './session-rules';
 import { moveInRollups } from './reach-rollups';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/ids';
 
 export interface SessionAccess {
   canConfirm: boolean;
@@ -297,7 +296,7 @@ export class CascadeService {
   }
 
   private async readable(actor: AuthUser, id: string): Promise<CascadeSession> {
-    const session = UUID.test(id) ? await this.sessions.findById(id) : null;
+    const session = isUuid(id) ? await this.sessions.findById(id) : null;
     if (!session) throw new CascadeError('not-found', 'not-found');
     if (actor.role === 'admin') return session;
     if (actor.role === 'trainer' && session.trainerId === actor.id) return session;

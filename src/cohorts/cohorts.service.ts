@@ -30,6 +30,7 @@ import {
   PracticumDto,
   UpdateCohortDto,
 } from './dto/cohort.dto';
+import { isUuid } from '../common/ids';
 
 export type CohortAccess = 'manage' | 'facilitate' | 'participate';
 
@@ -39,8 +40,6 @@ export interface ParticipantStanding extends ParticipantRow {
   practicum: PracticumResult | null;
   percent: number;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** TOT workshops: the rules of DESIGN.md "Cohort" (capacity, status steps, who may record what). */
 @Injectable()
@@ -269,7 +268,7 @@ export class CohortsService {
   /** Records attendance for one day (managers in scope and the cohort's facilitators); audited. */
   async recordAttendance(actor: AuthUser, id: string, dayId: string, dto: AttendanceDto): Promise<void> {
     const cohort = await this.recordable(actor, id);
-    if (!UUID.test(dayId)) throw new CohortsError('not-found', 'day-not-found');
+    if (!isUuid(dayId)) throw new CohortsError('not-found', 'day-not-found');
     await this.db.transaction(async (tx) => {
       const day = await this.cohorts.findDay(cohort.id, dayId, tx);
       if (!day) throw new CohortsError('not-found', 'day-not-found');
@@ -323,7 +322,7 @@ export class CohortsService {
   async recordPracticum(actor: AuthUser, id: string, userId: string, dto: PracticumDto): Promise<void> {
     await this.recordable(actor, id);
     await this.db.transaction(async (tx) => {
-      if (!(UUID.test(userId) && (await this.cohorts.isParticipant(id, userId, tx))))
+      if (!(isUuid(userId) && (await this.cohorts.isParticipant(id, userId, tx))))
         throw new CohortsError('not-found', 'participant-not-found');
       const before = await tx.findOne(PracticumResult, { where: { cohortId: id, userId } });
       const row = tx.create(PracticumResult, {
@@ -468,7 +467,7 @@ export class CohortsService {
   }
 
   private async find(id: string): Promise<Cohort> {
-    const cohort = UUID.test(id) ? await this.cohorts.findById(id) : null;
+    const cohort = isUuid(id) ? await this.cohorts.findById(id) : null;
     if (!cohort) throw new CohortsError('not-found', 'not-found');
     return cohort;
   }

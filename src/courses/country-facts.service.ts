@@ -15,7 +15,8 @@ import { CountryFact } from './country-fact.entity';
 import { pick } from './course.view';
 import { CoursesError } from './courses.errors';
 import { CoursesRepository } from './courses.repository';
-import { DEFAULT_CONTACTS, escapeHtml, ReferralContactsService } from './referral-contacts.service';
+import { escapeHtml } from '../common/view/escape-html';
+import { DEFAULT_CONTACTS, ReferralContactsService } from './referral-contacts.service';
 
 /** The program's five countries (DESIGN.md), always listed on the admin page, in this order. */
 export const PROGRAM_COUNTRIES = ['SV', 'PA', 'DO', 'BZ', 'PR'];

@@ -10,6 +10,7 @@ import { CoursesError } from './courses.errors';
 import { CoursesRepository } from './courses.repository';
 import { Enrolment, EnrolmentStatus } from './enrolment.entity';
 import { LessonCompletion } from './lesson-completion.entity';
+import { isUuid } from '../common/ids';
 
 export interface QuizResult {
   quizSlug: string;
@@ -33,8 +34,6 @@ export interface QuizState {
   /** Why no more attempts can be made, as an error code; undefined when open. */
   closedBecause?: 'pre-test-closed' | 'no-attempts-left';
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Enrolment, lesson progress and quizzes: the rules of DESIGN.md "Content packages" and API.md "Courses and learning". */
 @Injectable()
@@ -150,14 +149,14 @@ export class LearningService {
 
   /** Only the owner studies, completes lessons and takes quizzes. */
   async owned(actor: AuthUser, enrolmentId: string): Promise<Enrolment> {
-    const enrolment = UUID.test(enrolmentId) ? await this.courses.findEnrolment(enrolmentId) : null;
+    const enrolment = isUuid(enrolmentId) ? await this.courses.findEnrolment(enrolmentId) : null;
     if (!enrolment) throw new CoursesError('not-found', 'enrolment-not-found');
     if (enrolment.userId !== actor.id) throw new CoursesError('forbidden', 'not-your-enrolment');
     return enrolment;
   }
 
   private async readable(actor: AuthUser, enrolmentId: string): Promise<Enrolment> {
-    const enrolment = UUID.test(enrolmentId) ? await this.courses.findEnrolment(enrolmentId) : null;
+    const enrolment = isUuid(enrolmentId) ? await this.courses.findEnrolment(enrolmentId) : null;
     if (!enrolment) throw new CoursesError('not-found', 'enrolment-not-found');
     if (enrolment.userId === actor.id || actor.role === 'admin') return enrolment;
     if (actor.role === 'manager') {

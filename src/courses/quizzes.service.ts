@@ -13,6 +13,7 @@ import { QuizAttempt } from './quiz-attempt.entity';
 import { MAX_SEED, planSitting, questionsAsShown, SittingPlan } from './quiz-draw';
 import { QuizSitting } from './quiz-sitting.entity';
 import { Answers, answerProblems, scoreAnswers } from './scoring';
+import { isUuid } from '../common/ids';
 
 /** Seeds for sittings: from crypto, injectable so tests could fix them. */
 @Injectable()
@@ -35,8 +36,6 @@ export interface SubmittedAttempt {
   /** True when this sitting had been submitted before (double submit, retry): nothing new was stored. */
   replayed: boolean;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const planOf = (row: Pick<QuizSitting, 'questionIds' | 'optionOrder'>): SittingPlan => ({
   questionIds: JSON.parse(row.questionIds) as string[],
@@ -100,7 +99,7 @@ export class QuizzesService {
     const { progress, state } = await this.learning.quizState(actor, enrolmentId, quizSlug);
     const quiz = state.quiz;
     if (sittingId !== undefined) {
-      if (!UUID.test(sittingId)) throw new InputError({ sittingId: [{ key: 'sitting-id', params: {} }] });
+      if (!isUuid(sittingId)) throw new InputError({ sittingId: [{ key: 'sitting-id', params: {} }] });
       const done = await this.courses.findAttemptBySitting(sittingId);
       if (done && done.enrolmentId === enrolmentId && done.quizSlug === quizSlug)
         return { attempt: done, quiz, replayed: true };

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../common/view/escape-html';
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../common/kernel/auth-user';
 import { AuditService } from '../common/audit/audit.service';
@@ -15,12 +16,6 @@ import type { EntityManager } from 'typeorm';
 export const DEFAULT_CONTACTS = '--';
 /** The course slug of the lists entered before contacts were per course: shown in every course without its own. */
 export const ALL_COURSES = '*';
-
-export const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
 
 /**
  * The contacts a reader of `courseSlug` in `countryCode` sees: the course's own (country, then

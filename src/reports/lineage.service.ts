@@ -11,11 +11,10 @@ import {
 } from './lineage.query';
 import { ReportReader } from './report-reader';
 import { rows } from './sql';
+import { isUuid } from '../common/ids';
 
 /** Trainer levels shown below the root; deeper cohorts are counted in `cutCohorts`, not shown. */
 export const LINEAGE_MAX_DEPTH = 5;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface Reach {
   sessions: number;
@@ -110,7 +109,7 @@ export class LineageService {
   /** The tree below a cohort: managers in the cohort's country, admins. */
   async ofCohort(actor: AuthUser, cohortId: string, includeSubmitted: boolean): Promise<Lineage> {
     if (actor.role !== 'manager' && actor.role !== 'admin') throw new LineageError('forbidden', 'forbidden');
-    if (!UUID.test(cohortId)) throw new LineageError('not-found', 'cohort-not-found');
+    if (!isUuid(cohortId)) throw new LineageError('not-found', 'cohort-not-found');
     const [cohort] = await rows<{ id: string; country_code: string }>(
       this.db,
       'SELECT id, country_code FROM cohorts WHERE id = ?',
@@ -132,7 +131,7 @@ export class LineageService {
     const self = actor.id === userId;
     if (actor.role === 'coordinator' || (actor.role === 'trainer' && !self))
       throw new LineageError('forbidden', 'forbidden');
-    if (!UUID.test(userId)) throw new LineageError('not-found', 'trainer-not-found');
+    if (!isUuid(userId)) throw new LineageError('not-found', 'trainer-not-found');
     const countries = await rows<{ country_code: string }>(
       this.db,
       `SELECT h.country_code FROM certifications x JOIN cohorts h ON h.id = x.cohort_id WHERE x.user_id = ?

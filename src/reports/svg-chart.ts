@@ -2,6 +2,8 @@
  * Server-rendered, accessible SVG bar charts (no client library, no CDN). Every text is escaped:
  * the result is HTML we built ourselves and may be printed with a triple-stash.
  */
+import { escapeHtml } from '../common/view/escape-html';
+
 export interface Series {
   name: string;
   values: number[];
@@ -9,11 +11,7 @@ export interface Series {
   className: string;
 }
 
-const esc = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
+const esc = escapeHtml;
 
 export function barChart(options: {
   id: string;

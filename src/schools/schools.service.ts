@@ -11,8 +11,7 @@ import { Municipality, School, SchoolCoordinator } from './school.entities';
 import { SchoolsError } from './schools.errors';
 import { SchoolRow } from './schools-import';
 import { SchoolsRepository } from './schools.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/ids';
 
 /** Reference data and the coordinator scope (DESIGN.md "Country / Municipality / School"). */
 @Injectable()
@@ -272,7 +271,7 @@ export class SchoolsService {
   }
 
   private async find(id: string): Promise<School> {
-    const school = UUID.test(id) ? await this.schools.findSchool(id) : null;
+    const school = isUuid(id) ? await this.schools.findSchool(id) : null;
     if (!school) throw new SchoolsError('not-found', 'not-found');
     return school;
   }

@@ -30,8 +30,7 @@ import { Database } from '../database/database.service';
 import { OutboxMessage } from '../mail/outbox-message.entity';
 import { School, SchoolCoordinator } from '../schools/school.entities';
 import { User } from './user.entity';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../common/ids';
 
 /** What an anonymised account is called: "Anon." reads the same in Spanish and English. */
 export const anonymisedName = (id: string) => `Anon. ${id.slice(0, 8)}`;
@@ -70,7 +69,7 @@ export class PersonalDataService {
   async export(actor: AuthUser, userId: string): Promise<PersonalDataExport> {
     if (actor.role !== 'admin' && actor.id !== userId) throw forbidden('users.export-not-allowed');
     const tx = this.db.manager;
-    const user = UUID.test(userId) ? await tx.findOneBy(User, { id: userId }) : null;
+    const user = isUuid(userId) ? await tx.findOneBy(User, { id: userId }) : null;
     if (!user) throw notFound();
 
     const enrolments = await tx.findBy(Enrolment, { userId });
@@ -231,7 +230,7 @@ export class PersonalDataService {
     if (actor.role !== 'admin') throw forbidden('users.anonymise-not-allowed');
     if (actor.id === userId) throw forbidden('users.cannot-anonymise-self');
     const { user, mailIds } = await this.db.transaction(async (tx) => {
-      const user = UUID.test(userId) ? await tx.findOneBy(User, { id: userId }) : null;
+      const user = isUuid(userId) ? await tx.findOneBy(User, { id: userId }) : null;
       if (!user) throw notFound();
       if (user.anonymisedAt) throw conflict('users.already-anonymised');
       if (

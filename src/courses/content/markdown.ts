@@ -1,3 +1,4 @@
+import { escapeHtml } from '../../common/view/escape-html';
 import { Marked, marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 
@@ -46,8 +47,6 @@ export function renderLesson(markdown: string, courseSlug: string): string {
     .replace(/<p>\s*\{\{country-fact:([a-z0-9]+(?:-[a-z0-9]+)*)\}\}\s*<\/p>/g, (_, key: string) => factMarker(key));
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 // Country-fact texts (the admin's and the package's): Markdown where any HTML typed is shown as text.
 const factMarked = new Marked({ async: false, gfm: true, breaks: true, renderer: { html: ({ text }) => escapeHtml(text) } });
