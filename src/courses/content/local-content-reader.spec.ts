@@ -42,6 +42,14 @@ describe('country facts and handouts in a content package', () => {
     expect(pkg!.handouts).toEqual([{ slug: 'glossary', title: { en: 'Glossary', es: 'Glosario' }, markdown: { en: expect.stringContaining('| Cascade |'), es: expect.stringContaining('| Cascada |') } }]);
   });
 
+  it('drops a first heading that only repeats the handout title (the page prints the title)', () => {
+    edit('assets/handouts/glossary.en.md', '## Words used in this course', '# Glossary\n\n## Words used in this course');
+    edit('assets/handouts/glossary.es.md', /^---\ntitle: Glosario\n---\n/, '---\ntitle: Glosario\n---\n\n# Glosario de otro curso\n');
+    const { markdown } = readPackage(dir, root).pkg!.handouts[0];
+    expect(markdown.en!.startsWith('## Words used in this course')).toBe(true);
+    expect(markdown.es!.startsWith('# Glosario de otro curso')).toBe(true); // a different heading stays
+  });
+
   it('puts the package defaults and the handouts into the checksum', () => {
     const first = readPackage(dir, root).pkg!.checksum;
     edit('country-facts.yaml', 'Law 1 of 2000', 'Law 2 of 2001');

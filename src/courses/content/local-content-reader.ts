@@ -165,7 +165,8 @@ export function readHandouts(
       fail(path, 'front matter needs a title (at most 200 characters)', 2);
       continue;
     }
-    const body = front[2].trim();
+    // The page prints the title as its heading: a first line repeating it would show it twice.
+    const body = withoutRepeatedTitle(front[2].trim(), meta.title.trim());
     if (!body) {
       fail(path, 'the handout has no text');
       continue;
@@ -182,6 +183,12 @@ export function readHandouts(
     }
   }
   return { handouts: [...handouts.values()], texts };
+}
+
+/** The body without a first `# <title>` line that only repeats the front-matter title. */
+function withoutRepeatedTitle(body: string, title: string): string {
+  const first = /^#\s+(.+?)\s*#*\s*(?:\r?\n|$)/.exec(body);
+  return first && first[1].trim() === title ? body.slice(first[0].length).trim() : body;
 }
 
 const FACT_MARKER = /\{\{\s*country-fact\s*:([^}]*)\}\}/g;
