@@ -23,8 +23,13 @@ import {
 } from '../support/server-process';
 
 const PG = process.env.DATABASE_URL;
-/** The demo program needs a non-production environment. */
-const DEMO_ENV = { NODE_ENV: 'development', SEED_DEMO: 'true' };
+/**
+ * The demo program needs a non-production environment. Scheduled jobs are off in both servers:
+ * the daily expiry pass runs two seconds after start, and when it landed after the backup (a fast
+ * run) the original gained a lease row and reminder mails the copy never saw, so the row counts
+ * differed for a reason that has nothing to do with the backup.
+ */
+const DEMO_ENV = { NODE_ENV: 'development', SEED_DEMO: 'true', RUN_WORKERS: 'false' };
 
 const describeOnSqlite = PG ? describe.skip : describe;
 const title = PG
