@@ -16,6 +16,7 @@ import { AddStatusListIndexToCertifications1764130900000 } from './1764130900000
 import { CreateDhis2Mappings1764131000000 } from './1764131000000-CreateDhis2Mappings';
 import { AddLineageIndexes1764131100000 } from './1764131100000-AddLineageIndexes';
 import { AddAnonymisedAtToUsers1764131200000 } from './1764131200000-AddAnonymisedAtToUsers';
+import { CreateCascadeMonthReach1764131300000 } from './1764131300000-CreateCascadeMonthReach';
 
 export const migrations = [
   CreateAccounts1764130000000,
@@ -35,4 +36,5 @@ export const migrations = [
   CreateDhis2Mappings1764131000000,
   AddLineageIndexes1764131100000,
   AddAnonymisedAtToUsers1764131200000,
+  CreateCascadeMonthReach1764131300000,
 ];

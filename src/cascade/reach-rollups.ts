@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { type DatabaseKind } from '../database/data-source';
 import { toDialect } from '../database/database.service';
 import type { CascadeSession } from './cascade-session.entity';
+import { moveInMonthReach, rebuildMonthReach } from './month-reach';
 
 /** Statuses the reports count; a rejected session leaves the rollups. */
 const COUNTED = new Set(['submitted', 'confirmed']);
@@ -89,6 +90,19 @@ export async function moveInRollups(
     ),
   );
   for (const grain of GRAINS) for (const [s, sign] of changes) await add(tx, kind, grain, s, sign);
+  await moveInMonthReach(
+    tx,
+    kind,
+    changes.map(([s, sign]) => ({
+      status: s.status,
+      month: s.date.slice(0, 7),
+      courseId: s.courseId,
+      countryCode: s.countryCode ?? '',
+      schoolId: s.schoolId,
+      sign,
+      sums: SUMS.map(([, field]) => sign * s[field]),
+    })),
+  );
 }
 
 async function add(
@@ -142,7 +156,7 @@ async function add(
 }
 
 /**
- * Rebuilds both rollups from `cascade_sessions` (after bulk loads that bypass the session service:
+ * Rebuilds both rollups (and the month reach built on them) from `cascade_sessions` (after bulk loads that bypass the session service:
  * the demo seed, the benchmark's generator). Same grouping as the migration's backfill.
  */
 export async function rebuildRollups(tx: { query(sql: string): Promise<unknown> }): Promise<void> {
@@ -162,4 +176,5 @@ export async function rebuildRollups(tx: { query(sql: string): Promise<unknown> 
        GROUP BY status, ${period}, course_id, COALESCE(country_code, ''), trainer_id`,
     );
   }
+  await rebuildMonthReach(tx);
 }

@@ -12,7 +12,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { rebuildRollups } from '../cascade/reach-rollups';
 
 /** Built by the app from the sessions (rebuildRollups), not copied. */
-const REBUILT = new Set(['cascade_reach_rollups', 'cascade_trainer_rollups']);
+const REBUILT = new Set(['cascade_reach_rollups', 'cascade_trainer_rollups', 'cascade_month_reach']);
 /** TypeORM's own bookkeeping: the app wrote it when it migrated the empty database. */
 const SKIPPED = new Set(['migrations', 'typeorm_metadata']);
 

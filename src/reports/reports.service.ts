@@ -8,6 +8,7 @@ import { addDays } from '../certification/validity';
 import type { Language } from '../common/kernel/user-role.enum';
 import { GroupBy, ReportFilters, ReportQuery, scopedCountry } from './report-filters';
 import { reachSource } from './reach-source';
+import { monthReachRows } from './month-reach.query';
 import { GENERATION_CTE, TRAINER_GENERATION_CTE } from './lineage.query';
 import { formatNumber, t } from '../i18n/i18n';
 import { rows, Where } from './sql';
@@ -378,13 +379,18 @@ export class ReportsService {
       groupBy === 'generation' ? ' LEFT JOIN trainer_gen tg ON tg.trainer_id = c.trainer_id' : '';
     const whole = groupBy === 'month' ? reachSource(f, includeSubmitted, 'schools') : schools;
     const trainers = reachSource(f, includeSubmitted, 'trainers');
+    // By month: one row per whole month from the month reach table when it can answer the filters.
+    const byMonth = groupBy === 'month' ? monthReachRows(f, includeSubmitted, sums) : undefined;
+    const grouped = byMonth ?? {
+      sql: `${withGenerations}SELECT ${keyExpr[groupBy]} AS group_key, ${sums} FROM ${schools.sql}${joinGenerations} GROUP BY ${keyExpr[groupBy]} ORDER BY ${keyExpr[groupBy]}`,
+      params: schools.params,
+    };
     const [result, [total], delivering, certified] = await Promise.all([
-      rows<Record<string, unknown> & { group_key: string }>(
-        this.db,
-        `${withGenerations}SELECT ${keyExpr[groupBy]} AS group_key, ${sums} FROM ${schools.sql}${joinGenerations} GROUP BY ${keyExpr[groupBy]} ORDER BY ${keyExpr[groupBy]}`,
-        schools.params,
-        ['sessions', 'schools', ...REACH_SUMS],
-      ),
+      rows<Record<string, unknown> & { group_key: string }>(this.db, grouped.sql, grouped.params, [
+        'sessions',
+        'schools',
+        ...REACH_SUMS,
+      ]),
       // Totals: schools are distinct over the whole filter (a school in two months counts once).
       rows<Record<string, number>>(this.db, `SELECT ${sums} FROM ${whole.sql}`, whole.params, [
         'sessions',

@@ -80,11 +80,15 @@ describe('reach rollups', () => {
     trainers: await t.db.manager.query(
       'SELECT * FROM cascade_trainer_rollups ORDER BY grain, status, period, course_id, country_code, trainer_id',
     ),
+    months: await t.db.manager.query(
+      'SELECT * FROM cascade_month_reach ORDER BY status_key, course_key, country_key, period',
+    ),
   });
   /** Rollups as the writes left them must equal a rebuild from the sessions. */
   const expectRollupsConsistent = async () => {
     const kept = await snapshot();
     expect(kept.schools.length).toBeGreaterThan(0);
+    expect(kept.months.length).toBeGreaterThan(0);
     await t.db.transaction((tx) => rebuildRollups(tx));
     expect(await snapshot()).toEqual(kept);
   };
@@ -237,6 +241,47 @@ describe('reach rollups', () => {
     await expectRollupsConsistent();
   });
 
+  it('a school with several sessions in one month stays reached there while one is left', async () => {
+    // Four sessions of one school in March 2025 (other tests leave at most one per school and month).
+    const ids: string[] = [];
+    for (const [k, date] of ['2025-03-03', '2025-03-10', '2025-03-17', '2025-03-24'].entries())
+      ids.push(
+        (
+          await as(trainers[k % 3])
+            .post(
+              '/cascade-sessions',
+              body(200 + k, { date, schoolId: schools[2].id, trainerId: trainers[k % 3].id }),
+            )
+            .expect(201)
+        ).body.id,
+      );
+    await expectRollupsConsistent();
+    const march = async () => {
+      const query = new URLSearchParams({
+        groupBy: 'month',
+        from: '2025-03-01',
+        to: '2025-03-31',
+        status: 'all',
+      });
+      const res = await as(manager).get(`/reports/cascade?${query}`).expect(200);
+      return (res.body.rows as Json[]).find((r) => r.key === '2025-03');
+    };
+    const before = await march();
+    // Two confirmed (the school enters the confirmed cells once), two rejected while waiting: the
+    // school keeps two sessions there, so it is still reached, once.
+    for (const id of [ids[1], ids[2]])
+      await as(coordinator).post(`/cascade-sessions/${id}/confirm`).expect(200);
+    await expectRollupsConsistent();
+    for (const id of [ids[0], ids[3]])
+      await as(coordinator).post(`/cascade-sessions/${id}/reject`, { reason: 'Duplicate' }).expect(200);
+    await expectRollupsConsistent();
+    const after = await march();
+    expect({ sessions: after?.sessions, schools: after?.schools }).toEqual({
+      sessions: Number(before?.sessions) - 2,
+      schools: before?.schools,
+    });
+  });
+
   it('the reach report equals a brute-force count of the session rows for any range, grouping and status', async () => {
     const sessions = await t.db.manager.find(CascadeSession);
     const municipalities = new Map((await t.db.manager.find(Municipality)).map((m) => [m.id, m.name]));
@@ -245,12 +290,14 @@ describe('reach rollups', () => {
       to: string | undefined,
       groupBy: (typeof GROUPS)[number],
       all: boolean,
+      countryCode?: string,
     ) => {
       const inRange = sessions.filter(
         (s) =>
           (all ? s.status !== 'rejected' : s.status === 'confirmed') &&
           (!from || s.date >= from) &&
-          (!to || s.date <= to),
+          (!to || s.date <= to) &&
+          (!countryCode || s.countryCode === countryCode),
       );
       const keyOf = (s: CascadeSession) =>
         ({
@@ -284,12 +331,17 @@ describe('reach rollups', () => {
         fc.option(day, { nil: undefined }),
         fc.constantFrom(...GROUPS),
         fc.boolean(),
-        async (from, to, groupBy, all) => {
+        // A country and the (only) course as filters: the month reach table keeps cells for each.
+        fc.constantFrom(undefined, 'SV', 'PA'),
+        fc.boolean(),
+        async (from, to, groupBy, all, countryCode, byCourse) => {
           const query = new URLSearchParams({
             groupBy,
             ...(from ? { from } : {}),
             ...(to ? { to } : {}),
             ...(all ? { status: 'all' } : {}),
+            ...(countryCode ? { countryCode } : {}),
+            ...(byCourse ? { courseSlug: COURSE } : {}),
           });
           const res = await as(manager).get(`/reports/cascade?${query}`).expect(200);
           const pick = (r: Json) => ({
@@ -306,11 +358,11 @@ describe('reach rollups', () => {
           };
           expect({ query: query.toString(), ...got }).toEqual({
             query: query.toString(),
-            ...expected(from, to, groupBy, all),
+            ...expected(from, to, groupBy, all, countryCode),
           });
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 80 },
     );
     // The edges the generator may miss: whole years, whole months, one day, a range ending before it starts.
     for (const [from, to] of [
