@@ -421,13 +421,22 @@ async function measure(app: ChildProcess, cohortId: string, lines: Lines, label:
   await cannon(roster, cookie, 3); // warm-up (JIT, caches), not counted
   const page = await cannon(roster, cookie);
   const bare = await cannon(`${BASE}/assets/css/app.css`, {});
+  // The fixed cost of a request, step by step: a Nest route without auth, then an authenticated API call.
+  const health = await cannon(`${BASE}/healthz`, {});
+  const me = await cannon(`${BASE}/api/v1/me`, { Authorization: `Bearer ${token}` });
+  const ratio = (r: autocannon.Result) => (r.requests.average / bare.requests.average).toFixed(3);
   lines.push([
     'roster page (10 connections, 10 s)',
-    `${page.requests.average.toFixed(0)} req/s, p99 ${page.latency.p99} ms, errors ${page.errors + page.non2xx}`,
+    `${page.requests.average.toFixed(0)} req/s, p99 ${page.latency.p99} ms, errors ${page.errors + page.non2xx} (roster/static ${ratio(page)})`,
+  ]);
+  lines.push(['static asset, same app', `${bare.requests.average.toFixed(0)} req/s`]);
+  lines.push([
+    'GET /healthz (no auth)',
+    `${health.requests.average.toFixed(0)} req/s (healthz/static ${ratio(health)})`,
   ]);
   lines.push([
-    'static asset, same app',
-    `${bare.requests.average.toFixed(0)} req/s (roster/static ${(page.requests.average / bare.requests.average).toFixed(2)})`,
+    'GET /api/v1/me (Bearer)',
+    `${me.requests.average.toFixed(0)} req/s, errors ${me.errors + me.non2xx} (me/static ${ratio(me)})`,
   ]);
   let stop = false;
   const loop = (async () => {
