@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Database } from '../../database/database.service';
 import { Clock } from '../clock';
 import { RateLimitRepository } from './rate-limit.repository';
 
@@ -16,6 +17,7 @@ export interface Limit {
 @Injectable()
 export class RateLimiter {
   constructor(
+    private readonly db: Database,
     private readonly buckets: RateLimitRepository,
     private readonly clock: Clock,
   ) {}
@@ -29,7 +31,9 @@ export class RateLimiter {
   /** Counts one event; returns the count in the current window. */
   async hit(limit: Limit, subject: string): Promise<number> {
     const now = this.clock.now();
-    return this.buckets.countEvent(this.key(limit, subject), now, this.windowStart(limit, now));
+    return this.db.transaction((tx) =>
+      this.buckets.countEvent(tx, this.key(limit, subject), now, this.windowStart(limit, now)),
+    );
   }
 
   /**
@@ -37,11 +41,13 @@ export class RateLimiter {
    * up front (so concurrent attempts cannot all pass the check) and turned out not to be one.
    */
   async release(limit: Limit, subject: string): Promise<void> {
-    await this.buckets.uncountEvent(this.key(limit, subject), this.windowStart(limit));
+    await this.db.transaction((tx) =>
+      this.buckets.uncountEvent(tx, this.key(limit, subject), this.windowStart(limit)),
+    );
   }
 
   async reset(limit: Limit, subject: string): Promise<void> {
-    await this.buckets.deleteBucket(this.key(limit, subject));
+    await this.db.transaction((tx) => this.buckets.deleteBucket(tx, this.key(limit, subject)));
   }
 
   /** A window that started at or before this instant is over. */
