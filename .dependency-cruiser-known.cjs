@@ -10,20 +10,6 @@ module.exports = [
     from: '^src/admin/admin\\.pages\\.controller\\.ts$',
     to: ['^src/mail/mail-transport\\.ts$'],
   },
-  // known violation, issue 14 item 1: remove when the caller uses a UsersService method instead of the repository (issue 14 item 2).
-  {
-    name: 'internals: auth/auth.api.controller.ts',
-    rule: 'feature-to-feature-internals',
-    from: '^src/auth/auth\\.api\\.controller\\.ts$',
-    to: ['^src/users/users\\.repository\\.ts$'],
-  },
-  // known violation, issue 14 item 1: remove when the caller uses a UsersService method instead of the repository (issue 14 item 2).
-  {
-    name: 'internals: auth/auth.service.ts',
-    rule: 'feature-to-feature-internals',
-    from: '^src/auth/auth\\.service\\.ts$',
-    to: ['^src/users/users\\.repository\\.ts$'],
-  },
   // known violation, issue 14 item 1: remove when course.view.ts becomes a public type (renamed *.types.ts) or its mapper moves behind CatalogueService.
   {
     name: 'internals: cascade/cascade.pages.controller.ts',
@@ -93,13 +79,6 @@ module.exports = [
     rule: 'feature-to-feature-internals',
     from: '^src/courses/country-facts\\.service\\.ts$',
     to: ['^src/users/users\\.repository\\.ts$'],
-  },
-  // known violation, issue 14 item 1: remove when the import goes through the other feature's exported service or public types.
-  {
-    name: 'internals: courses/courses.module.ts',
-    rule: 'feature-to-feature-internals',
-    from: '^src/courses/courses\\.module\\.ts$',
-    to: ['^src/auth/me-contributors\\.ts$'],
   },
   // known violation, issue 14 item 1: remove when the caller uses a UsersService method instead of the repository (issue 14 item 2).
   {
@@ -182,32 +161,6 @@ module.exports = [
     from: '^src/reports/reports\\.service\\.ts$',
     to: ['^src/certification/validity\\.ts$', '^src/courses/course\\.view\\.ts$'],
   },
-  // known violation, issue 14 item 1: remove when an AuthModule owns auth controllers, strategy and passwords; users no longer wires them (issue 14 item 1).
-  {
-    name: 'internals: users/account.pages.controller.ts',
-    rule: 'feature-to-feature-internals',
-    from: '^src/users/account\\.pages\\.controller\\.ts$',
-    to: ['^src/auth/session-cookie\\.ts$'],
-  },
-  // known violation, issue 14 item 1: remove when an AuthModule owns auth controllers, strategy and passwords; users no longer wires them (issue 14 item 1).
-  {
-    name: 'internals: users/users.module.ts',
-    rule: 'feature-to-feature-internals',
-    from: '^src/users/users\\.module\\.ts$',
-    to: [
-      '^src/auth/auth\\.api\\.controller\\.ts$',
-      '^src/auth/auth\\.pages\\.controller\\.ts$',
-      '^src/auth/jwt\\.strategy\\.ts$',
-      '^src/auth/me-contributors\\.ts$',
-    ],
-  },
-  // known violation, issue 14 item 1: remove when an AuthModule owns auth controllers, strategy and passwords; users no longer wires them (issue 14 item 1).
-  {
-    name: 'internals: users/users.service.ts',
-    rule: 'feature-to-feature-internals',
-    from: '^src/users/users\\.service\\.ts$',
-    to: ['^src/auth/password\\.ts$'],
-  },
   // known violation, issue 14 item 1: remove when the cycle is gone: seeds out of src/database, AuthModule split from users, certification asks cohorts for facts (issue 14 item 1).
   {
     name: 'cycle: auth',
@@ -221,7 +174,6 @@ module.exports = [
     rule: 'no-circular-feature-folders',
     from: '^src/cascade$',
     to: [
-      '^src/auth$',
       '^src/certification$',
       '^src/courses$',
       '^src/mail$',
@@ -235,14 +187,14 @@ module.exports = [
     name: 'cycle: certification',
     rule: 'no-circular-feature-folders',
     from: '^src/certification$',
-    to: ['^src/auth$', '^src/cohorts$', '^src/courses$', '^src/mail$', '^src/users$'],
+    to: ['^src/cohorts$', '^src/courses$', '^src/mail$', '^src/users$'],
   },
   // known violation, issue 14 item 1: remove when the cycle is gone: seeds out of src/database, AuthModule split from users, certification asks cohorts for facts (issue 14 item 1).
   {
     name: 'cycle: cohorts',
     rule: 'no-circular-feature-folders',
     from: '^src/cohorts$',
-    to: ['^src/auth$', '^src/certification$', '^src/courses$', '^src/mail$', '^src/users$'],
+    to: ['^src/certification$', '^src/courses$', '^src/mail$', '^src/users$'],
   },
   // known violation, issue 14 item 1: remove when the cycle is gone: seeds out of src/database, AuthModule split from users, certification asks cohorts for facts (issue 14 item 1).
   {
@@ -256,28 +208,21 @@ module.exports = [
     name: 'cycle: dhis2',
     rule: 'no-circular-feature-folders',
     from: '^src/dhis2$',
-    to: ['^src/auth$', '^src/reports$', '^src/schools$'],
-  },
-  // known violation, issue 14 item 1: remove when the cycle is gone: seeds out of src/database, AuthModule split from users, certification asks cohorts for facts (issue 14 item 1).
-  {
-    name: 'cycle: mail',
-    rule: 'no-circular-feature-folders',
-    from: '^src/mail$',
-    to: ['^src/users$'],
+    to: ['^src/reports$', '^src/schools$'],
   },
   // known violation, issue 14 item 1: remove when the cycle is gone: seeds out of src/database, AuthModule split from users, certification asks cohorts for facts (issue 14 item 1).
   {
     name: 'cycle: reports',
     rule: 'no-circular-feature-folders',
     from: '^src/reports$',
-    to: ['^src/auth$', '^src/certification$', '^src/courses$', '^src/dhis2$', '^src/users$'],
+    to: ['^src/certification$', '^src/courses$', '^src/dhis2$'],
   },
   // known violation, issue 14 item 1: remove when the cycle is gone: seeds out of src/database, AuthModule split from users, certification asks cohorts for facts (issue 14 item 1).
   {
     name: 'cycle: schools',
     rule: 'no-circular-feature-folders',
     from: '^src/schools$',
-    to: ['^src/auth$', '^src/users$'],
+    to: ['^src/users$'],
   },
   // known violation, issue 14 item 1: remove when the cycle is gone: seeds out of src/database, AuthModule split from users, certification asks cohorts for facts (issue 14 item 1).
   {
@@ -285,7 +230,6 @@ module.exports = [
     rule: 'no-circular-feature-folders',
     from: '^src/users$',
     to: [
-      '^src/auth$',
       '^src/cascade$',
       '^src/certification$',
       '^src/cohorts$',
@@ -293,13 +237,6 @@ module.exports = [
       '^src/mail$',
       '^src/schools$',
     ],
-  },
-  // known violation, issue 14 item 1: remove when Role/Language and AuthUser live in the shared kernel (src/common/kernel), issue 14 item 1.
-  {
-    name: 'shared: common/audit/audit-query.service.ts',
-    rule: 'shared-imports-no-feature',
-    from: '^src/common/audit/audit-query\\.service\\.ts$',
-    to: ['^src/users/user\\.entity\\.ts$'],
   },
   // known violation, issue 14 item 1: remove when each module registers its own entities (TypeOrmModule.forFeature), issue 14 item 1.
   {

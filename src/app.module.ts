@@ -2,10 +2,12 @@ import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AdminPagesController } from './admin/admin.pages.controller';
 import { AuditQueryService } from './common/audit/audit-query.service';
+import { AuditRepository } from './common/audit/audit.repository';
 import { AuditService } from './common/audit/audit.service';
 import { Clock } from './common/clock';
 import { ErrorsFilter } from './common/filters/errors.filter';
 import { AccessGuard } from './common/guards/access.guard';
+import { RateLimitRepository } from './common/http/rate-limit.repository';
 import { RateLimiter } from './common/http/rate-limiter';
 import { PageInterceptor } from './common/view/page.interceptor';
 import { APP_CONFIG, type AppConfig } from './config/app.config';
@@ -25,6 +27,8 @@ import { CascadeModule } from './cascade/cascade.module';
 import { ReportsModule } from './reports/reports.module';
 import { Dhis2Module } from './dhis2/dhis2.module';
 import { UsersModule } from './users/users.module';
+import { AuthModule } from './auth/auth.module';
+import { OutboxRepository } from './mail/outbox.repository';
 import { OutboxService } from './mail/outbox.service';
 
 export interface AppModuleOptions {
@@ -43,10 +47,13 @@ class CoreModule {
       { provide: APP_CONFIG, useValue: options.config },
       { provide: DB_SCHEMA, useValue: options.schema },
       { provide: Clock, useValue: options.clock ?? new Clock() },
+      AuditRepository,
       AuditService,
       AuditQueryService,
+      RateLimitRepository,
       RateLimiter,
       MailTransport,
+      OutboxRepository,
       OutboxService,
       MailWorker,
     ];
@@ -76,6 +83,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.register(options),
+        AuthModule,
         UsersModule,
         CoursesModule,
         CohortsModule,

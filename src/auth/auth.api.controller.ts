@@ -3,11 +3,11 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Authenticated, CurrentUser, Public } from '../common/decorators/access.decorators';
 import { clientAddress } from '../common/http/client-address';
-import { UsersRepository } from '../users/users.repository';
+import { UsersService } from '../users/users.service';
 import type { AuthUser } from '../common/kernel/auth-user';
 import { AuthService, SignedIn } from './auth.service';
 import { LoginDto, PasswordResetRequestDto, SetPasswordDto } from './dto/auth.dto';
-import { MeContributors } from './me-contributors';
+import { MeContributors } from './me-contributors.service';
 import { SchoolsService } from '../schools/schools.service';
 
 const signedInJson = (signedIn: SignedIn) => ({
@@ -26,7 +26,7 @@ const signedInJson = (signedIn: SignedIn) => ({
 export class AuthApiController {
   constructor(
     private readonly auth: AuthService,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly me: MeContributors,
     private readonly schools: SchoolsService,
   ) {}

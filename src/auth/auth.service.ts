@@ -13,8 +13,8 @@ import {
 } from '../common/http/rate-limiter';
 import { Database } from '../database/database.service';
 import { OutboxService } from '../mail/outbox.service';
-import { User } from '../users/user.entity';
-import { UsersRepository } from '../users/users.repository';
+import type { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
 import type { AuthUser } from '../common/kernel/auth-user';
 import type { AuthTokenPurpose } from './auth-token.entity';
 import { LinkTokensService } from './link-tokens.service';
@@ -33,7 +33,7 @@ const tooMany = () => new DomainError('too-many', 'auth.too-many-attempts');
 export class AuthService {
   constructor(
     private readonly db: Database,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly tokens: LinkTokensService,
     private readonly limiter: RateLimiter,
@@ -62,7 +62,7 @@ export class AuthService {
     await this.limiter.reset(LOGIN_FAILURES_PER_EMAIL, normalised);
     return this.db.transaction(async (tx) => {
       user.lastLoginAt = this.clock.now();
-      await tx.update(User, { id: user.id }, { lastLoginAt: user.lastLoginAt });
+      await this.users.recordLogin(tx, user.id, user.lastLoginAt);
       const session = await this.sessions.open(tx, user);
       return { ...session, user };
     });
@@ -78,7 +78,7 @@ export class AuthService {
     // once all pass the limit. A good token gives its count back, so only failures use the budget.
     if ((await this.limiter.hit(TOKEN_FAILURES_PER_ADDRESS, address)) > TOKEN_FAILURES_PER_ADDRESS.max)
       throw tooMany();
-    const row = await this.tokens.find(this.db.manager, token, purpose);
+    const row = await this.tokens.find(token, purpose);
     const user = row ? await this.users.findById(row.userId) : null;
     if (!row || !user || user.status === 'disabled') throw invalid(`auth.${purpose}-invalid`);
     await this.limiter.release(TOKEN_FAILURES_PER_ADDRESS, address);
@@ -100,15 +100,11 @@ export class AuthService {
     if (problem) throw new InputError({ password: [{ key: problem, params: { min: 8, max: 128 } }] });
     const passwordHash = await hashPassword(password);
     const signedIn = await this.db.transaction(async (tx) => {
-      const row = await this.tokens.find(tx, token, purpose);
+      const row = await this.tokens.find(token, purpose, tx);
       if (!row || !(await this.tokens.consume(tx, row))) throw invalid(`auth.${purpose}-invalid`);
       await this.sessions.closeAllFor(tx, user.id);
       const now = this.clock.now();
-      await tx.update(
-        User,
-        { id: user.id },
-        { passwordHash, status: 'active', updatedAt: now, lastLoginAt: now },
-      );
+      await this.users.setPasswordHash(tx, user.id, passwordHash, now, { activate: true });
       await this.audit.record(
         tx,
         user.id,
@@ -162,7 +158,7 @@ export class AuthService {
     if (password !== confirm) throw new InputError({ confirm: [{ key: 'password-mismatch', params: {} }] });
     const passwordHash = await hashPassword(password);
     return this.db.transaction(async (tx) => {
-      await tx.update(User, { id: actor.id }, { passwordHash, updatedAt: this.clock.now() });
+      await this.users.setPasswordHash(tx, actor.id, passwordHash, this.clock.now(), { activate: false });
       await this.sessions.closeAllFor(tx, actor.id);
       await this.audit.record(
         tx,

@@ -1,5 +1,5 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { MeContributors } from '../auth/me-contributors';
+import { MeContributors } from '../auth/me-contributors.service';
 import { SchoolsModule } from '../schools/schools.module';
 import { UsersModule } from '../users/users.module';
 import { CatalogueService } from './catalogue.service';

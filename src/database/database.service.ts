@@ -20,6 +20,11 @@ export class Database {
     return this.dataSource.manager;
   }
 
+  /** Resolves when the database answers a trivial query; rejects otherwise (the health check). */
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+
   /** Runs `work` in one transaction; every write of a use case goes through here. */
   transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     if (this.kind === 'postgres') return this.dataSource.transaction(work);

@@ -4,10 +4,9 @@ import { AuditService } from '../common/audit/audit.service';
 import { Clock } from '../common/clock';
 import { InputError } from '../common/errors/app-errors';
 import { Database } from '../database/database.service';
-import { Country, Municipality, School } from '../schools/school.entities';
 import { DEFAULT_KEY, DISAGGREGATIONS, INDICATORS, MappingKind } from './dhis2-codes';
 import { MappingRow, parseMappingCsv } from './dhis2-mapping-csv';
-import { Dhis2Mapping } from './dhis2-mapping.entity';
+import { Dhis2MappingRepository } from './dhis2-mapping.repository';
 
 /** Every mapping, by kind then our key → DHIS2 uid. */
 export type MappingLookup = Record<MappingKind, Map<string, string>>;
@@ -28,6 +27,7 @@ export interface TemplateRow {
 export class Dhis2MappingService {
   constructor(
     private readonly db: Database,
+    private readonly mappings: Dhis2MappingRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -43,7 +43,7 @@ export class Dhis2MappingService {
       'data-set': new Map(),
       'attribute-option-combo': new Map(),
     } as MappingLookup;
-    for (const m of await this.db.manager.find(Dhis2Mapping)) out[m.kind]?.set(m.localKey, m.uid);
+    for (const m of await this.mappings.findAll()) out[m.kind]?.set(m.localKey, m.uid);
     return out;
   }
 
@@ -54,9 +54,9 @@ export class Dhis2MappingService {
   async template(): Promise<TemplateRow[]> {
     const [lookup, countries, municipalities, schools] = await Promise.all([
       this.lookup(),
-      this.db.manager.find(Country, { order: { code: 'ASC' } }),
-      this.db.manager.find(Municipality, { order: { countryCode: 'ASC', name: 'ASC' } }),
-      this.db.manager.find(School, { order: { countryCode: 'ASC', code: 'ASC' } }),
+      this.mappings.countriesByCode(),
+      this.mappings.municipalitiesByCountryAndName(),
+      this.mappings.schoolsByCountryAndCode(),
     ]);
     const used = new Set(municipalities.map((m) => m.countryCode));
     const municipalityName = new Map(municipalities.map((m) => [m.id, m.name]));
@@ -105,9 +105,9 @@ export class Dhis2MappingService {
     if (parsed.fileProblem)
       throw new InputError({ csv: [{ key: parsed.fileProblem, params: { max: 10000 } }] });
     const [municipalities, schools, countries] = await Promise.all([
-      this.db.manager.find(Municipality),
-      this.db.manager.find(School, { select: { id: true, countryCode: true, code: true } }),
-      this.db.manager.find(Country, { select: { code: true } }),
+      this.mappings.municipalitiesByCountryAndName(),
+      this.mappings.schoolsByCountryAndCode(),
+      this.mappings.countriesByCode(),
     ]);
     const countryCodes = new Set(countries.map((c) => c.code));
     const municipalityIds = new Map(
@@ -135,7 +135,7 @@ export class Dhis2MappingService {
     if (!rows.length || rows.some((r) => r.problems.length || !r.localKey))
       throw new InputError({ csv: [{ key: 'csv-has-problems', params: {} }] });
     return this.db.transaction(async (tx) => {
-      const existing = new Map((await tx.find(Dhis2Mapping)).map((m) => [`${m.kind}:${m.localKey}`, m]));
+      const existing = new Map((await this.mappings.findAll(tx)).map((m) => [`${m.kind}:${m.localKey}`, m]));
       let saved = 0;
       let removed = 0;
       let unchanged = 0;
@@ -149,17 +149,17 @@ export class Dhis2MappingService {
             unchanged++;
             continue;
           }
-          await tx.delete(Dhis2Mapping, { id: before.id });
+          await this.mappings.delete(tx, before.id);
           await this.audit.record(tx, actor.id, 'dhis2-mapping.remove', entity, { uid: before.uid }, null);
           removed++;
         } else if (before?.uid === row.uid) {
           unchanged++;
         } else if (before) {
-          await tx.update(
-            Dhis2Mapping,
-            { id: before.id },
-            { uid: row.uid, updatedBy: actor.id, updatedAt: this.clock.now() },
-          );
+          await this.mappings.updateUid(tx, before.id, {
+            uid: row.uid,
+            updatedBy: actor.id,
+            updatedAt: this.clock.now(),
+          });
           await this.audit.record(
             tx,
             actor.id,
@@ -170,16 +170,13 @@ export class Dhis2MappingService {
           );
           saved++;
         } else {
-          await tx.insert(
-            Dhis2Mapping,
-            tx.create(Dhis2Mapping, {
-              kind,
-              localKey,
-              uid: row.uid,
-              updatedBy: actor.id,
-              updatedAt: this.clock.now(),
-            }),
-          );
+          await this.mappings.insert(tx, {
+            kind,
+            localKey,
+            uid: row.uid,
+            updatedBy: actor.id,
+            updatedAt: this.clock.now(),
+          });
           await this.audit.record(tx, actor.id, 'dhis2-mapping.create', entity, null, { uid: row.uid });
           saved++;
         }

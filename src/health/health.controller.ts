@@ -14,7 +14,7 @@ export class HealthController {
   @Public()
   async check(@Res() res: Response) {
     try {
-      await this.db.manager.query('SELECT 1');
+      await this.db.ping();
       res.status(200).json({ status: 'ok', database: this.db.kind });
     } catch {
       res.status(503).json({ status: 'unavailable', database: this.db.kind });

@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { EntityManager, In, LessThanOrEqual } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app.config';
-import { Database, toDialect } from '../database/database.service';
+import { Database } from '../database/database.service';
 import type { Language } from '../common/kernel/user-role.enum';
 import { MailTemplates } from './mail-templates';
 import { MailTransport } from './mail-transport';
 import { OutboxMessage, OutboxStatus } from './outbox-message.entity';
+import { OutboxRepository } from './outbox.repository';
 
 export interface MailRequest {
   to: string;
@@ -37,6 +38,7 @@ export class OutboxService {
 
   constructor(
     private readonly db: Database,
+    private readonly messages: OutboxRepository,
     private readonly clock: Clock,
     private readonly transport: MailTransport,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -50,7 +52,7 @@ export class OutboxService {
   async enqueue(tx: EntityManager, request: MailRequest): Promise<OutboxMessage> {
     const rendered = this.templates.render(request.template, request.language, request.data);
     const now = this.clock.now();
-    const message = tx.create(OutboxMessage, {
+    return this.messages.insert(tx, {
       toAddress: request.to,
       subject: rendered.subject.slice(0, 300),
       textBody: rendered.text,
@@ -65,8 +67,6 @@ export class OutboxService {
       createdAt: now,
       sentAt: null,
     });
-    await tx.insert(OutboxMessage, message);
-    return message;
   }
 
   /** Sends every due message once; returns how many were sent. Safe to run on several instances. */
@@ -95,11 +95,12 @@ export class OutboxService {
         html: message.htmlBody,
       });
       await this.db.transaction((tx) =>
-        tx.update(
-          OutboxMessage,
-          { id: message.id },
-          { status: 'sent', sentAt: this.clock.now(), attempts: message.attempts + 1, lastError: null },
-        ),
+        this.messages.recordAttempt(tx, message.id, {
+          status: 'sent',
+          sentAt: this.clock.now(),
+          attempts: message.attempts + 1,
+          lastError: null,
+        }),
       );
       this.logger.log({ msg: 'mail sent', messageId: message.id, template: message.template });
       return true;
@@ -108,17 +109,13 @@ export class OutboxService {
       const status: OutboxStatus = attempts >= MAX_ATTEMPTS ? 'failed' : 'pending';
       const reason = String((error as Error)?.message ?? error).slice(0, 500);
       await this.db.transaction((tx) =>
-        tx.update(
-          OutboxMessage,
-          { id: message.id },
-          {
-            status,
-            attempts,
-            lastError: reason,
-            claimedAt: null,
-            nextAttemptAt: new Date(this.clock.now().getTime() + backoffMs(attempts)),
-          },
-        ),
+        this.messages.recordAttempt(tx, message.id, {
+          status,
+          attempts,
+          lastError: reason,
+          claimedAt: null,
+          nextAttemptAt: new Date(this.clock.now().getTime() + backoffMs(attempts)),
+        }),
       );
       this.logger.warn({ msg: 'mail not sent', messageId: message.id, attempts, status, reason });
       return false;
@@ -130,42 +127,12 @@ export class OutboxService {
     const now = this.clock.now();
     const stale = new Date(now.getTime() - STALE_CLAIM_MS);
     // A cheap read first: an idle outbox costs no write transaction (no fsync every poll).
-    const due = await this.db.manager.exists(OutboxMessage, {
-      where: [
-        { status: 'pending', nextAttemptAt: LessThanOrEqual(now) },
-        { status: 'sending', claimedAt: LessThanOrEqual(stale) },
-      ],
-    });
-    if (!due) return [];
+    if (!(await this.messages.anyDue(now, stale))) return [];
     return this.db.transaction(async (tx) => {
-      await tx.update(
-        OutboxMessage,
-        { status: 'sending', claimedAt: LessThanOrEqual(stale) },
-        { status: 'pending', claimedAt: null },
-      );
-      let ids: string[];
-      if (this.db.kind === 'postgres') {
-        const rows: Array<{ id: string }> = await tx.query(
-          toDialect(
-            this.db.kind,
-            `SELECT id FROM outbox_messages WHERE status = 'pending' AND next_attempt_at <= ?
-             ORDER BY next_attempt_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-          ),
-          [now.toISOString()],
-        );
-        ids = rows.map((r) => r.id);
-      } else {
-        const rows = await tx.find(OutboxMessage, {
-          select: { id: true },
-          where: { status: 'pending', nextAttemptAt: LessThanOrEqual(now) },
-          order: { nextAttemptAt: 'ASC' },
-          take: BATCH,
-        });
-        ids = rows.map((r) => r.id);
-      }
+      await this.messages.releaseStaleClaims(tx, stale);
+      const ids = await this.messages.lockDueIds(tx, now, BATCH);
       if (ids.length === 0) return [];
-      await tx.update(OutboxMessage, { id: In(ids) }, { status: 'sending', claimedAt: now });
-      return tx.find(OutboxMessage, { where: { id: In(ids) } });
+      return this.messages.markClaimed(tx, ids, now);
     });
   }
 
@@ -174,17 +141,30 @@ export class OutboxService {
     offset: number,
     status?: OutboxStatus,
   ): Promise<{ items: OutboxMessage[]; total: number }> {
-    const [items, total] = await this.db.manager.findAndCount(OutboxMessage, {
-      where: status ? { status } : {},
-      order: { createdAt: 'DESC' },
-      take: limit,
-      skip: offset,
-    });
-    return { items, total };
+    return this.messages.pageNewestFirst(limit, offset, status);
   }
 
   findOne(id: string): Promise<OutboxMessage | null> {
-    return this.db.manager.findOne(OutboxMessage, { where: { id } });
+    return this.messages.findById(id);
+  }
+
+  /** Every message to one address, oldest first (a person's data export). */
+  messagesTo(address: string): Promise<OutboxMessage[]> {
+    return this.messages.findToAddress(address);
+  }
+
+  /**
+   * Inside the caller's transaction, for an anonymised account: mail not yet sent to `oldAddress` is
+   * dropped; sent mail keeps its row (the outbox's history) addressed to `newAddress`, without subject
+   * or body. Returns the ids of every message that was addressed to it (to delete copies on disk).
+   */
+  async forgetRecipient(tx: EntityManager, oldAddress: string, newAddress: string): Promise<string[]> {
+    const messages = await this.messages.findToAddress(oldAddress, tx);
+    const unsent = messages.filter((m) => m.status === 'pending' || m.status === 'sending').map((m) => m.id);
+    const kept = messages.filter((m) => !unsent.includes(m.id)).map((m) => m.id);
+    if (unsent.length) await this.messages.deleteByIds(tx, unsent);
+    if (kept.length) await this.messages.blankContent(tx, kept, newAddress);
+    return messages.map((m) => m.id);
   }
 
   get holderName(): string {

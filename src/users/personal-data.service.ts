@@ -1,36 +1,18 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EntityManager, In, Not } from 'typeorm';
-import { AuthToken } from '../auth/auth-token.entity';
 import type { AuthUser } from '../common/kernel/auth-user';
-import { SessionsService } from '../auth/sessions.service';
-import { CascadeSession } from '../cascade/cascade-session.entity';
-import { Certification } from '../certification/certification.entity';
-import {
-  Attendance,
-  CohortDay,
-  CohortFacilitator,
-  CohortParticipant,
-  PracticumResult,
-} from '../cohorts/cohort-member.entities';
-import { Cohort } from '../cohorts/cohort.entity';
-import { AuditEntry } from '../common/audit/audit-entry.entity';
 import { AuditService } from '../common/audit/audit.service';
 import { Clock } from '../common/clock';
 import { conflict, forbidden, notFound } from '../common/errors/app-errors';
-import { CourseVersion } from '../courses/course-version.entity';
-import { Course } from '../courses/course.entity';
-import { Enrolment } from '../courses/enrolment.entity';
-import { LessonCompletion } from '../courses/lesson-completion.entity';
-import { QuizAttempt } from '../courses/quiz-attempt.entity';
 import { APP_CONFIG, type AppConfig } from '../config/app.config';
-import { Inject } from '@nestjs/common';
 import { Database } from '../database/database.service';
-import { OutboxMessage } from '../mail/outbox-message.entity';
-import { School, SchoolCoordinator } from '../schools/school.entities';
-import { User } from './user.entity';
+import { OutboxService } from '../mail/outbox.service';
 import { isUuid } from '../common/ids';
+import { ACCOUNT_ACCESS, type AccountAccess } from './account-access.types';
+import { PersonalDataRepository } from './personal-data.repository';
+import { User } from './user.entity';
+import { UsersRepository } from './users.repository';
 
 /** What an anonymised account is called: "Anon." reads the same in Spanish and English. */
 export const anonymisedName = (id: string) => `Anon. ${id.slice(0, 8)}`;
@@ -59,28 +41,28 @@ export interface PersonalDataExport {
 export class PersonalDataService {
   constructor(
     private readonly db: Database,
+    private readonly users: UsersRepository,
+    private readonly rows: PersonalDataRepository,
+    private readonly outbox: OutboxService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    private readonly sessions: SessionsService,
+    @Inject(ACCOUNT_ACCESS) private readonly access: AccountAccess,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The export of one person's data: admins for anyone, everyone else only for themselves. */
   async export(actor: AuthUser, userId: string): Promise<PersonalDataExport> {
     if (actor.role !== 'admin' && actor.id !== userId) throw forbidden('users.export-not-allowed');
-    const tx = this.db.manager;
-    const user = isUuid(userId) ? await tx.findOneBy(User, { id: userId }) : null;
+    const user = isUuid(userId) ? await this.users.findById(userId) : null;
     if (!user) throw notFound();
 
-    const enrolments = await tx.findBy(Enrolment, { userId });
+    const enrolments = await this.rows.enrolmentsOf(userId);
     const enrolmentIds = enrolments.map((e) => e.id);
     const [courses, versions, lessons, attempts] = await Promise.all([
-      enrolments.length ? tx.findBy(Course, { id: In([...new Set(enrolments.map((e) => e.courseId))]) }) : [],
-      enrolments.length
-        ? tx.findBy(CourseVersion, { id: In([...new Set(enrolments.map((e) => e.courseVersionId))]) })
-        : [],
-      enrolmentIds.length ? tx.findBy(LessonCompletion, { enrolmentId: In(enrolmentIds) }) : [],
-      enrolmentIds.length ? tx.findBy(QuizAttempt, { enrolmentId: In(enrolmentIds) }) : [],
+      this.rows.coursesByIds(enrolments.map((e) => e.courseId)),
+      this.rows.courseVersionsByIds(enrolments.map((e) => e.courseVersionId)),
+      this.rows.lessonCompletionsOfEnrolments(enrolmentIds),
+      this.rows.quizAttemptsOfEnrolments(enrolmentIds),
     ]);
     const [
       participations,
@@ -92,17 +74,14 @@ export class PersonalDataService {
       coordinated,
       mail,
     ] = await Promise.all([
-      tx.findBy(CohortParticipant, { userId }),
-      tx.findBy(CohortFacilitator, { userId }),
-      tx.findBy(Attendance, { userId }),
-      tx.findBy(PracticumResult, { userId }),
-      tx.findBy(Certification, { userId }),
-      tx.find(CascadeSession, {
-        where: [{ trainerId: userId }, { loggedBy: userId }],
-        order: { date: 'ASC' },
-      }),
-      tx.findBy(SchoolCoordinator, { userId }),
-      tx.find(OutboxMessage, { where: { toAddress: user.email }, order: { createdAt: 'ASC' } }),
+      this.rows.participationsOf(userId),
+      this.rows.facilitationsOf(userId),
+      this.rows.attendanceOf(userId),
+      this.rows.practicumResultsOf(userId),
+      this.rows.certificationsOf(userId),
+      this.rows.cascadeSessionsOf(userId),
+      this.rows.schoolsCoordinatedBy(userId),
+      this.outbox.messagesTo(user.email),
     ]);
     const cohortIds = [
       ...new Set([...participations.map((p) => p.cohortId), ...facilitations.map((f) => f.cohortId)]),
@@ -118,12 +97,10 @@ export class PersonalDataService {
       .map((s) => s.courseId)
       .filter((id) => !courses.some((c) => c.id === id));
     const [cohorts, schools, days, moreCourses] = await Promise.all([
-      cohortIds.length ? tx.findBy(Cohort, { id: In(cohortIds) }) : [],
-      schoolIds.length ? tx.findBy(School, { id: In(schoolIds) }) : [],
-      dayIds.length ? tx.findBy(CohortDay, { id: In(dayIds) }) : [],
-      certCourseIds.length + sessionCourseIds.length
-        ? tx.findBy(Course, { id: In([...new Set([...certCourseIds, ...sessionCourseIds])]) })
-        : [],
+      this.rows.cohortsByIds(cohortIds),
+      this.rows.schoolsByIds(schoolIds),
+      this.rows.cohortDaysByIds(dayIds),
+      this.rows.coursesByIds([...certCourseIds, ...sessionCourseIds]),
     ]);
     const slugOf = new Map([...courses, ...moreCourses].map((c) => [c.id, c.slug]));
     const versionOf = new Map(versions.map((v) => [v.id, v.version]));
@@ -230,13 +207,10 @@ export class PersonalDataService {
     if (actor.role !== 'admin') throw forbidden('users.anonymise-not-allowed');
     if (actor.id === userId) throw forbidden('users.cannot-anonymise-self');
     const { user, mailIds } = await this.db.transaction(async (tx) => {
-      const user = isUuid(userId) ? await tx.findOneBy(User, { id: userId }) : null;
+      const user = isUuid(userId) ? await this.users.findById(userId, tx) : null;
       if (!user) throw notFound();
       if (user.anonymisedAt) throw conflict('users.already-anonymised');
-      if (
-        user.role === 'admin' &&
-        (await tx.countBy(User, { role: 'admin', status: 'active', id: Not(user.id) })) === 0
-      ) {
+      if (user.role === 'admin' && (await this.users.countOtherActiveAdmins(user.id, tx)) === 0) {
         throw conflict('users.last-admin');
       }
       const oldEmail = user.email;
@@ -250,12 +224,14 @@ export class PersonalDataService {
         anonymisedAt: now,
         updatedAt: now,
       });
-      await tx.save(User, user);
-      await this.sessions.closeAllFor(tx, user.id);
-      await tx.delete(AuthToken, { userId: user.id });
-      await tx.update(PracticumResult, { userId: user.id }, { notes: null });
-      const mailIds = await this.forgetMail(tx, oldEmail, user.email);
-      await this.scrubAudit(tx, user.id);
+      await this.users.saveAccount(user, tx);
+      await this.access.endSessions(tx, user.id);
+      await this.access.forgetLinkTokens(tx, user.id);
+      await this.rows.clearPracticumNotesAbout(tx, user.id);
+      // Mail not yet sent is dropped; sent mail keeps its row (the outbox's history) without address or body.
+      const mailIds = await this.outbox.forgetRecipient(tx, oldEmail, user.email);
+      // Audit entries about the account keep what changed, not the old name or email.
+      await this.audit.scrubValues(tx, { type: 'user', id: user.id }, ['name', 'email', 'organisation']);
       await this.audit.record(tx, actor.id, 'user.anonymise', { type: 'user', id: user.id }, null, {
         anonymisedAt: now.toISOString(),
       });
@@ -266,37 +242,5 @@ export class PersonalDataService {
       mailIds.map((id) => unlink(join(this.config.dataDir, 'outbox', `${id}.eml`)).catch(() => undefined)),
     );
     return user;
-  }
-
-  /** Mail not yet sent is dropped; sent mail keeps its row (the outbox's history) without address or body. */
-  private async forgetMail(tx: EntityManager, oldEmail: string, newEmail: string): Promise<string[]> {
-    const messages = await tx.findBy(OutboxMessage, { toAddress: oldEmail });
-    const unsent = messages.filter((m) => m.status === 'pending' || m.status === 'sending').map((m) => m.id);
-    const kept = messages.filter((m) => !unsent.includes(m.id)).map((m) => m.id);
-    if (unsent.length) await tx.delete(OutboxMessage, { id: In(unsent) });
-    if (kept.length)
-      await tx.update(
-        OutboxMessage,
-        { id: In(kept) },
-        { toAddress: newEmail, subject: '—', textBody: '', htmlBody: '' },
-      );
-    return messages.map((m) => m.id);
-  }
-
-  /** Audit entries about the account keep what changed, not the old name or email. */
-  private async scrubAudit(tx: EntityManager, userId: string): Promise<void> {
-    const entries = await tx.findBy(AuditEntry, { entityType: 'user', entityId: userId });
-    for (const entry of entries) {
-      const scrub = (json: string | null) => {
-        if (!json) return json;
-        const value = JSON.parse(json) as Record<string, unknown>;
-        for (const key of ['name', 'email', 'organisation']) if (key in value) value[key] = '—';
-        return JSON.stringify(value);
-      };
-      const before = scrub(entry.before);
-      const after = scrub(entry.after);
-      if (before !== entry.before || after !== entry.after)
-        await tx.update(AuditEntry, { id: entry.id }, { before, after });
-    }
   }
 }

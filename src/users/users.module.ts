@@ -1,56 +1,32 @@
 import { Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
-import { AuthApiController } from '../auth/auth.api.controller';
-import { AuthPagesController } from '../auth/auth.pages.controller';
-import { AuthService } from '../auth/auth.service';
-import { JwtStrategy } from '../auth/jwt.strategy';
-import { LinkTokensService } from '../auth/link-tokens.service';
-import { MeContributors } from '../auth/me-contributors';
-import { SessionsService } from '../auth/sessions.service';
+import { ACTOR_NAMES } from '../common/audit/actor-names';
 import { LANGUAGE_PREFERENCE } from '../common/view/language-preference';
-import { APP_CONFIG, type AppConfig } from '../config/app.config';
-import { AccountPagesController } from './account.pages.controller';
+import { SchoolsModule } from '../schools/schools.module';
+import { PersonalDataRepository } from './personal-data.repository';
+import { PersonalDataService } from './personal-data.service';
 import { UsersApiController } from './users.api.controller';
 import { UsersPagesController } from './users.pages.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
-import { PersonalDataService } from './personal-data.service';
-import { SchoolsModule } from '../schools/schools.module';
 
-/** Accounts and authentication: users, sessions, invitations, password reset. */
+/**
+ * Accounts: role, scope, language, invitations sent, personal data. Authentication (sessions,
+ * tokens, passwords) is the auth module's, reached through the ACCOUNT_ACCESS port it provides.
+ */
 @Module({
-  imports: [
-    SchoolsModule,
-    PassportModule,
-    JwtModule.registerAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
-        signOptions: { algorithm: 'HS256' },
-        verifyOptions: { algorithms: ['HS256'] },
-      }),
-    }),
-  ],
-  controllers: [
-    AuthPagesController,
-    AuthApiController,
-    AccountPagesController,
-    UsersPagesController,
-    UsersApiController,
-  ],
+  imports: [SchoolsModule],
+  controllers: [UsersPagesController, UsersApiController],
   providers: [
-    SessionsService,
-    LinkTokensService,
-    AuthService,
-    JwtStrategy,
-    MeContributors,
     UsersRepository,
     UsersService,
+    PersonalDataRepository,
     PersonalDataService,
     // The page interceptor (common/view) saves a picked ?lang= through this token, without importing users/.
     { provide: LANGUAGE_PREFERENCE, useExisting: UsersService },
+    // The audit log (common/audit) shows actors' names through this token, without importing users/.
+    { provide: ACTOR_NAMES, useExisting: UsersService },
   ],
-  exports: [UsersService, UsersRepository, MeContributors, SessionsService, AuthService, LANGUAGE_PREFERENCE],
+  // UsersRepository stays exported while courses/ and demo/ still read it (known violations, issue 14).
+  exports: [UsersService, UsersRepository, PersonalDataService, LANGUAGE_PREFERENCE, ACTOR_NAMES],
 })
 export class UsersModule {}

@@ -1,10 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { isEmail } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import type { AuthUser } from '../common/kernel/auth-user';
-import { LinkTokensService } from '../auth/link-tokens.service';
-import { hashPassword, passwordProblem } from '../auth/password';
-import { SessionsService } from '../auth/sessions.service';
+import type { ActorNames } from '../common/audit/actor-names';
+import type { LanguagePreference } from '../common/view/language-preference';
 import { AuditService } from '../common/audit/audit.service';
 import { Clock } from '../common/clock';
 import { countryScopeOf, requireCountry } from '../common/access/scope';
@@ -16,17 +15,17 @@ import type { Language, Role } from '../common/kernel/user-role.enum';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 import { SchoolsService } from '../schools/schools.service';
+import { ACCOUNT_ACCESS, type AccountAccess } from './account-access.types';
 
 const MANAGEABLE_BY_MANAGER: Role[] = ['trainer', 'coordinator'];
 
 @Injectable()
-export class UsersService {
+export class UsersService implements LanguagePreference, ActorNames {
   constructor(
     private readonly db: Database,
     private readonly users: UsersRepository,
     private readonly clock: Clock,
-    private readonly tokens: LinkTokensService,
-    private readonly sessions: SessionsService,
+    @Inject(ACCOUNT_ACCESS) private readonly access: AccountAccess,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly schools: SchoolsService,
@@ -44,14 +43,14 @@ export class UsersService {
       throw new InputError({ schoolIds: [{ key: 'schools-for-coordinators', params: {} }] });
     }
     if (dto.password !== undefined) {
-      const problem = passwordProblem(dto.password);
+      const problem = this.access.passwordProblem(dto.password);
       if (problem) throw new InputError({ password: [{ key: problem, params: { min: 8, max: 128 } }] });
     }
-    const passwordHash = dto.password ? await hashPassword(dto.password) : null;
+    const passwordHash = dto.password ? await this.access.hashPassword(dto.password) : null;
     return this.db.transaction(async (tx) => {
       if (await this.users.findByEmail(dto.email, tx)) throw conflict('users.email-taken', {}, 'email');
       const now = this.clock.now();
-      const user = tx.create(User, {
+      const user = await this.users.insert(tx, {
         email: dto.email.toLowerCase(),
         name: dto.name,
         role: dto.role,
@@ -65,7 +64,6 @@ export class UsersService {
         updatedAt: now,
         lastLoginAt: null,
       });
-      await tx.insert(User, user);
       await this.audit.record(tx, actor.id, 'user.create', { type: 'user', id: user.id }, null, {
         role: user.role,
         countryCode,
@@ -112,7 +110,7 @@ export class UsersService {
     if (!isEmail(email) || email.length > 254)
       throw new InputError({ email: [{ key: 'email', params: {} }] });
     const now = this.clock.now();
-    const user = tx.create(User, {
+    const user = await this.users.insert(tx, {
       email,
       name: data.name,
       role: 'trainer',
@@ -127,7 +125,6 @@ export class UsersService {
       updatedAt: now,
       lastLoginAt: null,
     });
-    await tx.insert(User, user);
     await this.audit.record(tx, actor.id, 'user.create', { type: 'user', id: user.id }, null, {
       role: 'trainer',
       countryCode: data.countryCode,
@@ -143,7 +140,7 @@ export class UsersService {
     password: string,
   ): Promise<User> {
     const now = this.clock.now();
-    const user = tx.create(User, {
+    return this.users.insert(tx, {
       sex: 'unspecified',
       language: 'en',
       countryCode: null,
@@ -152,12 +149,10 @@ export class UsersService {
       ...data,
       email: data.email.toLowerCase(),
       status: 'active',
-      passwordHash: await hashPassword(password),
+      passwordHash: await this.access.hashPassword(password),
       createdAt: now,
       updatedAt: now,
     });
-    await tx.insert(User, user);
-    return user;
   }
 
   async resendInvitation(actor: AuthUser, id: string): Promise<void> {
@@ -193,7 +188,7 @@ export class UsersService {
   }
 
   async get(actor: AuthUser, id: string): Promise<User> {
-    return this.getManageable(actor, id, this.db.manager);
+    return this.getManageable(actor, id);
   }
 
   /** Edits an account; role and status changes are audited, and disabling ends every session. */
@@ -220,13 +215,13 @@ export class UsersService {
         status,
         updatedAt: this.clock.now(),
       });
-      await tx.save(User, user);
+      await this.users.saveAccount(user, tx);
       const after = { role: user.role, status: user.status, countryCode: user.countryCode, name: user.name };
       if (before.role !== after.role)
         await this.audit.record(tx, actor.id, 'user.role-change', { type: 'user', id }, before, after);
       if (before.status !== after.status)
         await this.audit.record(tx, actor.id, 'user.status-change', { type: 'user', id }, before, after);
-      if (status === 'disabled') await this.sessions.closeAllFor(tx, user.id);
+      if (status === 'disabled') await this.access.endSessions(tx, user.id);
       return user;
     });
   }
@@ -247,12 +242,57 @@ export class UsersService {
   /** The signed-in user's own settings: name and language. */
   async updateOwnProfile(actor: AuthUser, name: string, language: Language): Promise<void> {
     await this.db.transaction((tx) =>
-      tx.update(User, { id: actor.id }, { name, language, updatedAt: this.clock.now() }),
+      this.users.updateAccount(tx, actor.id, { name, language, updatedAt: this.clock.now() }),
     );
   }
 
   async setLanguage(userId: string, language: Language): Promise<void> {
-    await this.db.transaction((tx) => tx.update(User, { id: userId }, { language }));
+    await this.db.transaction((tx) => this.users.updateAccount(tx, userId, { language }));
+  }
+
+  /** Names of the given accounts, by id (the audit log's actors; one query). */
+  async namesOf(ids: string[]): Promise<Map<string, string>> {
+    return ids.length ? this.users.namesByIds(ids) : new Map();
+  }
+
+  /** The account with this id, or null (no access check: for the auth feature and system callers). */
+  findById(id: string, tx?: EntityManager): Promise<User | null> {
+    return this.users.findById(id, tx);
+  }
+
+  /** The account with this email (case-insensitive), or null (no access check). */
+  findByEmail(email: string, tx?: EntityManager): Promise<User | null> {
+    return this.users.findByEmail(email, tx);
+  }
+
+  /** How many accounts exist (first start: is there anyone yet?). */
+  countAll(): Promise<number> {
+    return this.users.countAll();
+  }
+
+  /** Inside the caller's transaction: notes a successful sign-in. */
+  async recordLogin(tx: EntityManager, userId: string, at: Date): Promise<void> {
+    await this.users.updateAccount(tx, userId, { lastLoginAt: at });
+  }
+
+  /**
+   * Inside the caller's transaction: the account's new password hash (set by the auth feature,
+   * which checked the old password or a link token). `activate` also turns an invited account active.
+   */
+  async setPasswordHash(
+    tx: EntityManager,
+    userId: string,
+    passwordHash: string,
+    at: Date,
+    options: { activate: boolean },
+  ): Promise<void> {
+    await this.users.updateAccount(
+      tx,
+      userId,
+      options.activate
+        ? { passwordHash, status: 'active', updatedAt: at, lastLoginAt: at }
+        : { passwordHash, updatedAt: at },
+    );
   }
 
   private requireManageable(actor: AuthUser, role: Role): void {
@@ -261,7 +301,7 @@ export class UsersService {
     throw forbidden('users.role-not-allowed');
   }
 
-  private async getManageable(actor: AuthUser, id: string, tx: EntityManager): Promise<User> {
+  private async getManageable(actor: AuthUser, id: string, tx?: EntityManager): Promise<User> {
     const user = /^[0-9a-f-]{36}$/i.test(id) ? await this.users.findById(id, tx) : null;
     if (!user) throw notFound();
     if (actor.role === 'admin') return user;
@@ -273,7 +313,7 @@ export class UsersService {
   }
 
   private async sendInvitation(tx: EntityManager, user: User, inviterName: string): Promise<void> {
-    const token = await this.tokens.issue(tx, user.id, 'invitation');
+    const token = await this.access.issueInvitationToken(tx, user.id);
     await this.outbox.enqueue(tx, {
       to: user.email,
       template: 'invitation',

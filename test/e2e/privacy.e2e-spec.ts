@@ -390,6 +390,10 @@ describe('personal data export and anonymisation', () => {
     const list = await admins.get('/admin/users?q=Ejemplo').expect(200);
     expect(list.text).toContain('Beto Ejemplo');
     expect(list.text).not.toContain('Ana Ejemplo');
+    // The audit log names who did it (actors' names come from users through the ACTOR_NAMES port).
+    const log = await admins.get('/admin/audit').expect(200);
+    expect(log.text).toContain('user.anonymise');
+    expect(log.text).toContain(admin.name);
   });
 
   it('refuses a second anonymisation (409) and an unknown id (404) through the API', async () => {

@@ -1,25 +1,27 @@
-import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
-import { Database } from '../../database/database.service';
-import { User } from '../../users/user.entity';
-import { AuditEntry } from './audit-entry.entity';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { ACTOR_NAMES, type ActorNames } from './actor-names';
+import { AuditRepository } from './audit.repository';
 
 @Injectable()
-export class AuditQueryService {
-  constructor(private readonly db: Database) {}
+export class AuditQueryService implements OnModuleInit {
+  private actorNames: ActorNames | undefined;
+
+  constructor(
+    private readonly repository: AuditRepository,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  /** ACTOR_NAMES comes from the users module, which this shared module cannot import. */
+  onModuleInit(): void {
+    this.actorNames = this.moduleRef.get<ActorNames>(ACTOR_NAMES, { strict: false });
+  }
 
   /** Newest first, with each actor's name (one query for the page's actors, no N+1). */
   async page(limit: number, offset: number) {
-    const [entries, total] = await this.db.manager.findAndCount(AuditEntry, {
-      order: { at: 'DESC' },
-      take: limit,
-      skip: offset,
-    });
+    const { entries, total } = await this.repository.pageNewestFirst(limit, offset);
     const actorIds = [...new Set(entries.map((e) => e.actorId).filter((id): id is string => !!id))];
-    const actors = actorIds.length
-      ? await this.db.manager.find(User, { select: { id: true, name: true }, where: { id: In(actorIds) } })
-      : [];
-    const names = new Map(actors.map((a) => [a.id, a.name]));
+    const names = actorIds.length && this.actorNames ? await this.actorNames.namesOf(actorIds) : new Map();
     return {
       items: entries.map((e) => ({
         ...e,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Database, toDialect } from '../../database/database.service';
+import { Database } from '../../database/database.service';
 import { Clock } from '../clock';
+import { RateLimitRepository } from './rate-limit.repository';
 
 export interface Limit {
   /** Counter family, e.g. `login-email`. */
@@ -17,34 +18,22 @@ export interface Limit {
 export class RateLimiter {
   constructor(
     private readonly db: Database,
+    private readonly buckets: RateLimitRepository,
     private readonly clock: Clock,
   ) {}
 
   /** Whether `subject` has already used up its budget (does not count). */
   async isBlocked(limit: Limit, subject: string): Promise<boolean> {
-    const since = new Date(this.clock.now().getTime() - limit.windowMs).toISOString();
-    const rows: Array<{ count: number | string }> = await this.db.manager.query(
-      toDialect(this.db.kind, 'SELECT count FROM rate_limit_buckets WHERE key = ? AND window_started_at > ?'),
-      [this.key(limit, subject), since],
-    );
-    return rows.length > 0 && Number(rows[0].count) >= limit.max;
+    const count = await this.buckets.countInWindow(this.key(limit, subject), this.windowStart(limit));
+    return count !== undefined && count >= limit.max;
   }
 
   /** Counts one event; returns the count in the current window. */
   async hit(limit: Limit, subject: string): Promise<number> {
     const now = this.clock.now();
-    const since = new Date(now.getTime() - limit.windowMs).toISOString();
-    const sql = `INSERT INTO rate_limit_buckets (key, window_started_at, count) VALUES (?, ?, 1)
-      ON CONFLICT (key) DO UPDATE SET
-        count = CASE WHEN rate_limit_buckets.window_started_at <= ? THEN 1 ELSE rate_limit_buckets.count + 1 END,
-        window_started_at = CASE WHEN rate_limit_buckets.window_started_at <= ? THEN excluded.window_started_at
-                                 ELSE rate_limit_buckets.window_started_at END
-      RETURNING count`;
-    const result = await this.db.transaction((tx) =>
-      tx.query(toDialect(this.db.kind, sql), [this.key(limit, subject), now.toISOString(), since, since]),
+    return this.db.transaction((tx) =>
+      this.buckets.countEvent(tx, this.key(limit, subject), now, this.windowStart(limit, now)),
     );
-    const rows = (Array.isArray(result[0]) ? result[0] : result) as Array<{ count: number | string }>;
-    return Number(rows[0]?.count ?? 1);
   }
 
   /**
@@ -52,24 +41,18 @@ export class RateLimiter {
    * up front (so concurrent attempts cannot all pass the check) and turned out not to be one.
    */
   async release(limit: Limit, subject: string): Promise<void> {
-    const since = new Date(this.clock.now().getTime() - limit.windowMs).toISOString();
     await this.db.transaction((tx) =>
-      tx.query(
-        toDialect(
-          this.db.kind,
-          'UPDATE rate_limit_buckets SET count = count - 1 WHERE key = ? AND window_started_at > ? AND count > 0',
-        ),
-        [this.key(limit, subject), since],
-      ),
+      this.buckets.uncountEvent(tx, this.key(limit, subject), this.windowStart(limit)),
     );
   }
 
   async reset(limit: Limit, subject: string): Promise<void> {
-    await this.db.transaction((tx) =>
-      tx.query(toDialect(this.db.kind, 'DELETE FROM rate_limit_buckets WHERE key = ?'), [
-        this.key(limit, subject),
-      ]),
-    );
+    await this.db.transaction((tx) => this.buckets.deleteBucket(tx, this.key(limit, subject)));
+  }
+
+  /** A window that started at or before this instant is over. */
+  private windowStart(limit: Limit, now: Date = this.clock.now()): Date {
+    return new Date(now.getTime() - limit.windowMs);
   }
 
   private key(limit: Limit, subject: string): string {

@@ -2,16 +2,16 @@ import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/kernel/auth-user';
-import { AuthService } from '../auth/auth.service';
-import { ChangePasswordDto, ProfileDto } from '../auth/dto/auth.dto';
-import { setSessionCookie } from '../auth/session-cookie';
-import { SessionsService } from '../auth/sessions.service';
+import { AuthService } from './auth.service';
+import { ChangePasswordDto, ProfileDto } from './dto/auth.dto';
+import { setSessionCookie } from './session-cookie';
+import { SessionsService } from './sessions.service';
 import { Authenticated, CurrentUser, FormView } from '../common/decorators/access.decorators';
 import { redirectWithFlash } from '../common/http/flash';
 import { LANG_COOKIE } from '../i18n/language';
 import { LANGUAGES } from '../common/kernel/user-role.enum';
-import { PersonalDataService } from './personal-data.service';
-import { UsersService } from './users.service';
+import { PersonalDataService } from '../users/personal-data.service';
+import { UsersService } from '../users/users.service';
 
 @ApiExcludeController()
 @Controller('account')
