@@ -6,8 +6,8 @@ import type { GroupBy, ReportFilters } from './report-filters';
 import { ReportReader } from './report-reader';
 import { rows, Where } from './sql';
 
-/** Sums of a reach row, in the order the report shows them. */
-export const REACH_SUMS = [
+/** Sums of a reach row besides sessions and schools. */
+const REACH_SUMS = [
   'female',
   'male',
   'unspecified',

@@ -7,7 +7,7 @@ import { addDays } from '../certification/validity';
 import type { Language } from '../common/kernel/user-role.enum';
 import { GroupBy, ReportFilters, ReportQuery, scopedCountry } from './report-filters';
 import { formatNumber, t } from '../i18n/i18n';
-import { REACH_SUMS, ReportsRepository } from './reports.repository';
+import { ReportsRepository } from './reports.repository';
 
 export interface CompletionRow {
   key: string;
