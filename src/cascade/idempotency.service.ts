@@ -12,7 +12,7 @@ export interface StoredResponse {
 
 const KEY = /^[A-Za-z0-9._:-]{8,100}$/;
 /** What `run` hands the work: two calls it makes inside its own write transaction. */
-export interface IdempotencyGuard {
+interface IdempotencyGuard {
   /** First statement of the transaction: claims the key (waits for a concurrent holder on PostgreSQL). */
   claim(tx: EntityManager): Promise<void>;
   /** Last statement: stores the answer, so it commits (or not) together with what the work wrote. */
