@@ -7,16 +7,12 @@ import { CascadeService } from './cascade.service';
 import { toSessionJson } from './cascade.view';
 import { ListSessionsQuery, LogSessionDto, RejectSessionDto } from './dto/cascade.dto';
 import type { CascadeSession } from './cascade-session.entity';
-import { IdempotencyService } from './idempotency.service';
 
 @ApiTags('cascade sessions')
 @ApiBearerAuth()
 @Controller('api/v1/cascade-sessions')
 export class CascadeApiController {
-  constructor(
-    private readonly cascade: CascadeService,
-    private readonly idempotency: IdempotencyService,
-  ) {}
+  constructor(private readonly cascade: CascadeService) {}
 
   @Post()
   @Roles('coordinator', 'trainer')
@@ -31,18 +27,10 @@ export class CascadeApiController {
     @Headers('idempotency-key') key: string | undefined,
     @Res() res: Response,
   ) {
-    const answer = (session: CascadeSession) => ({
+    const response = await this.cascade.logOnce(actor, dto, key, (session: CascadeSession) => ({
       status: 201,
       body: toSessionJson(session, dto.courseSlug),
-    });
-    const response = await this.idempotency.run(actor.id, key, dto, async (guard) =>
-      answer(
-        await this.cascade.log(actor, dto, {
-          before: (tx) => guard.claim(tx),
-          after: (tx, session) => guard.store(tx, answer(session)),
-        }),
-      ),
-    );
+    }));
     res.status(response.status).json(response.body);
   }
 

@@ -6,12 +6,20 @@ import { CascadeApiController } from './cascade.api.controller';
 import { CascadePagesController } from './cascade.pages.controller';
 import { CascadeRepository } from './cascade.repository';
 import { CascadeService } from './cascade.service';
+import { IdempotencyRepository } from './idempotency.repository';
 import { IdempotencyService } from './idempotency.service';
+import { ReachRollupsRepository } from './reach-rollups.repository';
 
 @Module({
   imports: [SchoolsModule, CoursesModule, CertificationReadModule],
   controllers: [CascadePagesController, CascadeApiController],
-  providers: [CascadeRepository, CascadeService, IdempotencyService],
+  providers: [
+    CascadeRepository,
+    ReachRollupsRepository,
+    IdempotencyRepository,
+    CascadeService,
+    IdempotencyService,
+  ],
   exports: [CascadeService],
 })
 export class CascadeModule {}

@@ -19,7 +19,6 @@ import type { Language } from '../common/kernel/user-role.enum';
 import { CascadeService } from './cascade.service';
 import { ListSessionsQuery, LogSessionDto, RejectSessionDto } from './dto/cascade.dto';
 import type { CascadeSession } from './cascade-session.entity';
-import { IdempotencyService } from './idempotency.service';
 import { neutralise } from '../reports/export';
 
 const COUNT_FIELDS = ['female', 'male', 'unspecified'] as const;
@@ -50,7 +49,6 @@ export class CascadePagesController {
     private readonly cascade: CascadeService,
     private readonly schools: SchoolsService,
     private readonly catalogue: CatalogueService,
-    private readonly idempotency: IdempotencyService,
     private readonly clock: Clock,
   ) {}
 
@@ -179,18 +177,11 @@ export class CascadePagesController {
     try {
       const dto = await validateDto(LogSessionDto, formToBody(body, actor));
       const key = typeof body.idempotencyKey === 'string' ? body.idempotencyKey : undefined;
-      const answer = (session: CascadeSession) => ({ status: 201, body: { id: session.id } });
-      const response = await this.idempotency.run(
-        actor.id,
-        key ? `form:${key}` : undefined,
+      const response = await this.cascade.logOnce(
+        actor,
         dto,
-        async (guard) =>
-          answer(
-            await this.cascade.log(actor, dto, {
-              before: (tx) => guard.claim(tx),
-              after: (tx, session) => guard.store(tx, answer(session)),
-            }),
-          ),
+        key ? `form:${key}` : undefined,
+        (session: CascadeSession) => ({ status: 201, body: { id: session.id } }),
       );
       const id = (response.body as { id: string }).id;
       if (wantsJson) return res.status(201).json({ id, url: `/cascade-sessions/${id}` });

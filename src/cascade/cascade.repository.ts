@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, EntityManager, Not } from 'typeorm';
+import { Brackets, EntityManager, In, Not } from 'typeorm';
 import { Database } from '../database/database.service';
 import { School } from '../schools/school.entities';
+import { User } from '../users/user.entity';
 import { CascadeSession, SessionStatus } from './cascade-session.entity';
 
 export interface SessionFilter {
@@ -39,6 +40,29 @@ export class CascadeRepository {
         ...(exceptId ? { id: Not(exceptId) } : {}),
       },
     });
+  }
+
+  /**
+   * Inserts a new session; false when an identical one (same school, trainer, modules and date, not
+   * rejected) was committed by a concurrent submission in the meantime (partial unique index).
+   */
+  async insertUnlessDuplicate(tx: EntityManager, session: CascadeSession): Promise<boolean> {
+    try {
+      await tx.insert(CascadeSession, session);
+      return true;
+    } catch (error) {
+      if (/unique|duplicate/i.test(String((error as Error).message))) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Writes `changes` to a session only while it is still submitted; false when a decision committed
+   * since the caller read it (the session is then left as that decision wrote it).
+   */
+  async updateIfSubmitted(tx: EntityManager, id: string, changes: Partial<CascadeSession>): Promise<boolean> {
+    const updated = await tx.update(CascadeSession, { id, status: 'submitted' }, changes);
+    return updated.affected !== 0;
   }
 
   async page(
@@ -84,5 +108,27 @@ export class CascadeRepository {
 
   schoolOf(id: string, tx?: EntityManager): Promise<School | null> {
     return (tx ?? this.db.manager).findOne(School, { where: { id } });
+  }
+
+  // The users below are read here until users/ offers a service method for them (issue 14 item 2).
+
+  /** Names of users by id (trainers of a list of sessions). */
+  findNamesByIds(ids: string[]): Promise<Pick<User, 'id' | 'name'>[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.manager.find(User, { select: { id: true, name: true }, where: { id: In(ids) } });
+  }
+
+  /** Users by id with name and e-mail, by name (the logging form's list of trainers). */
+  findTrainersOrderedByName(ids: string[]): Promise<User[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.manager.find(User, {
+      select: { id: true, name: true, email: true },
+      where: { id: In(ids) },
+      order: { name: 'ASC' },
+    });
+  }
+
+  findUserById(id: string, tx: EntityManager = this.db.manager): Promise<User | null> {
+    return tx.findOne(User, { where: { id } });
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { AuthUser } from '../common/kernel/auth-user';
 import { CertificationReadService } from '../certification/certification-read.service';
 import { countryScopeOf } from '../common/access/scope';
@@ -17,7 +17,8 @@ import { CascadeError } from './cascade.errors';
 import { CascadeRepository, SessionFilter } from './cascade.repository';
 import { ListSessionsQuery, LogSessionDto } from './dto/cascade.dto';
 import { moduleKey, sessionProblems } from './session-rules';
-import { moveInRollups } from './reach-rollups';
+import { ReachRollupsRepository } from './reach-rollups.repository';
+import { IdempotencyService, StoredResponse, TransactionHooks } from './idempotency.service';
 import { isUuid } from '../common/ids';
 
 export interface SessionAccess {
@@ -31,6 +32,8 @@ export class CascadeService {
   constructor(
     private readonly db: Database,
     private readonly sessions: CascadeRepository,
+    private readonly rollups: ReachRollupsRepository,
+    private readonly idempotency: IdempotencyService,
     private readonly schools: SchoolsService,
     private readonly catalogue: CatalogueService,
     private readonly certifications: CertificationReadService,
@@ -38,6 +41,20 @@ export class CascadeService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Logs a session once per `Idempotency-Key` (`key`, scoped to the actor): the first request runs
+   * `log` and stores `answer(session)` in its transaction; a retry with the same key and body gets
+   * that stored answer back, with another body a 422. Without a key the session is just logged.
+   */
+  logOnce(
+    actor: AuthUser,
+    dto: LogSessionDto,
+    key: string | undefined,
+    answer: (session: CascadeSession) => StoredResponse,
+  ): Promise<StoredResponse> {
+    return this.idempotency.once(actor.id, key, dto, answer, (hooks) => this.log(actor, dto, hooks));
+  }
 
   /**
    * Logs a session: a coordinator for their schools, a trainer for themselves. Refusals: 422 for an
@@ -48,10 +65,7 @@ export class CascadeService {
   async log(
     actor: AuthUser,
     dto: LogSessionDto,
-    within?: {
-      before(tx: EntityManager): Promise<void>;
-      after(tx: EntityManager, session: CascadeSession): Promise<void>;
-    },
+    within?: TransactionHooks<CascadeSession>,
   ): Promise<CascadeSession> {
     const role = this.loggerRole(actor);
     const school = await this.schools.get(actor, dto.schoolId);
@@ -95,7 +109,7 @@ export class CascadeService {
       );
       await this.notify(tx, created, school, outline, trainer, 'session-to-confirm');
       // Shared rollup rows last: on PostgreSQL their row locks are then held for the shortest time.
-      await moveInRollups(tx, this.db.kind, null, created);
+      await this.rollups.moveSession(tx, null, created);
       await within?.after(tx, created);
       return created;
     });
@@ -126,8 +140,8 @@ export class CascadeService {
       };
       Object.assign(session, changes);
       // Only while still submitted: a decision committed since the read above must not be overwritten.
-      const updated = await tx.update(CascadeSession, { id, status: 'submitted' }, changes);
-      if (updated.affected === 0) throw new CascadeError('conflict', 'not-editable');
+      if (!(await this.sessions.updateIfSubmitted(tx, id, changes)))
+        throw new CascadeError('conflict', 'not-editable');
       await this.audit.record(
         tx,
         actor.id,
@@ -136,7 +150,7 @@ export class CascadeService {
         this.auditView(before),
         this.auditView(session),
       );
-      await moveInRollups(tx, this.db.kind, before, session); // last: shortest rollup row locks
+      await this.rollups.moveSession(tx, before, session); // last: shortest rollup row locks
       return session;
     });
   }
@@ -196,12 +210,7 @@ export class CascadeService {
   async labels(sessions: CascadeSession[]) {
     const [schools, trainers, outlines] = await Promise.all([
       this.schools.schoolsByIds([...new Set(sessions.map((s) => s.schoolId))]),
-      sessions.length
-        ? this.db.manager.find(User, {
-            select: { id: true, name: true },
-            where: { id: In([...new Set(sessions.map((s) => s.trainerId))]) },
-          })
-        : Promise.resolve([]),
+      this.sessions.findNamesByIds([...new Set(sessions.map((s) => s.trainerId))]),
       this.catalogue.currentOutlines(),
     ]);
     return {
@@ -214,13 +223,7 @@ export class CascadeService {
   /** Certified trainers of a course today (for the logging form's list). */
   async certifiedTrainers(courseId: string): Promise<User[]> {
     const ids = [...(await this.certifications.certifiedTrainersOf(courseId))];
-    return ids.length
-      ? this.db.manager.find(User, {
-          select: { id: true, name: true, email: true },
-          where: { id: In(ids) },
-          order: { name: 'ASC' },
-        })
-      : [];
+    return this.sessions.findTrainersOrderedByName(ids);
   }
 
   private async decide(
@@ -243,19 +246,15 @@ export class CascadeService {
         rejectionReason: reason,
         updatedAt: this.clock.now(),
       });
-      const updated = await tx.update(
-        CascadeSession,
-        { id, status: 'submitted' },
-        {
-          status,
-          decidedBy: actor.id,
-          decidedAt: fresh.decidedAt,
-          rejectionReason: reason,
-          updatedAt: fresh.updatedAt,
-        },
-      );
+      const decided = await this.sessions.updateIfSubmitted(tx, id, {
+        status,
+        decidedBy: actor.id,
+        decidedAt: fresh.decidedAt,
+        rejectionReason: reason,
+        updatedAt: fresh.updatedAt,
+      });
       // A concurrent decision committed between the read and this update (PostgreSQL): decide once.
-      if (updated.affected === 0) throw new CascadeError('conflict', 'already-decided', { status: '' });
+      if (!decided) throw new CascadeError('conflict', 'already-decided', { status: '' });
       await this.audit.record(
         tx,
         actor.id,
@@ -266,7 +265,7 @@ export class CascadeService {
       );
       const school = (await this.sessions.schoolOf(fresh.schoolId, tx)) as School;
       const outline = (await this.catalogue.currentOutlines()).find((o) => o.courseId === fresh.courseId);
-      const trainer = await tx.findOne(User, { where: { id: fresh.trainerId } });
+      const trainer = await this.sessions.findUserById(fresh.trainerId, tx);
       if (outline && trainer)
         await this.notify(
           tx,
@@ -277,7 +276,7 @@ export class CascadeService {
           status === 'confirmed' ? 'session-confirmed' : 'session-rejected',
           true,
         );
-      await moveInRollups(tx, this.db.kind, before, fresh); // last: shortest rollup row locks
+      await this.rollups.moveSession(tx, before, fresh); // last: shortest rollup row locks
       return fresh;
     });
   }
@@ -343,7 +342,7 @@ export class CascadeService {
     const [field, messages] = Object.entries(problems)[0] ?? [];
     if (field && messages)
       throw new CascadeError('unprocessable', messages[0].key, messages[0].params, field);
-    const trainer = await this.db.manager.findOne(User, { where: { id: dto.trainerId } });
+    const trainer = await this.sessions.findUserById(dto.trainerId);
     if (!trainer || trainer.role !== 'trainer')
       throw new CascadeError('unprocessable', 'trainer-unknown', {}, 'trainerId');
     if (!(await this.certifications.isValidOn(trainer.id, outline.courseId, dto.date))) {
@@ -391,14 +390,9 @@ export class CascadeService {
   }
 
   private async insertOrConflict(tx: EntityManager, session: CascadeSession): Promise<void> {
-    try {
-      await tx.insert(CascadeSession, session);
-    } catch (error) {
-      // A concurrent identical submission won the race (partial unique index).
-      if (/unique|duplicate/i.test(String((error as Error).message)))
-        throw new CascadeError('conflict', 'duplicate', { date: session.date });
-      throw error;
-    }
+    // A concurrent identical submission won the race (partial unique index).
+    if (!(await this.sessions.insertUnlessDuplicate(tx, session)))
+      throw new CascadeError('conflict', 'duplicate', { date: session.date });
   }
 
   private auditView(s: CascadeSession) {

@@ -3,8 +3,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError, InputError } from '../common/errors/app-errors';
-import { Database, toDialect } from '../database/database.service';
-import { IdempotencyKey } from './cascade-session.entity';
+import { IdempotencyRepository } from './idempotency.repository';
 
 export interface StoredResponse {
   status: number;
@@ -13,11 +12,17 @@ export interface StoredResponse {
 
 const KEY = /^[A-Za-z0-9._:-]{8,100}$/;
 /** What `run` hands the work: two calls it makes inside its own write transaction. */
-export interface IdempotencyGuard {
+interface IdempotencyGuard {
   /** First statement of the transaction: claims the key (waits for a concurrent holder on PostgreSQL). */
   claim(tx: EntityManager): Promise<void>;
   /** Last statement: stores the answer, so it commits (or not) together with what the work wrote. */
   store(tx: EntityManager, response: StoredResponse): Promise<void>;
+}
+
+/** What a use case runs first and last inside its own write transaction (see CascadeService.log). */
+export interface TransactionHooks<T> {
+  before(tx: EntityManager): Promise<void>;
+  after(tx: EntityManager, result: T): Promise<void>;
 }
 
 /** Thrown inside the work's transaction when another request with the key committed first. */
@@ -48,11 +53,33 @@ export function canonical(value: unknown): string {
 @Injectable()
 export class IdempotencyService {
   constructor(
-    private readonly db: Database,
+    private readonly keys: IdempotencyRepository,
     private readonly clock: Clock,
   ) {}
 
-  async run(
+  /**
+   * The whole idempotent save: replays the stored answer of an earlier request with the key, or runs
+   * `work` with the hooks that claim the key first and store `answer(result)` last in the work's
+   * transaction, and returns that answer. Without a key the work just runs.
+   */
+  once<T>(
+    userId: string,
+    key: string | undefined,
+    body: unknown,
+    answer: (result: T) => StoredResponse,
+    work: (hooks: TransactionHooks<T>) => Promise<T>,
+  ): Promise<StoredResponse> {
+    return this.run(userId, key, body, async (guard) =>
+      answer(
+        await work({
+          before: (tx) => guard.claim(tx),
+          after: (tx, result) => guard.store(tx, answer(result)),
+        }),
+      ),
+    );
+  }
+
+  private async run(
     userId: string,
     key: string | undefined,
     body: unknown,
@@ -78,29 +105,16 @@ export class IdempotencyService {
 
   /** The stored answer for this key, or null; 422 when the key came with another body. */
   private async answered(userId: string, key: string, requestHash: string): Promise<StoredResponse | null> {
-    const row = await this.db.manager.findOne(IdempotencyKey, { where: { userId, key } });
+    const row = await this.keys.findKey(userId, key);
     if (!row || row.responseStatus === null) return null;
     if (row.requestHash !== requestHash)
       throw new DomainError('unprocessable', 'cascade.idempotency-mismatch');
     return { status: row.responseStatus, body: JSON.parse(row.responseBody ?? 'null') };
   }
 
-  /**
-   * Inserts the key, or takes over a row without an answer (left by a version that claimed in a
-   * transaction of its own); a row with an answer means another request won: KeyTaken.
-   */
+  /** Claims the key in `tx`; a row with an answer means another request won: KeyTaken. */
   private async claim(tx: EntityManager, userId: string, key: string, requestHash: string): Promise<void> {
-    const rows: unknown[] = await tx.query(
-      toDialect(
-        this.db.kind,
-        `INSERT INTO idempotency_keys (user_id, "key", request_hash, response_status, response_body, created_at) VALUES (?, ?, ?, NULL, NULL, ?)
-         ON CONFLICT (user_id, "key") DO UPDATE SET request_hash = excluded.request_hash, created_at = excluded.created_at
-         WHERE idempotency_keys.response_status IS NULL
-         RETURNING user_id`,
-      ),
-      [userId, key, requestHash, this.clock.now().toISOString()],
-    );
-    if (!rows.length) throw new KeyTaken();
+    if (!(await this.keys.claimKey(tx, userId, key, requestHash, this.clock.now()))) throw new KeyTaken();
   }
 
   private async store(
@@ -109,10 +123,6 @@ export class IdempotencyService {
     key: string,
     response: StoredResponse,
   ): Promise<void> {
-    await tx.update(
-      IdempotencyKey,
-      { userId, key },
-      { responseStatus: response.status, responseBody: JSON.stringify(response.body) },
-    );
+    await this.keys.storeAnswer(tx, userId, key, response.status, JSON.stringify(response.body));
   }
 }

@@ -1,6 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { type DatabaseKind } from '../database/data-source';
-import { toDialect } from '../database/database.service';
+import { onConflictUpdate } from '../database/dialect';
 
 /** Every course / every country, in the key columns of `cascade_month_reach`. */
 export const ANY = '*';
@@ -18,7 +16,7 @@ const SUMS = [
   'parents',
 ] as const;
 
-/** A counted session's change, as moveInRollups sees it: +1 when it enters the counts, -1 when it leaves. */
+/** A counted session's change, as rollupChanges gives it: +1 when it enters the counts, -1 when it leaves. */
 export interface MonthChange {
   status: string;
   month: string;
@@ -53,21 +51,43 @@ const inCell = (cell: Cell, row: { status: string; course_id: string; country_co
   (cell.courseKey === ANY || cell.courseKey === row.course_id) &&
   (cell.countryKey === ANY || cell.countryKey === row.country_code);
 
-/**
- * Keeps `cascade_month_reach` (migration CreateCascadeMonthReach) equal to its rebuild: per month,
- * per status set, per course (or every course) and per country (or every country), the sessions,
- * head counts and the number of distinct schools reached. Runs in the session's transaction after
- * the school rollup has moved (reach-rollups.ts), because a school's count in a cell is read from
- * its monthly rollup rows: it is reached in the cell when it has a session there, so the cell's
- * `schools` changes only when that number goes from 0 to more or back. Cells are written in one
- * sorted order, so two PostgreSQL writers lock them in the same order.
- */
-export async function moveInMonthReach(
-  tx: EntityManager,
-  kind: DatabaseKind,
+/** A school's rows of one month in the school rollup, by status, course and country. */
+export interface SchoolMonthRow {
+  status: string;
+  course_id: string;
+  country_code: string;
+  sessions: number | string;
+}
+
+/** Parameters: month ('YYYY-MM'), school id. Served by the (grain, period, school_id) index. */
+export const SCHOOL_MONTH_ROWS_SQL = `SELECT status, course_id, country_code, SUM(sessions) AS sessions FROM cascade_reach_rollups
+  WHERE grain = 'month' AND period = ? AND school_id = ? GROUP BY status, course_id, country_code`;
+
+/** The (month, school) pairs whose rollup rows monthReachStatements needs, each once. */
+export function schoolMonthsOf(
   changes: MonthChange[],
-): Promise<void> {
-  if (!changes.length) return;
+): Array<{ key: string; month: string; schoolId: string }> {
+  const pairs = new Map<string, { key: string; month: string; schoolId: string }>();
+  for (const c of changes) {
+    const key = `${c.month}|${c.schoolId}`;
+    if (!pairs.has(key)) pairs.set(key, { key, month: c.month, schoolId: c.schoolId });
+  }
+  return [...pairs.values()];
+}
+
+/**
+ * What keeps `cascade_month_reach` (migration CreateCascadeMonthReach) equal to its rebuild: per
+ * month, per status set, per course (or every course) and per country (or every country), the
+ * sessions, head counts and the number of distinct schools reached. Run in the session's transaction
+ * after the school rollup has moved, with each touched school's monthly rollup rows as they are now
+ * (`rowsBySchoolMonth`, keyed as schoolMonthsOf): a school is reached in a cell while it has a session
+ * there, so the cell's `schools` changes only when that number goes from 0 to more or back. Cells
+ * come out in one sorted order, so two PostgreSQL writers lock them in the same order.
+ */
+export function monthReachStatements(
+  changes: MonthChange[],
+  rowsBySchoolMonth: Map<string, SchoolMonthRow[]>,
+): Array<{ sql: string; params: unknown[] }> {
   const deltas = new Map<string, { cell: Cell; sessions: number; sums: number[]; schools: number }>();
   const deltaOf = (cell: Cell) => {
     const key = cellKey(cell);
@@ -81,22 +101,9 @@ export async function moveInMonthReach(
       d.sessions += c.sign;
       c.sums.forEach((v, i) => (d.sums[i] += v));
     }
-  // Distinct schools: per school and month, its sessions in each touched cell now, and before the changes.
-  const schoolMonths = new Map<string, MonthChange[]>();
-  for (const c of changes) {
-    const key = `${c.month}|${c.schoolId}`;
-    schoolMonths.set(key, [...(schoolMonths.get(key) ?? []), c]);
-  }
-  for (const group of schoolMonths.values()) {
-    const { month, schoolId } = group[0];
-    const rows = (await tx.query(
-      toDialect(
-        kind,
-        `SELECT status, course_id, country_code, SUM(sessions) AS sessions FROM cascade_reach_rollups
-         WHERE grain = 'month' AND period = ? AND school_id = ? GROUP BY status, course_id, country_code`,
-      ),
-      [month, schoolId],
-    )) as Array<{ status: string; course_id: string; country_code: string; sessions: number | string }>;
+  for (const { key } of schoolMonthsOf(changes)) {
+    const group = changes.filter((c) => `${c.month}|${c.schoolId}` === key);
+    const rows = rowsBySchoolMonth.get(key) ?? [];
     const touched = new Map<string, Cell>();
     for (const c of group)
       for (const cell of cellsOf(c.status, c.month, c.courseId, c.countryCode))
@@ -112,31 +119,30 @@ export async function moveInMonthReach(
   const columns = ['sessions', ...SUMS, 'schools'];
   const set = columns.map((c) => `${c} = cascade_month_reach.${c} + excluded.${c}`).join(', ');
   const sorted = [...deltas.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
-  for (const { cell, sessions, sums, schools } of sorted) {
+  return sorted.flatMap(({ cell, sessions, sums, schools }) => {
     const key = [cell.statusKey, cell.courseKey, cell.countryKey, cell.period];
-    await tx.query(
-      toDialect(
-        kind,
-        `INSERT INTO cascade_month_reach (status_key, course_key, country_key, period, ${columns.join(', ')})
+    return [
+      {
+        sql: `INSERT INTO cascade_month_reach (status_key, course_key, country_key, period, ${columns.join(', ')})
          VALUES (?, ?, ?, ?, ${columns.map(() => '?').join(', ')})
-         ON CONFLICT (status_key, course_key, country_key, period) DO UPDATE SET ${set}`,
-      ),
-      [...key, sessions, ...sums, schools],
-    );
-    if (sessions < 0)
-      await tx.query(
-        toDialect(
-          kind,
-          'DELETE FROM cascade_month_reach WHERE status_key = ? AND course_key = ? AND country_key = ? AND period = ? AND sessions <= 0',
-        ),
-        key,
-      );
-  }
+         ${onConflictUpdate(['status_key', 'course_key', 'country_key', 'period'], set)}`,
+        params: [...key, sessions, ...sums, schools],
+      },
+      ...(sessions < 0
+        ? [
+            {
+              sql: 'DELETE FROM cascade_month_reach WHERE status_key = ? AND course_key = ? AND country_key = ? AND period = ? AND sessions <= 0',
+              params: key,
+            },
+          ]
+        : []),
+    ];
+  });
 }
 
-/** Rebuilds `cascade_month_reach` from the monthly school rollup (after rebuildRollups). */
-export async function rebuildMonthReach(tx: { query(sql: string): Promise<unknown> }): Promise<void> {
-  await tx.query('DELETE FROM cascade_month_reach');
+/** The statements that rebuild `cascade_month_reach` from the monthly school rollup (after it is rebuilt). */
+export function monthReachRebuildStatements(): string[] {
+  const statements = ['DELETE FROM cascade_month_reach'];
   for (const [statusKey, statuses] of [
     ['confirmed', "('confirmed')"],
     ['all', "('submitted', 'confirmed')"],
@@ -145,10 +151,11 @@ export async function rebuildMonthReach(tx: { query(sql: string): Promise<unknow
       for (const country of ['country_code', `'${ANY}'`]) {
         // PostgreSQL refuses a constant in GROUP BY: group by the real columns only.
         const groups = ['period', course, country].filter((c) => !c.startsWith("'")).join(', ');
-        await tx.query(
+        statements.push(
           `INSERT INTO cascade_month_reach (status_key, course_key, country_key, period, sessions, ${SUMS.join(', ')}, schools)
            SELECT '${statusKey}', ${course}, ${country}, period, SUM(sessions), ${SUMS.map((c) => `SUM(${c})`).join(', ')}, COUNT(DISTINCT school_id)
            FROM cascade_reach_rollups WHERE grain = 'month' AND status IN ${statuses} GROUP BY ${groups}`,
         );
       }
+  return statements;
 }

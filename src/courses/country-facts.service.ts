@@ -168,7 +168,7 @@ export class CountryFactsService {
         const entity = { type: 'country-fact', id: `${outline.slug}/${countryCode}/${value.key}` };
         if (!value.en && !value.es) {
           if (!before) continue;
-          await tx.delete(CountryFact, { courseSlug: outline.slug, countryCode, factKey: value.key });
+          await this.courses.deleteFact(tx, outline.slug, countryCode, value.key);
           await this.audit.record(
             tx,
             actor.id,
@@ -180,8 +180,8 @@ export class CountryFactsService {
           continue;
         }
         if (before && before.textEn === value.en && before.textEs === value.es) continue;
-        await tx.save(
-          CountryFact,
+        await this.courses.saveFact(
+          tx,
           tx.create(CountryFact, {
             courseSlug: outline.slug,
             countryCode,

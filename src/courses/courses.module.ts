@@ -4,6 +4,7 @@ import { SchoolsModule } from '../schools/schools.module';
 import { UsersModule } from '../users/users.module';
 import { CatalogueService } from './catalogue.service';
 import { ContentImporter } from './content/content-importer';
+import { ContentRepository } from './content/content.repository';
 import { ContentAdminPagesController } from './content-admin.pages.controller';
 import { CoursesApiController } from './courses.api.controller';
 import { CoursesPagesController } from './courses.pages.controller';
@@ -23,6 +24,7 @@ import { ReferralContactsService } from './referral-contacts.service';
     QuizzesService,
     SittingSeeds,
     ContentImporter,
+    ContentRepository,
     ReferralContactsService,
     CountryFactsService,
   ],

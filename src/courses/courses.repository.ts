@@ -88,6 +88,19 @@ export class CoursesRepository {
     return this.m(tx).findOne(Enrolment, { where: { userId, courseId } });
   }
 
+  async insertEnrolment(tx: EntityManager, enrolment: Enrolment): Promise<void> {
+    await tx.insert(Enrolment, enrolment);
+  }
+
+  /** Writes an enrolment's status and its started/completed instants. */
+  async updateEnrolmentStatus(
+    tx: EntityManager,
+    id: string,
+    changes: Partial<Pick<Enrolment, 'status' | 'startedAt' | 'completedAt'>>,
+  ): Promise<void> {
+    await tx.update(Enrolment, { id }, changes);
+  }
+
   findEnrolmentsByIds(ids: string[]): Promise<Enrolment[]> {
     return ids.length ? this.db.manager.find(Enrolment, { where: { id: In(ids) } }) : Promise.resolve([]);
   }
@@ -107,6 +120,18 @@ export class CoursesRepository {
     });
   }
 
+  async insertCompletion(
+    tx: EntityManager,
+    enrolmentId: string,
+    lessonSlug: string,
+    at: Date,
+  ): Promise<void> {
+    await tx.insert(
+      LessonCompletion,
+      tx.create(LessonCompletion, { enrolmentId, lessonSlug, completedAt: at }),
+    );
+  }
+
   attemptsByEnrolments(enrolmentIds: string[], tx?: EntityManager): Promise<QuizAttempt[]> {
     if (!enrolmentIds.length) return Promise.resolve([]);
     return this.m(tx).find(QuizAttempt, {
@@ -124,6 +149,10 @@ export class CoursesRepository {
 
   findAttemptBySitting(sittingId: string, tx?: EntityManager): Promise<QuizAttempt | null> {
     return this.m(tx).findOne(QuizAttempt, { where: { sittingId } });
+  }
+
+  async insertAttempt(tx: EntityManager, attempt: QuizAttempt): Promise<void> {
+    await tx.insert(QuizAttempt, attempt);
   }
 
   countAttempts(tx: EntityManager, enrolmentId: string, quizSlug: string): Promise<number> {
@@ -159,6 +188,19 @@ export class CoursesRepository {
     });
   }
 
+  findContact(tx: EntityManager, courseSlug: string, countryCode: string): Promise<ReferralContact | null> {
+    return tx.findOne(ReferralContact, { where: { courseSlug, countryCode } });
+  }
+
+  /** Inserts or replaces the contacts of a course (or `*`) and country (or `--`). */
+  async saveContact(tx: EntityManager, contact: ReferralContact): Promise<void> {
+    await tx.save(ReferralContact, contact);
+  }
+
+  async deleteContact(tx: EntityManager, courseSlug: string, countryCode: string): Promise<void> {
+    await tx.delete(ReferralContact, { courseSlug, countryCode });
+  }
+
   findFacts(courseSlug: string, countryCode: string, keys: string[]): Promise<CountryFact[]> {
     if (!keys.length) return Promise.resolve([]);
     return this.db.manager.find(CountryFact, { where: { courseSlug, countryCode, factKey: In(keys) } });
@@ -167,6 +209,20 @@ export class CoursesRepository {
   findFactsOfCourses(courseSlugs: string[], tx?: EntityManager): Promise<CountryFact[]> {
     if (!courseSlugs.length) return Promise.resolve([]);
     return this.m(tx).find(CountryFact, { where: { courseSlug: In(courseSlugs) } });
+  }
+
+  /** Inserts or replaces one admin text of a course, country and fact key. */
+  async saveFact(tx: EntityManager, fact: CountryFact): Promise<void> {
+    await tx.save(CountryFact, fact);
+  }
+
+  async deleteFact(
+    tx: EntityManager,
+    courseSlug: string,
+    countryCode: string,
+    factKey: string,
+  ): Promise<void> {
+    await tx.delete(CountryFact, { courseSlug, countryCode, factKey });
   }
 
   /** Handouts of versions without their HTML (titles and slugs, for outlines). */

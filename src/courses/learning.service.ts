@@ -9,7 +9,6 @@ import { CatalogueService, CourseOutline, QuizOutline } from './catalogue.servic
 import { CoursesError } from './courses.errors';
 import { CoursesRepository } from './courses.repository';
 import { Enrolment, EnrolmentStatus } from './enrolment.entity';
-import { LessonCompletion } from './lesson-completion.entity';
 import { isUuid } from '../common/ids';
 
 export interface QuizResult {
@@ -76,7 +75,7 @@ export class LearningService {
       startedAt: null,
       completedAt: null,
     });
-    await tx.insert(Enrolment, enrolment);
+    await this.courses.insertEnrolment(tx, enrolment);
     return { enrolment, created: true };
   }
 
@@ -105,16 +104,8 @@ export class LearningService {
       throw new CoursesError('not-found', 'lesson-not-found');
     await this.db.transaction(async (tx) => {
       const done = await this.courses.completedSlugsByEnrolments([enrolment.id], tx);
-      if (!done.some((d) => d.lessonSlug === lessonSlug)) {
-        await tx.insert(
-          LessonCompletion,
-          tx.create(LessonCompletion, {
-            enrolmentId: enrolment.id,
-            lessonSlug,
-            completedAt: this.clock.now(),
-          }),
-        );
-      }
+      if (!done.some((d) => d.lessonSlug === lessonSlug))
+        await this.courses.insertCompletion(tx, enrolment.id, lessonSlug, this.clock.now());
       const slugs = new Set([...done.map((d) => d.lessonSlug), lessonSlug]);
       const allDone = outline.lessons.every((l) => slugs.has(l.slug));
       await this.setStatus(tx, enrolment, allDone ? 'completed' : 'in_progress');
@@ -174,7 +165,7 @@ export class LearningService {
     const changes: Partial<Enrolment> = { status };
     if (!enrolment.startedAt) changes.startedAt = now;
     if (status === 'completed') changes.completedAt = now;
-    await tx.update(Enrolment, { id: enrolment.id }, changes);
+    await this.courses.updateEnrolmentStatus(tx, enrolment.id, changes);
     Object.assign(enrolment, changes);
   }
 

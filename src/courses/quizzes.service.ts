@@ -139,7 +139,7 @@ export class QuizzesService {
         questionIds: sitting.questionIds,
         optionOrder: sitting.optionOrder,
       });
-      await tx.insert(QuizAttempt, row);
+      await this.courses.insertAttempt(tx, row);
       await this.learning.markStarted(tx, progress.enrolment);
       return row;
     });

@@ -71,13 +71,13 @@ export class ReferralContactsService {
     textEn: string,
     textEs: string,
   ): Promise<void> {
-    const before = await tx.findOne(ReferralContact, { where: { courseSlug, countryCode } });
+    const before = await this.courses.findContact(tx, courseSlug, countryCode);
     const entity = { type: 'referral-contacts', id: `${courseSlug}/${countryCode}` };
     const en = textEn.trim();
     const es = textEs.trim();
     if (!en && !es) {
       if (!before) return;
-      await tx.delete(ReferralContact, { courseSlug, countryCode });
+      await this.courses.deleteContact(tx, courseSlug, countryCode);
       await this.audit.record(
         tx,
         actor.id,
@@ -89,8 +89,8 @@ export class ReferralContactsService {
       return;
     }
     if (before && before.textEn === en && before.textEs === es) return;
-    await tx.save(
-      ReferralContact,
+    await this.courses.saveContact(
+      tx,
       tx.create(ReferralContact, {
         courseSlug,
         countryCode,

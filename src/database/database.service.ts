@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { databaseKind, DatabaseKind } from './data-source';
+import { toDialect } from './dialect';
+
+export { toDialect } from './dialect';
 
 /**
  * Write transactions. On SQLite TypeORM drives one shared connection, so two request transactions
@@ -32,11 +35,13 @@ export class Database {
     this.tail = run.catch(() => undefined);
     return run;
   }
-}
 
-/** Parameters are written `?` in our few raw queries; PostgreSQL wants `$1, $2…`. */
-export function toDialect(kind: DatabaseKind, sql: string): string {
-  if (kind === 'sqlite') return sql;
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
+  /** Runs one raw statement written with `?` parameters (src/database/dialect.ts), in `tx` when given. */
+  query<T = Record<string, unknown>>(
+    sql: string,
+    params: unknown[],
+    tx: EntityManager = this.manager,
+  ): Promise<T[]> {
+    return tx.query(toDialect(this.kind, sql), params);
+  }
 }

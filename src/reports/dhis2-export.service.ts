@@ -4,11 +4,9 @@ import { Clock } from '../common/clock';
 import { Dhis2Period, Disaggregation, Indicator, OrgUnitKind } from '../dhis2/dhis2-codes';
 import { Dhis2MappingService } from '../dhis2/dhis2-mapping.service';
 import { Dhis2Export, OrgUnitFigures, toAdx, toDataValues } from './dhis2-export';
-import { reachSource } from './reach-source';
-import { ReportReader } from './report-reader';
 import type { ReportFilters, ReportQuery } from './report-filters';
+import { ReportsRepository } from './reports.repository';
 import { ReportsService } from './reports.service';
-import { rows, Where } from './sql';
 
 export type Dhis2Level = 'municipality' | 'school';
 
@@ -25,7 +23,7 @@ const AGES = ['under_10', '10_14', '15_17', '18_plus'] as const;
 @Injectable()
 export class Dhis2ExportService {
   constructor(
-    private readonly db: ReportReader,
+    private readonly data: ReportsRepository,
     private readonly reports: ReportsService,
     private readonly mapping: Dhis2MappingService,
     private readonly clock: Clock,
@@ -53,68 +51,21 @@ export class Dhis2ExportService {
 
   /** Figures per org unit: one grouped query for reach, one for people certified, then labels. */
   private async figures(f: ReportFilters, level: Dhis2Level): Promise<OrgUnitFigures[]> {
-    const source = reachSource(f, false, 'schools');
-    const unit = level === 'school' ? 'c.school_id' : 'c.municipality_id';
-    const cw = new Where().add('c.issued_on >= ?', f.from).add('c.issued_on <= ?', f.to);
-    if (f.countryCode) cw.add('h.country_code = ?', f.countryCode);
-    const [reach, certified] = await Promise.all([
-      rows<Record<string, number> & { country_code: string; unit: string }>(
-        this.db,
-        `SELECT c.country_code, ${unit} AS unit, SUM(c.sessions) AS sessions, COUNT(DISTINCT c.school_id) AS schools,
-          SUM(c.female) AS female, SUM(c.male) AS male, SUM(c.unspecified) AS unspecified,
-          SUM(c.age_under10) AS under_10, SUM(c.age10_to14) AS "10_14", SUM(c.age15_to17) AS "15_17", SUM(c.age18_plus) AS "18_plus"
-         FROM ${source.sql} GROUP BY c.country_code, ${unit}`,
-        source.params,
-        ['sessions', 'schools', ...SEXES, ...AGES],
-      ),
-      // The donor report's "certified" expressions, split by the workshop's place.
-      rows<Record<string, number> & { country_code: string; municipality: string | null }>(
-        this.db,
-        `SELECT h.country_code, h.municipality,
-          COUNT(DISTINCT CASE WHEN u.sex = 'female' THEN c.user_id END) AS female,
-          COUNT(DISTINCT CASE WHEN u.sex = 'male' THEN c.user_id END) AS male,
-          COUNT(DISTINCT CASE WHEN u.sex NOT IN ('female', 'male') THEN c.user_id END) AS unspecified
-         FROM certifications c JOIN cohorts h ON h.id = c.cohort_id JOIN users u ON u.id = c.user_id ${cw}
-         GROUP BY h.country_code, h.municipality`,
-        cw.params,
-        [...SEXES],
-      ),
-    ]);
+    const { reach, certified } = await this.data.dhis2Figures(
+      f,
+      level === 'school' ? 'school_id' : 'municipality_id',
+    );
     const countries = [
       ...new Set(
         [...reach.map((r) => r.country_code), ...certified.map((r) => r.country_code)].filter(Boolean),
       ),
     ];
-    const marks = (list: unknown[]) => list.map(() => '?').join(',');
-    const municipalities = countries.length
-      ? await rows<{ id: string; country_code: string; name: string }>(
-          this.db,
-          `SELECT id, country_code, name FROM municipalities WHERE country_code IN (${marks(countries)})`,
-          countries,
-          [],
-        )
-      : [];
     const schoolIds = level === 'school' ? reach.map((r) => r.unit).filter(Boolean) : [];
-    const schools: Array<{ id: string; name: string }> = [];
-    for (let i = 0; i < schoolIds.length; i += 500) {
-      const chunk = schoolIds.slice(i, i + 500);
-      schools.push(
-        ...(await rows<{ id: string; name: string }>(
-          this.db,
-          `SELECT id, name FROM schools WHERE id IN (${marks(chunk)})`,
-          chunk,
-          [],
-        )),
-      );
-    }
-    const countryNames = countries.length
-      ? await rows<{ code: string; name_en: string }>(
-          this.db,
-          `SELECT code, name_en FROM countries WHERE code IN (${marks(countries)})`,
-          countries,
-          [],
-        )
-      : [];
+    const [municipalities, schools, countryNames] = await Promise.all([
+      this.data.municipalitiesOf(countries),
+      this.data.namesByIds('schools', schoolIds),
+      this.data.countries(countries),
+    ]);
     const labels = new Map<string, string>([
       ...countryNames.map((c) => [`country:${c.code}`, c.name_en] as [string, string]),
       ...municipalities.map((m) => [`municipality:${m.id}`, m.name] as [string, string]),

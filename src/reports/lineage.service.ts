@@ -2,15 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../common/kernel/auth-user';
 import { countryScopeOf } from '../common/access/scope';
 import { LineageError } from './lineage.errors';
-import {
-  countedStatuses,
-  GENERATION_CTE,
-  LineageRoot,
-  TRAINER_GENERATION_CTE,
-  treeCte,
-} from './lineage.query';
-import { ReportReader } from './report-reader';
-import { rows } from './sql';
+import type { LineageRoot } from './lineage.query';
+import { CohortRow, LineageRepository } from './lineage.repository';
 import { isUuid } from '../common/ids';
 
 /** Trainer levels shown below the root; deeper cohorts are counted in `cutCohorts`, not shown. */
@@ -86,15 +79,6 @@ export interface Lineage {
   linkable: boolean;
 }
 
-type CohortRow = {
-  id: string;
-  depth: number;
-  name: string;
-  country_code: string;
-  starts_on: string;
-  ends_on: string;
-};
-
 /**
  * The cascade lineage as a tree (DESIGN.md "Second-generation cascade"): a cohort's facilitators →
  * the trainers it certified → the cohorts those trainers facilitated → … down to
@@ -104,18 +88,13 @@ type CohortRow = {
  */
 @Injectable()
 export class LineageService {
-  constructor(private readonly db: ReportReader) {}
+  constructor(private readonly data: LineageRepository) {}
 
   /** The tree below a cohort: managers in the cohort's country, admins. */
   async ofCohort(actor: AuthUser, cohortId: string, includeSubmitted: boolean): Promise<Lineage> {
     if (actor.role !== 'manager' && actor.role !== 'admin') throw new LineageError('forbidden', 'forbidden');
     if (!isUuid(cohortId)) throw new LineageError('not-found', 'cohort-not-found');
-    const [cohort] = await rows<{ id: string; country_code: string }>(
-      this.db,
-      'SELECT id, country_code FROM cohorts WHERE id = ?',
-      [cohortId],
-      [],
-    );
+    const cohort = await this.data.cohortCountry(cohortId);
     if (!cohort) throw new LineageError('not-found', 'cohort-not-found');
     const scope = countryScopeOf(actor);
     if (scope !== null && cohort.country_code !== scope) throw new LineageError('forbidden', 'out-of-scope');
@@ -132,90 +111,23 @@ export class LineageService {
     if (actor.role === 'coordinator' || (actor.role === 'trainer' && !self))
       throw new LineageError('forbidden', 'forbidden');
     if (!isUuid(userId)) throw new LineageError('not-found', 'trainer-not-found');
-    const countries = await rows<{ country_code: string }>(
-      this.db,
-      `SELECT h.country_code FROM certifications x JOIN cohorts h ON h.id = x.cohort_id WHERE x.user_id = ?
-       UNION SELECT h.country_code FROM cohort_facilitators f JOIN cohorts h ON h.id = f.cohort_id WHERE f.user_id = ?`,
-      [userId, userId],
-      [],
-    );
+    const countries = await this.data.countriesOfPerson(userId);
     // Nobody's lineage (no certification, never facilitated): unknown to everyone but the person themselves.
     if (!countries.length && !self) throw new LineageError('not-found', 'trainer-not-found');
     const scope = countryScopeOf(actor);
-    if (!self && scope !== null && !countries.some((c) => c.country_code === scope))
+    if (!self && scope !== null && !countries.includes(scope))
       throw new LineageError('forbidden', 'out-of-scope');
     return this.build(actor, { kind: 'trainer', id: userId }, includeSubmitted);
   }
 
   private async build(actor: AuthUser, root: LineageRoot, includeSubmitted: boolean): Promise<Lineage> {
     const max = LINEAGE_MAX_DEPTH;
-    const tree = treeCte(root, max);
-    const inTree = `(SELECT cohort_id FROM tree WHERE depth <= ${max})`;
+    const { cohorts, certs, facilitators, sessions, generations, rootInfo } = await this.data.tree(
+      root,
+      max,
+      includeSubmitted,
+    );
     const rootTrainer = root.kind === 'trainer' ? root.id : null;
-    // The trainers whose sessions count: certified in a shown cohort, and the root trainer.
-    const trainersSql = `(SELECT cx.user_id FROM certifications cx WHERE cx.cohort_id IN ${inTree}${rootTrainer ? ' UNION SELECT CAST(? AS VARCHAR(36))' : ''})`;
-    const trainerParams = rootTrainer ? [...tree.params, rootTrainer] : tree.params;
-    const [cohorts, certs, facilitators, sessions, generations, rootInfo] = await Promise.all([
-      rows<CohortRow>(
-        this.db,
-        `WITH RECURSIVE ${tree.sql}
-         SELECT h.id, MIN(t.depth) AS depth, h.name, h.country_code, h.starts_on, h.ends_on FROM tree t JOIN cohorts h ON h.id = t.cohort_id
-         GROUP BY h.id, h.name, h.country_code, h.starts_on, h.ends_on`,
-        tree.params,
-        ['depth'],
-      ),
-      rows<{ cohort_id: string; user_id: string; name: string }>(
-        this.db,
-        `WITH RECURSIVE ${tree.sql}
-         SELECT DISTINCT x.cohort_id, x.user_id, u.name FROM certifications x JOIN users u ON u.id = x.user_id WHERE x.cohort_id IN ${inTree}`,
-        tree.params,
-        [],
-      ),
-      rows<{ cohort_id: string; user_id: string; name: string }>(
-        this.db,
-        `WITH RECURSIVE ${tree.sql}
-         SELECT f.cohort_id, f.user_id, u.name FROM cohort_facilitators f JOIN users u ON u.id = f.user_id WHERE f.cohort_id IN (SELECT cohort_id FROM tree)`,
-        tree.params,
-        [],
-      ),
-      rows<{ trainer_id: string; school_id: string; sessions: number; students: number }>(
-        this.db,
-        `WITH RECURSIVE ${tree.sql}
-         SELECT s.trainer_id, s.school_id, COUNT(*) AS sessions, SUM(s.female + s.male + s.unspecified) AS students FROM cascade_sessions s
-         WHERE s.trainer_id IN ${trainersSql} AND s.status IN ${countedStatuses(includeSubmitted)}
-         GROUP BY s.trainer_id, s.school_id`,
-        trainerParams,
-        ['sessions', 'students'],
-      ),
-      rows<{ kind: string; id: string; generation: number }>(
-        this.db,
-        `WITH RECURSIVE ${tree.sql}, ${GENERATION_CTE}, ${TRAINER_GENERATION_CTE}
-         SELECT 'cohort' AS kind, g.cohort_id AS id, MIN(g.generation) AS generation FROM lineage_gen g WHERE g.cohort_id IN (SELECT cohort_id FROM tree) GROUP BY g.cohort_id
-         UNION ALL
-         SELECT 'trainer' AS kind, tg.trainer_id AS id, tg.generation FROM trainer_gen tg WHERE tg.trainer_id IN ${trainersSql}`,
-        trainerParams,
-        ['generation'],
-      ),
-      rootTrainer
-        ? rows<{
-            user_id: string;
-            name: string;
-            cohort_id: string | null;
-            cohort_name: string | null;
-            country_code: string | null;
-            facilitator_id: string | null;
-            facilitator_name: string | null;
-          }>(
-            this.db,
-            `SELECT u.id AS user_id, u.name, h.id AS cohort_id, h.name AS cohort_name, h.country_code, f.user_id AS facilitator_id, fu.name AS facilitator_name
-             FROM users u LEFT JOIN certifications x ON x.user_id = u.id LEFT JOIN cohorts h ON h.id = x.cohort_id
-             LEFT JOIN cohort_facilitators f ON f.cohort_id = h.id LEFT JOIN users fu ON fu.id = f.user_id
-             WHERE u.id = ? ORDER BY h.starts_on, h.name, fu.name`,
-            [rootTrainer],
-            [],
-          )
-        : Promise.resolve([]),
-    ]);
     if (rootTrainer && !rootInfo.length) throw new LineageError('not-found', 'trainer-not-found');
 
     const scope = countryScopeOf(actor);

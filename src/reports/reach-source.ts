@@ -1,3 +1,4 @@
+import { equalsIgnoringCase, monthOf as sqlMonthOf } from '../database/dialect';
 import type { ReportFilters } from './report-filters';
 import { Where } from './sql';
 
@@ -117,7 +118,7 @@ export function reachSource(
     if (f.countryCode) w.add(`${alias}.country_code = ?`, f.countryCode);
     if (f.municipality)
       w.add(
-        `${alias}.municipality_id IN (SELECT m.id FROM municipalities m WHERE LOWER(m.name) = ?)`,
+        `${alias}.municipality_id IN (SELECT m.id FROM municipalities m WHERE ${equalsIgnoringCase('m.name')})`,
         f.municipality.toLowerCase(),
       );
     if (f.courseId) w.add(`${alias}.course_id = ?`, f.courseId);
@@ -133,7 +134,7 @@ export function reachSource(
       w.add('s.trainer_id IN (SELECT x.user_id FROM certifications x WHERE x.cohort_id = ?)', f.cohortId);
     const extra = sessionsOnly && kind === 'schools' ? ', s.trainer_id' : '';
     return {
-      sql: `SELECT SUBSTR(s.date, 1, 7) AS month, COALESCE(s.country_code, '') AS country_code, COALESCE(s.municipality_id, '') AS municipality_id, s.${who}${extra}, 1 AS sessions${counts.map((c) => `, s.${c}`).join('')}
+      sql: `SELECT ${sqlMonthOf('s.date')} AS month, COALESCE(s.country_code, '') AS country_code, COALESCE(s.municipality_id, '') AS municipality_id, s.${who}${extra}, 1 AS sessions${counts.map((c) => `, s.${c}`).join('')}
             FROM cascade_sessions s ${w}`,
       params: w.params,
     };

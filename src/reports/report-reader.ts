@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Worker } from 'node:worker_threads';
 import { APP_CONFIG, type AppConfig } from '../config/app.config';
-import { Database, toDialect } from '../database/database.service';
+import { Database } from '../database/database.service';
 
 /**
  * Where report queries run. better-sqlite3 is synchronous: a long report on the request thread would
@@ -62,7 +62,7 @@ export class ReportReader implements OnModuleDestroy {
   }
 
   query(sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
-    if (!this.usesWorker) return this.db.manager.query(toDialect(this.db.kind, sql), params);
+    if (!this.usesWorker) return this.db.query(sql, params);
     const worker = this.start();
     const id = ++this.next;
     return new Promise((resolve, reject) => {

@@ -7,13 +7,22 @@ import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 import { ReportReader } from './report-reader';
 import { LineageController } from './lineage.controller';
+import { LineageRepository } from './lineage.repository';
 import { LineageService } from './lineage.service';
+import { ReportsRepository } from './reports.repository';
 
 // Dhis2ExportController first: /reports/dhis2 must match before ReportsController's /reports/:name.
 @Module({
   imports: [CoursesModule, Dhis2Module],
   controllers: [Dhis2ExportController, ReportsController, LineageController],
-  providers: [ReportsService, ReportReader, Dhis2ExportService, LineageService],
+  providers: [
+    ReportReader,
+    ReportsRepository,
+    LineageRepository,
+    ReportsService,
+    Dhis2ExportService,
+    LineageService,
+  ],
   exports: [ReportsService],
 })
 export class ReportsModule {}

@@ -3,15 +3,11 @@ import type { AuthUser } from '../common/kernel/auth-user';
 import { Clock } from '../common/clock';
 import { CatalogueService, CourseOutline } from '../courses/catalogue.service';
 import { pick } from '../courses/course.view';
-import { ReportReader } from './report-reader';
 import { addDays } from '../certification/validity';
 import type { Language } from '../common/kernel/user-role.enum';
 import { GroupBy, ReportFilters, ReportQuery, scopedCountry } from './report-filters';
-import { reachSource } from './reach-source';
-import { monthReachRows } from './month-reach.query';
-import { GENERATION_CTE, TRAINER_GENERATION_CTE } from './lineage.query';
 import { formatNumber, t } from '../i18n/i18n';
-import { rows, Where } from './sql';
+import { ReportsRepository } from './reports.repository';
 
 export interface CompletionRow {
   key: string;
@@ -43,18 +39,6 @@ export interface ReachRow {
   parents: number;
 }
 
-const REACH_SUMS = [
-  'female',
-  'male',
-  'unspecified',
-  'under_10',
-  '10_14',
-  '15_17',
-  '18_plus',
-  'teachers',
-  'parents',
-] as const;
-
 /**
  * The read-only questions of DESIGN.md "What the program manager must be able to answer". Each
  * report is a handful of grouped queries assembled in memory; the manager's country scope is part
@@ -63,7 +47,7 @@ const REACH_SUMS = [
 @Injectable()
 export class ReportsService {
   constructor(
-    private readonly db: ReportReader,
+    private readonly data: ReportsRepository,
     private readonly catalogue: CatalogueService,
     private readonly clock: Clock,
   ) {}
@@ -88,63 +72,12 @@ export class ReportsService {
     };
   }
 
-  private cohortWhere(f: ReportFilters, alias = 'h'): Where {
-    const w = new Where();
-    if (f.countryCode) w.add(`${alias}.country_code = ?`, f.countryCode);
-    if (f.municipality) w.add(`LOWER(${alias}.municipality) = ?`, f.municipality.toLowerCase());
-    if (f.courseId) w.add(`${alias}.course_id = ?`, f.courseId);
-    if (f.cohortId) w.add(`${alias}.id = ?`, f.cohortId);
-    if (f.from) w.add(`${alias}.ends_on >= ?`, f.from);
-    if (f.to) w.add(`${alias}.starts_on <= ?`, f.to);
-    return w;
-  }
-
   /** 1. Completion funnel, one row per (course, cohort). */
   async completion(f: ReportFilters, lang: Language): Promise<CompletionRow[]> {
-    const w = this.cohortWhere(f);
-    const cohorts = await rows<{ id: string; name: string; course_id: string }>(
-      this.db,
-      `SELECT h.id, h.name, h.course_id FROM cohorts h ${w} ORDER BY h.starts_on, h.name`,
-      w.params,
-      [],
-    );
+    const cohorts = await this.data.cohorts(f);
     if (!cohorts.length) return [];
-    const ids = cohorts.map((c) => c.id);
-    const marks = ids.map(() => '?').join(',');
-    const [participants, posts, attendance, days, certs, outlines] = await Promise.all([
-      rows<{ cohort_id: string; user_id: string; started: number; completed: number; enrolment_id: string }>(
-        this.db,
-        `SELECT p.cohort_id, p.user_id, p.enrolment_id, CASE WHEN e.started_at IS NULL THEN 0 ELSE 1 END AS started, CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END AS completed
-         FROM cohort_participants p JOIN enrolments e ON e.id = p.enrolment_id WHERE p.cohort_id IN (${marks})`,
-        ids,
-        ['started', 'completed'],
-      ),
-      rows<{ enrolment_id: string; best: number }>(
-        this.db,
-        `SELECT a.enrolment_id, MAX(a.score) AS best FROM quiz_attempts a JOIN cohort_participants p ON p.enrolment_id = a.enrolment_id
-         WHERE a.kind = 'post' AND p.cohort_id IN (${marks}) GROUP BY a.enrolment_id`,
-        ids,
-        ['best'],
-      ),
-      rows<{ cohort_id: string; user_id: string; attended: number }>(
-        this.db,
-        `SELECT a.cohort_id, a.user_id, SUM(CASE WHEN a.status IN ('present', 'late') THEN 1 ELSE 0 END) AS attended FROM attendance a
-         WHERE a.cohort_id IN (${marks}) GROUP BY a.cohort_id, a.user_id`,
-        ids,
-        ['attended'],
-      ),
-      rows<{ cohort_id: string; n: number }>(
-        this.db,
-        `SELECT cohort_id, COUNT(*) AS n FROM cohort_days WHERE cohort_id IN (${marks}) GROUP BY cohort_id`,
-        ids,
-        ['n'],
-      ),
-      rows<{ cohort_id: string; n: number }>(
-        this.db,
-        `SELECT cohort_id, COUNT(*) AS n FROM certifications WHERE cohort_id IN (${marks}) GROUP BY cohort_id`,
-        ids,
-        ['n'],
-      ),
+    const [{ participants, posts, attendance, days, certs }, outlines] = await Promise.all([
+      this.data.completionFacts(cohorts.map((c) => c.id)),
       this.catalogue.currentOutlines(),
     ]);
     const best = new Map(posts.map((p) => [p.enrolment_id, p.best]));
@@ -182,25 +115,7 @@ export class ReportsService {
 
   /** 2. Knowledge gain: pre-test vs best post-test per (course, cohort), and per-question difficulty. */
   async knowledgeGain(f: ReportFilters, lang: Language) {
-    const w = this.cohortWhere(f);
-    const attempts = await rows<{
-      cohort_id: string;
-      name: string;
-      course_id: string;
-      enrolment_id: string;
-      kind: string;
-      quiz_slug: string;
-      score: number;
-      attempt_number: number;
-      results: string;
-    }>(
-      this.db,
-      `SELECT h.id AS cohort_id, h.name, h.course_id, a.enrolment_id, a.kind, a.quiz_slug, a.score, a.attempt_number, a.results
-       FROM quiz_attempts a JOIN cohort_participants p ON p.enrolment_id = a.enrolment_id JOIN cohorts h ON h.id = p.cohort_id
-       ${w.toString() ? `${w} AND` : 'WHERE'} a.kind IN ('pre', 'post')`,
-      w.params,
-      ['score', 'attempt_number'],
-    );
+    const attempts = await this.data.prePostAttempts(f);
     const outlines = await this.catalogue.currentOutlines();
     const byCohort = new Map<string, typeof attempts>();
     for (const a of attempts) byCohort.set(a.cohort_id, [...(byCohort.get(a.cohort_id) ?? []), a]);
@@ -307,28 +222,7 @@ export class ReportsService {
   async certifications(f: ReportFilters, lang: Language) {
     const today = this.clock.today();
     const soon = addDays(today, 90);
-    const w = this.cohortWhere({ ...f, from: undefined, to: undefined });
-    if (f.from) w.add('c.issued_on >= ?', f.from);
-    if (f.to) w.add('c.issued_on <= ?', f.to);
-    const result = await rows<{
-      country_code: string;
-      course_id: string;
-      active: number;
-      expiring: number;
-      expired: number;
-      revoked: number;
-    }>(
-      this.db,
-      `SELECT h.country_code, c.course_id,
-        SUM(CASE WHEN (c.revoked_on IS NULL OR c.revoked_on > ?) AND c.expires_on >= ? THEN 1 ELSE 0 END) AS active,
-        SUM(CASE WHEN (c.revoked_on IS NULL OR c.revoked_on > ?) AND c.expires_on >= ? AND c.expires_on <= ? THEN 1 ELSE 0 END) AS expiring,
-        SUM(CASE WHEN (c.revoked_on IS NULL OR c.revoked_on > ?) AND c.expires_on < ? THEN 1 ELSE 0 END) AS expired,
-        SUM(CASE WHEN c.revoked_on IS NOT NULL AND c.revoked_on <= ? THEN 1 ELSE 0 END) AS revoked
-       FROM certifications c JOIN cohorts h ON h.id = c.cohort_id ${w}
-       GROUP BY h.country_code, c.course_id ORDER BY h.country_code`,
-      [today, today, today, today, soon, today, today, today, ...w.params],
-      ['active', 'expiring', 'expired', 'revoked'],
-    );
+    const result = await this.data.certificationStates(f, today, soon);
     const [outlines, countries] = await Promise.all([
       this.catalogue.currentOutlines(),
       this.countryNames(lang),
@@ -354,56 +248,9 @@ export class ReportsService {
    * write (reach-source.ts), so a year of a million-session program is a few thousand rows.
    */
   async cascade(f: ReportFilters, groupBy: GroupBy, includeSubmitted: boolean, lang: Language) {
-    const keyExpr: Record<GroupBy, string> = {
-      country: 'c.country_code',
-      municipality: 'c.municipality_id',
-      school: 'c.school_id',
-      month: 'c.month',
-      trainer: 'c.trainer_id',
-      // The trainer's program generation (lineage.query.ts); 0 = not in the lineage (no certification traced to a root).
-      generation: 'COALESCE(tg.generation, 0)',
-    };
-    const sums = `SUM(c.sessions) AS sessions, COUNT(DISTINCT c.school_id) AS schools,
-        SUM(c.female) AS female, SUM(c.male) AS male, SUM(c.unspecified) AS unspecified,
-        SUM(c.age_under10) AS under_10, SUM(c.age10_to14) AS "10_14", SUM(c.age15_to17) AS "15_17", SUM(c.age18_plus) AS "18_plus",
-        SUM(c.teachers) AS teachers, SUM(c.parents) AS parents`;
-    const byTrainer = groupBy === 'trainer' || groupBy === 'generation';
-    const schools = reachSource(f, includeSubmitted, 'schools', {
-      sessionsOnly: byTrainer,
-      monthly: groupBy === 'month',
-    });
-    // Generations: every session's trainer joined to their generation, computed by a recursive CTE.
-    const withGenerations =
-      groupBy === 'generation' ? `WITH RECURSIVE ${GENERATION_CTE}, ${TRAINER_GENERATION_CTE} ` : '';
-    const joinGenerations =
-      groupBy === 'generation' ? ' LEFT JOIN trainer_gen tg ON tg.trainer_id = c.trainer_id' : '';
-    const whole = groupBy === 'month' ? reachSource(f, includeSubmitted, 'schools') : schools;
-    const trainers = reachSource(f, includeSubmitted, 'trainers');
-    // By month: one row per whole month from the month reach table when it can answer the filters.
-    const byMonth = groupBy === 'month' ? monthReachRows(f, includeSubmitted, sums) : undefined;
-    const grouped = byMonth ?? {
-      sql: `${withGenerations}SELECT ${keyExpr[groupBy]} AS group_key, ${sums} FROM ${schools.sql}${joinGenerations} GROUP BY ${keyExpr[groupBy]} ORDER BY ${keyExpr[groupBy]}`,
-      params: schools.params,
-    };
-    const [result, [total], delivering, certified] = await Promise.all([
-      rows<Record<string, unknown> & { group_key: string }>(this.db, grouped.sql, grouped.params, [
-        'sessions',
-        'schools',
-        ...REACH_SUMS,
-      ]),
-      // Totals: schools are distinct over the whole filter (a school in two months counts once).
-      rows<Record<string, number>>(this.db, `SELECT ${sums} FROM ${whole.sql}`, whole.params, [
-        'sessions',
-        'schools',
-        ...REACH_SUMS,
-      ]),
-      rows<{ trainer_id: string }>(
-        this.db,
-        `SELECT DISTINCT c.trainer_id FROM ${trainers.sql}`,
-        trainers.params,
-        [],
-      ),
-      this.certifiedTrainers(f),
+    const [{ groups: result, totals: total, delivering }, certified] = await Promise.all([
+      this.data.reach(f, groupBy, includeSubmitted),
+      this.data.certifiedTrainerIds(f, this.clock.today()),
     ]);
     if (groupBy === 'generation') {
       // Keys '1', '2', … in numeric order; trainers outside the lineage last, as 'none'.
@@ -437,7 +284,7 @@ export class ReportsService {
       teachers: r.teachers as number,
       parents: r.parents as number,
     }));
-    const deliveringIds = new Set(delivering.map((r) => r.trainer_id));
+    const deliveringIds = new Set(delivering);
     const totals: Record<string, number> = {
       ...total,
       trainers: deliveringIds.size,
@@ -458,30 +305,10 @@ export class ReportsService {
 
   /** 5. Donor indicators: people trained (by sex), schools reached, students reached (by sex and age). */
   async donor(f: ReportFilters, lang: Language) {
-    const w = this.cohortWhere(f);
-    const [trained] = await rows<Record<string, number>>(
-      this.db,
-      `SELECT COUNT(DISTINCT p.user_id) AS total,
-        COUNT(DISTINCT CASE WHEN u.sex = 'female' THEN p.user_id END) AS female,
-        COUNT(DISTINCT CASE WHEN u.sex = 'male' THEN p.user_id END) AS male,
-        COUNT(DISTINCT CASE WHEN u.sex NOT IN ('female', 'male') THEN p.user_id END) AS unspecified
-       FROM cohort_participants p JOIN cohorts h ON h.id = p.cohort_id JOIN users u ON u.id = p.user_id ${w}`,
-      w.params,
-      ['total', 'female', 'male', 'unspecified'],
-    );
-    const cw = this.cohortWhere({ ...f, from: undefined, to: undefined });
-    if (f.from) cw.add('c.issued_on >= ?', f.from);
-    if (f.to) cw.add('c.issued_on <= ?', f.to);
-    const [certified] = await rows<Record<string, number>>(
-      this.db,
-      `SELECT COUNT(DISTINCT c.user_id) AS total,
-        COUNT(DISTINCT CASE WHEN u.sex = 'female' THEN c.user_id END) AS female,
-        COUNT(DISTINCT CASE WHEN u.sex = 'male' THEN c.user_id END) AS male,
-        COUNT(DISTINCT CASE WHEN u.sex NOT IN ('female', 'male') THEN c.user_id END) AS unspecified
-       FROM certifications c JOIN cohorts h ON h.id = c.cohort_id JOIN users u ON u.id = c.user_id ${cw}`,
-      cw.params,
-      ['total', 'female', 'male', 'unspecified'],
-    );
+    const [trained, certified] = await Promise.all([
+      this.data.trainedPeople(f),
+      this.data.certifiedPeople(f),
+    ]);
     const reach = await this.cascade(f, 'country', false, lang);
     return {
       trained,
@@ -493,37 +320,9 @@ export class ReportsService {
     };
   }
 
-  /** Ids of the trainers certified (valid today) within the filters. */
-  private async certifiedTrainers(f: ReportFilters): Promise<string[]> {
-    const today = this.clock.today();
-    const w = this.cohortWhere({ ...f, from: undefined, to: undefined });
-    w.add('c.issued_on <= ?', today)
-      .add('c.expires_on >= ?', today)
-      .add('(c.revoked_on IS NULL OR c.revoked_on > ?)', today);
-    return (
-      await rows<{ id: string }>(
-        this.db,
-        `SELECT DISTINCT c.user_id AS id FROM certifications c JOIN cohorts h ON h.id = c.cohort_id ${w}`,
-        w.params,
-        [],
-      )
-    ).map((r) => r.id);
-  }
-
   /** Names of the given users, sorted by name (in chunks: a database takes a bounded number of parameters). */
   private async namesOf(ids: string[]): Promise<Array<{ id: string; name: string }>> {
-    const out: Array<{ id: string; name: string }> = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      out.push(
-        ...(await rows<{ id: string; name: string }>(
-          this.db,
-          `SELECT id, name FROM users WHERE id IN (${chunk.map(() => '?').join(',')})`,
-          chunk,
-          [],
-        )),
-      );
-    }
+    const out = await this.data.namesByIds('users', ids);
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
@@ -533,12 +332,7 @@ export class ReportsService {
   }
 
   private async countryNames(lang: Language): Promise<Map<string, string>> {
-    const list = await rows<{ code: string; name_en: string; name_es: string }>(
-      this.db,
-      'SELECT code, name_en, name_es FROM countries',
-      [],
-      [],
-    );
+    const list = await this.data.countries();
     return new Map(list.map((c) => [c.code, lang === 'es' ? c.name_es : c.name_en]));
   }
 
@@ -563,14 +357,8 @@ export class ReportsService {
       });
       return new Map(keys.map((k) => [k, fmt.format(new Date(`${k}-01T00:00:00Z`))]));
     }
-    const marks = keys.map(() => '?').join(',');
     const table = groupBy === 'municipality' ? 'municipalities' : groupBy === 'school' ? 'schools' : 'users';
-    const list = await rows<{ id: string; name: string }>(
-      this.db,
-      `SELECT id, name FROM ${table} WHERE id IN (${marks})`,
-      keys,
-      [],
-    );
+    const list = await this.data.namesByIds(table, keys);
     return new Map(list.map((r) => [r.id, r.name]));
   }
 
@@ -578,17 +366,7 @@ export class ReportsService {
   async trainerReach(
     trainerId: string,
   ): Promise<{ sessions: number; students: number; schools: number; waiting: number }> {
-    const [r] = await rows<{ sessions: number; students: number; schools: number; waiting: number }>(
-      this.db,
-      `SELECT SUM(CASE WHEN status = 'confirmed' THEN 1 ELSE 0 END) AS sessions,
-        SUM(CASE WHEN status = 'confirmed' THEN female + male + unspecified ELSE 0 END) AS students,
-        COUNT(DISTINCT CASE WHEN status = 'confirmed' THEN school_id END) AS schools,
-        SUM(CASE WHEN status = 'submitted' THEN 1 ELSE 0 END) AS waiting
-       FROM cascade_sessions WHERE trainer_id = ?`,
-      [trainerId],
-      ['sessions', 'students', 'schools', 'waiting'],
-    );
-    return r;
+    return this.data.trainerReach(trainerId);
   }
 
   outlines(): Promise<CourseOutline[]> {

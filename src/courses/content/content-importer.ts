@@ -5,12 +5,8 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { APP_CONFIG, type AppConfig } from '../../config/app.config';
 import { Database } from '../../database/database.service';
-import { ContentImport, ImportOutcome } from '../content-import.entity';
-import { CourseVersion } from '../course-version.entity';
-import { Course } from '../course.entity';
-import { Handout } from '../handout.entity';
-import { Lesson } from '../lesson.entity';
-import { Quiz } from '../quiz.entity';
+import { ImportOutcome } from '../content-import.entity';
+import { ContentRepository } from './content.repository';
 import { CoursePackage, PackageProblem } from './course-package';
 import { renderLesson } from './markdown';
 import { readPackage } from './package-reader';
@@ -39,6 +35,7 @@ export class ContentImporter {
 
   constructor(
     private readonly db: Database,
+    private readonly content: ContentRepository,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -69,7 +66,7 @@ export class ContentImporter {
       }
     }
     await this.db.transaction((tx) =>
-      tx.insert(ContentImport, tx.create(ContentImport, { packageName: name, version: result.version, outcome: result.outcome, problems: JSON.stringify(result.problems), at: this.clock.now() })),
+      this.content.recordImport(tx, { packageName: name, version: result.version, outcome: result.outcome, problems: JSON.stringify(result.problems), at: this.clock.now() }),
     );
     const log = { msg: `content package ${result.outcome}`, package: name, version: result.version, problems: result.problems.length };
     if (result.outcome === 'refused') this.logger.warn({ ...log, details: result.problems });
@@ -79,12 +76,10 @@ export class ContentImporter {
 
   private async store(tx: EntityManager, pkg: CoursePackage): Promise<ImportOutcome> {
     const { manifest } = pkg;
-    let course = await tx.findOne(Course, { where: { slug: manifest.slug } });
-    if (!course) {
-      course = tx.create(Course, { slug: manifest.slug, currentVersionId: null, createdAt: this.clock.now() });
-      await tx.insert(Course, course);
-    }
-    const versions = await tx.find(CourseVersion, { select: { id: true, version: true, checksum: true }, where: { courseId: course.id } });
+    const course =
+      (await this.content.findCourseBySlug(tx, manifest.slug)) ??
+      (await this.content.insertCourse(tx, { slug: manifest.slug, currentVersionId: null, createdAt: this.clock.now() }));
+    const versions = await this.content.findVersionsOfCourse(tx, course.id);
     const same = versions.find((v) => v.version === manifest.version);
     if (same) {
       if (same.checksum === pkg.checksum) return 'unchanged';
@@ -94,7 +89,7 @@ export class ContentImporter {
     if (manifest.version < newest) {
       throw new Refusal({ file: `${manifest.slug}/course.yaml`, reason: `version ${manifest.version} is older than the imported version ${newest}` });
     }
-    const version = tx.create(CourseVersion, {
+    const version = await this.content.insertVersion(tx, {
       courseId: course.id,
       version: manifest.version,
       manifest: JSON.stringify(manifest),
@@ -102,11 +97,11 @@ export class ContentImporter {
       importedAt: this.clock.now(),
       factDefaults: Object.keys(pkg.factDefaults).length ? JSON.stringify(pkg.factDefaults) : null,
     });
-    await tx.insert(CourseVersion, version);
     const moduleOrder = new Map(manifest.modules.map((m, i) => [m.slug, i]));
     const lessons = [...pkg.lessons].sort((a, b) => (moduleOrder.get(a.moduleSlug)! - moduleOrder.get(b.moduleSlug)!) || a.number - b.number);
-    const lessonRows = lessons.map((lesson, index) =>
-      tx.create(Lesson, {
+    await this.content.insertLessons(
+      tx,
+      lessons.map((lesson, index) => ({
         courseVersionId: version.id,
         moduleSlug: lesson.moduleSlug,
         slug: lesson.slug,
@@ -116,43 +111,38 @@ export class ContentImporter {
         titleEs: lesson.title.es,
         htmlEn: lesson.markdown.en === null ? null : renderLesson(lesson.markdown.en, manifest.slug),
         htmlEs: lesson.markdown.es === null ? null : renderLesson(lesson.markdown.es, manifest.slug),
-      }),
+      })),
     );
-    for (const row of lessonRows) await tx.insert(Lesson, row);
-    let handoutPosition = 0;
-    for (const handout of [...pkg.handouts].sort((a, b) => a.slug.localeCompare(b.slug))) {
-      await tx.insert(
-        Handout,
-        tx.create(Handout, {
+    await this.content.insertHandouts(
+      tx,
+      [...pkg.handouts]
+        .sort((a, b) => a.slug.localeCompare(b.slug))
+        .map((handout, index) => ({
           courseVersionId: version.id,
           slug: handout.slug,
-          position: ++handoutPosition,
+          position: index + 1,
           titleEn: handout.title.en,
           titleEs: handout.title.es,
           htmlEn: handout.markdown.en === null ? null : renderLesson(handout.markdown.en, manifest.slug),
           htmlEs: handout.markdown.es === null ? null : renderLesson(handout.markdown.es, manifest.slug),
-        }),
-      );
-    }
+        })),
+    );
     const quizzes = [...pkg.quizzes].sort((a, b) => (moduleOrder.get(a.moduleSlug)! - moduleOrder.get(b.moduleSlug)!) || a.slug.localeCompare(b.slug));
-    let position = 0;
-    for (const quiz of quizzes) {
-      await tx.insert(
-        Quiz,
-        tx.create(Quiz, {
-          courseVersionId: version.id,
-          moduleSlug: quiz.moduleSlug,
-          slug: quiz.slug,
-          kind: quiz.kind,
-          passMark: quiz.passMark,
-          maxAttempts: quiz.maxAttempts,
-          draw: quiz.draw,
-          position: ++position,
-          questions: JSON.stringify(quiz.questions),
-        }),
-      );
-    }
-    await tx.update(Course, { id: course.id }, { currentVersionId: version.id });
+    await this.content.insertQuizzes(
+      tx,
+      quizzes.map((quiz, index) => ({
+        courseVersionId: version.id,
+        moduleSlug: quiz.moduleSlug,
+        slug: quiz.slug,
+        kind: quiz.kind,
+        passMark: quiz.passMark,
+        maxAttempts: quiz.maxAttempts,
+        draw: quiz.draw,
+        position: index + 1,
+        questions: JSON.stringify(quiz.questions),
+      })),
+    );
+    await this.content.setCurrentVersion(tx, course.id, version.id);
     return 'imported';
   }
 }
