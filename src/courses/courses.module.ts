@@ -7,6 +7,8 @@ import { ContentImporter } from './content/content-importer';
 import { ContentAdminPagesController } from './content-admin.pages.controller';
 import { CoursesApiController } from './courses.api.controller';
 import { CoursesPagesController } from './courses.pages.controller';
+import { CoursesPageModels } from './courses.page-models';
+import { ContentAdminPageModels } from './content-admin.page-models';
 import { CountryFactsService } from './country-facts.service';
 import { CoursesRepository } from './courses.repository';
 import { LearningService } from './learning.service';
@@ -25,6 +27,8 @@ import { ReferralContactsService } from './referral-contacts.service';
     ContentImporter,
     ReferralContactsService,
     CountryFactsService,
+    CoursesPageModels,
+    ContentAdminPageModels,
   ],
   exports: [CatalogueService, LearningService, QuizzesService, ContentImporter],
 })

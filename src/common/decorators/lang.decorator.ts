@@ -8,6 +8,6 @@ import type { Language } from '../kernel/user-role.enum';
  * saved preference, the cookie, Accept-Language: i18n/language.ts), for page handlers:
  * `show(@Lang() lang: Language, ...)`.
  */
-export const Lang = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): Language => resolveLanguage(ctx.switchToHttp().getRequest<Request>()),
+export const Lang = createParamDecorator((_: unknown, ctx: ExecutionContext): Language =>
+  resolveLanguage(ctx.switchToHttp().getRequest<Request>()),
 );
