@@ -4,6 +4,7 @@ import { CoursesModule } from '../courses/courses.module';
 import { SchoolsModule } from '../schools/schools.module';
 import { CascadeApiController } from './cascade.api.controller';
 import { CascadePagesController } from './cascade.pages.controller';
+import { CascadePageModels } from './cascade.page-models';
 import { CascadeRepository } from './cascade.repository';
 import { CascadeService } from './cascade.service';
 import { IdempotencyService } from './idempotency.service';
@@ -11,7 +12,7 @@ import { IdempotencyService } from './idempotency.service';
 @Module({
   imports: [SchoolsModule, CoursesModule, CertificationReadModule],
   controllers: [CascadePagesController, CascadeApiController],
-  providers: [CascadeRepository, CascadeService, IdempotencyService],
+  providers: [CascadeRepository, CascadeService, IdempotencyService, CascadePageModels],
   exports: [CascadeService],
 })
 export class CascadeModule {}
