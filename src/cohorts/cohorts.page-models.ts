@@ -13,11 +13,22 @@ import { conditionParams } from './cohorts.api.controller';
 import { ATTENDANCE_STATUSES, COHORT_STATUSES, NEXT_STATUSES } from './cohort-status.enum';
 import { CohortsService } from './cohorts.service';
 import type { ListCohortsQuery } from './dto/cohort.dto';
-import { parseRoster } from './roster-import';
+import { parseRoster, type RosterRow } from './roster-import';
 
 const PAGE = 25;
 
 type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
+
+/** Checked roster rows as the participants to add. */
+export function rosterEntries(rows: RosterRow[]) {
+  return rows.map((r) => ({
+    email: r.email,
+    name: r.name,
+    sex: r.sex,
+    organisation: r.organisation || undefined,
+    language: r.language ?? undefined,
+  }));
+}
 
 /** What the cohort pages (/cohorts) render, from CohortsService, the catalogue and certifications. */
 @Injectable()

@@ -10,7 +10,7 @@ import { refuseFailedUpload } from '../common/http/csv-upload';
 import type { Language } from '../common/kernel/user-role.enum';
 import { msg } from '../common/validation';
 import { resolveLanguage } from '../i18n/language';
-import { CohortsPageModels } from './cohorts.page-models';
+import { CohortsPageModels, rosterEntries } from './cohorts.page-models';
 import { CohortsService } from './cohorts.service';
 import {
   AddDayDto,
@@ -20,7 +20,6 @@ import {
   PracticumDto,
   UpdateCohortDto,
 } from './dto/cohort.dto';
-import type { RosterRow } from './roster-import';
 
 export class RosterCsvDto {
   @IsString({ message: msg('required') })
@@ -160,18 +159,7 @@ export class CohortsPagesController {
   ) {
     const model = await this.pages.previewModel(actor, id, dto.csv, lang);
     if (!model.canImport) return res.status(400).render('cohorts/import', model);
-    const rows = model.parsed as RosterRow[];
-    const count = await this.cohorts.addMany(
-      actor,
-      id,
-      rows.map((r) => ({
-        email: r.email,
-        name: r.name,
-        sex: r.sex,
-        organisation: r.organisation || undefined,
-        language: r.language ?? undefined,
-      })),
-    );
+    const count = await this.cohorts.addMany(actor, id, rosterEntries(model.parsed));
     redirectWithFlash(res, `/cohorts/${id}#roster`, 'cohorts.import.done', 'success', { count });
   }
 
