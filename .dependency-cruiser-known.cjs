@@ -15,7 +15,7 @@ module.exports = [
     name: 'internals: cascade/cascade.pages.controller.ts',
     rule: 'feature-to-feature-internals',
     from: '^src/cascade/cascade\\.pages\\.controller\\.ts$',
-    to: ['^src/courses/course\\.view\\.ts$', '^src/reports/export\\.ts$'],
+    to: ['^src/reports/export\\.ts$'],
   },
   // known violation, issue 14 item 1: remove when course.view.ts becomes a public type (renamed *.types.ts) or its mapper moves behind CatalogueService.
   {
@@ -61,13 +61,6 @@ module.exports = [
   },
   // known violation, issue 14 item 1: remove when course.view.ts becomes a public type (renamed *.types.ts) or its mapper moves behind CatalogueService.
   {
-    name: 'internals: cohorts/cohorts.pages.controller.ts',
-    rule: 'feature-to-feature-internals',
-    from: '^src/cohorts/cohorts\\.pages\\.controller\\.ts$',
-    to: ['^src/courses/course\\.view\\.ts$'],
-  },
-  // known violation, issue 14 item 1: remove when course.view.ts becomes a public type (renamed *.types.ts) or its mapper moves behind CatalogueService.
-  {
     name: 'internals: cohorts/cohorts.service.ts',
     rule: 'feature-to-feature-internals',
     from: '^src/cohorts/cohorts\\.service\\.ts$',
@@ -109,7 +102,6 @@ module.exports = [
     to: [
       '^src/certification/certification\\.view\\.ts$',
       '^src/certification/validity\\.ts$',
-      '^src/courses/course\\.view\\.ts$',
     ],
   },
   // known violation, issue 14 item 1: remove when the import goes through the other feature's exported service or public types.

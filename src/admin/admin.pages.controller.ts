@@ -4,13 +4,13 @@ import type { Response } from 'express';
 import { AuditQueryService } from '../common/audit/audit-query.service';
 import { Roles } from '../common/decorators/access.decorators';
 import { notFound } from '../common/errors/app-errors';
+import { paginate } from '../common/view/paginate';
 import { MailTransport } from '../mail/mail-transport';
 import type { OutboxStatus } from '../mail/outbox-message.entity';
 import { OutboxService } from '../mail/outbox.service';
 
 const PAGE = 50;
 const STATUSES: OutboxStatus[] = ['pending', 'sending', 'sent', 'failed'];
-const pageOf = (raw: unknown) => Math.min(10_000, Math.max(1, Number.parseInt(String(raw ?? '1'), 10) || 1));
 
 @ApiExcludeController()
 @Controller('admin')
@@ -29,20 +29,14 @@ export class AdminPagesController {
     @Res() res: Response,
   ) {
     const filter = STATUSES.find((s) => s === status);
-    const pageNo = pageOf(page);
-    const result = await this.outbox.page(PAGE, (pageNo - 1) * PAGE, filter);
-    const pages = Math.max(1, Math.ceil(result.total / PAGE));
-    const link = (p: number) =>
-      `/admin/outbox?${new URLSearchParams({ ...(filter ? { status: filter } : {}), page: String(p) })}`;
+    const paging = paginate(page, PAGE);
+    const result = await this.outbox.page(paging.limit, paging.offset, filter);
     res.render('admin/outbox/index', {
       messages: result.items,
       total: result.total,
       statuses: STATUSES.map((s) => ({ value: s, selected: s === filter })),
       transport: this.transport.description,
-      page: pageNo,
-      pages,
-      prev: pageNo > 1 ? link(pageNo - 1) : null,
-      next: pageNo < pages ? link(pageNo + 1) : null,
+      ...paging.pager(result.total, '/admin/outbox', { status: filter }),
     });
   }
 
@@ -56,16 +50,12 @@ export class AdminPagesController {
 
   @Get('audit')
   async auditIndex(@Query('page') page: string | undefined, @Res() res: Response) {
-    const pageNo = pageOf(page);
-    const result = await this.audit.page(PAGE, (pageNo - 1) * PAGE);
-    const pages = Math.max(1, Math.ceil(result.total / PAGE));
+    const paging = paginate(page, PAGE);
+    const result = await this.audit.page(paging.limit, paging.offset);
     res.render('admin/audit', {
       entries: result.items,
       total: result.total,
-      page: pageNo,
-      pages,
-      prev: pageNo > 1 ? `/admin/audit?page=${pageNo - 1}` : null,
-      next: pageNo < pages ? `/admin/audit?page=${pageNo + 1}` : null,
+      ...paging.pager(result.total, '/admin/audit'),
     });
   }
 }

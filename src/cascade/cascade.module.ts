@@ -4,6 +4,7 @@ import { CoursesModule } from '../courses/courses.module';
 import { SchoolsModule } from '../schools/schools.module';
 import { CascadeApiController } from './cascade.api.controller';
 import { CascadePagesController } from './cascade.pages.controller';
+import { CascadePageModels } from './cascade.page-models';
 import { CascadeRepository } from './cascade.repository';
 import { CascadeService } from './cascade.service';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -19,6 +20,7 @@ import { ReachRollupsRepository } from './reach-rollups.repository';
     IdempotencyRepository,
     CascadeService,
     IdempotencyService,
+    CascadePageModels,
   ],
   exports: [CascadeService],
 })

@@ -5,14 +5,13 @@ import type { AuthUser } from '../common/kernel/auth-user';
 import { Authenticated, CurrentUser, FormView, Public, Roles } from '../common/decorators/access.decorators';
 import { InputError } from '../common/errors/app-errors';
 import { redirectWithFlash } from '../common/http/flash';
-import { t } from '../i18n/i18n';
+import { Lang } from '../common/decorators/lang.decorator';
 import { resolveLanguage } from '../i18n/language';
 import type { Language } from '../common/kernel/user-role.enum';
-import { OutboxService } from '../mail/outbox.service';
 import { fileSafe, renderCertificate, zipFiles } from './certificate-pdf';
 import { NotEligibleError } from './certification.errors';
-import { CertificationService, CertificationView } from './certification.service';
-import { toVerificationJson, validityOf } from './certification.view';
+import { CertificationPageModels } from './certification.page-models';
+import { CertificationService } from './certification.service';
 import { normaliseCode } from './code-generator';
 import { IssueAllDto, ListCertificationsQuery, RevokeDto } from './dto/certification.dto';
 
@@ -21,7 +20,7 @@ import { IssueAllDto, ListCertificationsQuery, RevokeDto } from './dto/certifica
 export class CertificationPagesController {
   constructor(
     private readonly certifications: CertificationService,
-    private readonly outbox: OutboxService,
+    private readonly pages: CertificationPageModels,
   ) {}
 
   @Get('certifications')
@@ -29,19 +28,10 @@ export class CertificationPagesController {
   async index(
     @CurrentUser() actor: AuthUser,
     @Query() query: ListCertificationsQuery,
-    @Req() req: Request,
+    @Lang() lang: Language,
     @Res() res: Response,
   ) {
-    const lang = resolveLanguage(req);
-    const page = await this.certifications.list(actor, { ...query, limit: 100 });
-    const isStaff = actor.role === 'manager' || actor.role === 'admin';
-    res.render('certifications/index', {
-      title: t(lang, isStaff ? 'certification.list.title' : 'certification.mine.title'),
-      isStaff,
-      total: page.total,
-      items: page.items.map((v) => this.row(v, lang)),
-      statuses: ['active', 'expired', 'revoked'].map((s) => ({ value: s, selected: s === query.status })),
-    });
+    res.render('certifications/index', await this.pages.indexModel(actor, query, lang));
   }
 
   @Get('certifications/:code')
@@ -54,7 +44,7 @@ export class CertificationPagesController {
   @Authenticated()
   async pdf(@CurrentUser() actor: AuthUser, @Param('code') code: string, @Res() res: Response) {
     const view = await this.certifications.get(actor, code);
-    const pdf = await renderCertificate(this.facts(view));
+    const pdf = await renderCertificate(this.pages.certificateFacts(view));
     res.setHeader('Content-Type', 'application/pdf');
     res.setHeader(
       'Content-Disposition',
@@ -147,7 +137,7 @@ export class CertificationPagesController {
     for (const view of views)
       files.push({
         name: `${view.certification.code}-${fileSafe(view.holder?.name ?? '')}.pdf`,
-        data: await renderCertificate(this.facts(view)),
+        data: await renderCertificate(this.pages.certificateFacts(view)),
       });
     const zip = await zipFiles(files);
     res.setHeader('Content-Type', 'application/zip');
@@ -162,107 +152,21 @@ export class CertificationPagesController {
 
   @Get('verify')
   @Public()
-  verifyForm(@Query('code') code: string | undefined, @Req() req: Request, @Res() res: Response) {
+  verifyForm(@Query('code') code: string | undefined, @Lang() lang: Language, @Res() res: Response) {
     if (typeof code === 'string' && code.trim())
       return res.redirect(303, `/verify/${encodeURIComponent(normaliseCode(code).slice(0, 20))}`);
-    res.render('certifications/verify', {
-      title: t(resolveLanguage(req), 'certification.verify.title'),
-      form: true,
-    });
+    res.render('certifications/verify', this.pages.verifyFormModel(lang));
   }
 
   @Get('verify/:code')
   @Public()
-  async verify(@Param('code') code: string, @Req() req: Request, @Res() res: Response) {
-    const lang = resolveLanguage(req);
-    const view = await this.certifications.verify(code);
-    if (!view) {
-      res.status(404).render('certifications/verify', {
-        title: t(lang, 'certification.verify.title'),
-        unknown: true,
-        code: code.slice(0, 20),
-        form: true,
-      });
-      return;
-    }
-    const v = toVerificationJson(view, lang);
-    const validity = validityOf(v.status, v);
-    res.render('certifications/verify', {
-      title: t(lang, 'certification.verify.title'),
-      result: v,
-      code: view.certification.code,
-      statusKey: `certification.status.${v.status}`,
-      valid: v.valid,
-      validityKey: `certification.${validity.kind}`,
-      validityOn: validity.on,
-      // Once it is not valid, a sentence says so and since when, not only the status word.
-      noticeKey: v.status === 'active' ? null : `certification.verify.${v.status}-notice`,
-      badges: {
-        credentialUrl: `/ob/credentials/${view.certification.code}?download=1`,
-        assertionUrl: this.outbox.link(`/ob/v2/assertions/${view.certification.code}`),
-        textKey: 'badges.download.public-text',
-      },
-    });
+  async verify(@Param('code') code: string, @Lang() lang: Language, @Res() res: Response) {
+    const { found, model } = await this.pages.verifyModel(code, lang);
+    res.status(found ? 200 : 404).render('certifications/verify', model);
   }
 
+  /** The form view's model (@FormView re-renders it after a refused revocation). */
   async showModel(req: Request) {
-    const lang = resolveLanguage(req);
-    const actor = req.user as AuthUser;
-    const view = await this.certifications.get(actor, String(req.params.code));
-    const canManage = actor.role === 'manager' || actor.role === 'admin';
-    return {
-      title: view.certification.code,
-      cert: this.row(view, lang),
-      canManage,
-      canRenew: canManage && view.status !== 'revoked',
-      canRevoke: canManage && view.status !== 'revoked',
-      verifyUrl: this.outbox.link(`/verify/${view.certification.code}`),
-      // The signed-in download adds the holder's hashed email (src/open-badges/).
-      badges: {
-        credentialUrl: `/certifications/${view.certification.code}/credential.json`,
-        assertionUrl: this.outbox.link(`/ob/v2/assertions/${view.certification.code}`),
-        textKey: 'badges.download.text',
-      },
-      values: {},
-    };
-  }
-
-  private row(view: CertificationView, lang: Language) {
-    const c = view.certification;
-    const validity = validityOf(view.status, c);
-    return {
-      code: c.code,
-      holderName: view.holder?.name ?? '',
-      courseTitle: view.courseTitle[lang] || view.courseTitle.en,
-      cohortId: view.cohort?.id,
-      cohortName: view.cohort?.name ?? '',
-      countryCode: view.cohort?.countryCode ?? '',
-      facilitatorName: view.facilitatorName,
-      issuedOn: c.issuedOn,
-      expiresOn: c.expiresOn,
-      revokedOn: c.revokedOn,
-      revokedReason: c.revokedReason,
-      status: view.status,
-      statusKey: `certification.status.${view.status}`,
-      validityKey: `certification.${validity.kind}`,
-      validityOn: validity.on,
-    };
-  }
-
-  private facts(view: CertificationView) {
-    const lang = view.holder?.language ?? 'en';
-    return {
-      code: view.certification.code,
-      holderName: view.holder?.name ?? '',
-      courseTitle: view.courseTitle[lang] || view.courseTitle.en,
-      issuedOn: view.certification.issuedOn,
-      expiresOn: view.certification.expiresOn,
-      revokedOn: view.certification.revokedOn,
-      cohortName: view.cohort?.name ?? '',
-      facilitatorName: view.facilitatorName,
-      status: view.status,
-      verifyUrl: this.outbox.link(`/verify/${view.certification.code}`),
-      language: lang,
-    };
+    return this.pages.showModel(req.user as AuthUser, String(req.params.code), resolveLanguage(req));
   }
 }

@@ -4,13 +4,14 @@ import { CoursesModule } from '../courses/courses.module';
 import { UsersModule } from '../users/users.module';
 import { CohortsApiController } from './cohorts.api.controller';
 import { CohortsPagesController } from './cohorts.pages.controller';
+import { CohortsPageModels } from './cohorts.page-models';
 import { CohortsRepository } from './cohorts.repository';
 import { CohortsService } from './cohorts.service';
 
 @Module({
   imports: [UsersModule, CoursesModule, CertificationReadModule],
   controllers: [CohortsPagesController, CohortsApiController],
-  providers: [CohortsRepository, CohortsService],
+  providers: [CohortsRepository, CohortsService, CohortsPageModels],
   exports: [CohortsService],
 })
 export class CohortsModule {}

@@ -1,11 +1,12 @@
 import type { Language } from '../common/kernel/user-role.enum';
 import type { CourseOutline, QuizOutline } from './catalogue.service';
-import type { Localised, QuizQuestion } from './content/course-package';
+import type { QuizQuestion } from './content/course-package';
 import type { EnrolmentProgress } from './learning.service';
 import type { Lesson } from './lesson.entity';
 
-export const pick = (text: Localised | null | undefined, lang: Language): string =>
-  text ? text[lang] || text.en : '';
+/** One `pick` for every feature: it lives in i18n/ so pages outside courses need not import this file. */
+import { pick } from '../i18n/localised';
+export { pick };
 
 export function lessonTitle(lesson: Pick<Lesson, 'titleEn' | 'titleEs'>, lang: Language): string {
   return (lang === 'es' ? (lesson.titleEs ?? lesson.titleEn) : (lesson.titleEn ?? lesson.titleEs)) ?? '';

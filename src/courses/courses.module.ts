@@ -8,6 +8,8 @@ import { ContentRepository } from './content/content.repository';
 import { ContentAdminPagesController } from './content-admin.pages.controller';
 import { CoursesApiController } from './courses.api.controller';
 import { CoursesPagesController } from './courses.pages.controller';
+import { CoursesPageModels } from './courses.page-models';
+import { ContentAdminPageModels } from './content-admin.page-models';
 import { CountryFactsService } from './country-facts.service';
 import { CoursesRepository } from './courses.repository';
 import { LearningService } from './learning.service';
@@ -27,6 +29,8 @@ import { ReferralContactsService } from './referral-contacts.service';
     ContentRepository,
     ReferralContactsService,
     CountryFactsService,
+    CoursesPageModels,
+    ContentAdminPageModels,
   ],
   exports: [CatalogueService, LearningService, QuizzesService, ContentImporter],
 })

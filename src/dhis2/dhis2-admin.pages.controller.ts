@@ -3,6 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/kernel/auth-user';
 import { CurrentUser, FormView, Roles } from '../common/decorators/access.decorators';
+import { Lang } from '../common/decorators/lang.decorator';
+import type { Language } from '../common/kernel/user-role.enum';
 import { redirectWithFlash } from '../common/http/flash';
 import { refuseFailedUpload } from '../common/http/csv-upload';
 import { toCsv } from '../reports/export';
@@ -43,11 +45,11 @@ export class Dhis2AdminPagesController {
   async save(
     @CurrentUser() actor: AuthUser,
     @Body() dto: Dhis2MappingCsvDto,
+    @Lang() lang: Language,
     @Req() req: Request,
     @Res() res: Response,
   ) {
     refuseFailedUpload(res);
-    const lang = resolveLanguage(req);
     const rows = await this.mapping.check(dto.csv);
     const bad = rows.filter((r) => r.problems.length);
     if (bad.length) {

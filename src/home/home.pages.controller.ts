@@ -1,17 +1,18 @@
-import { Controller, Get, Req, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import type { AuthUser } from '../common/kernel/auth-user';
 import { CascadeService } from '../cascade/cascade.service';
 import { CertificationService } from '../certification/certification.service';
 import { validityOf } from '../certification/certification.view';
 import { CohortsService } from '../cohorts/cohorts.service';
 import { Authenticated, CurrentUser } from '../common/decorators/access.decorators';
+import { Lang } from '../common/decorators/lang.decorator';
+import type { Language } from '../common/kernel/user-role.enum';
 import { Clock } from '../common/clock';
-import { pick } from '../courses/course.view';
 import { LearningService } from '../courses/learning.service';
 import { addDays } from '../certification/validity';
-import { resolveLanguage } from '../i18n/language';
+import { pick } from '../i18n/localised';
 import { ReportsService } from '../reports/reports.service';
 
 /** The dashboard per role: what each person needs to see first. */
@@ -29,8 +30,7 @@ export class HomePagesController {
 
   @Get()
   @Authenticated()
-  async home(@CurrentUser() actor: AuthUser, @Req() req: Request, @Res() res: Response) {
-    const lang = resolveLanguage(req);
+  async home(@CurrentUser() actor: AuthUser, @Lang() lang: Language, @Res() res: Response) {
     const model: Record<string, unknown> = {
       isAdmin: actor.role === 'admin',
       isManager: actor.role === 'manager',

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/kernel/auth-user';
 import { CurrentUser, FormView, Roles } from '../common/decorators/access.decorators';
 import { redirectWithFlash } from '../common/http/flash';
+import { paginate } from '../common/view/paginate';
 import { AnonymiseUserDto, CreateUserDto, ListUsersQuery, UpdateUserDto } from './dto/user.dto';
 import { PersonalDataService } from './personal-data.service';
 import { LANGUAGES, ROLES, Role, SEXES } from '../common/kernel/user-role.enum';
@@ -23,26 +24,17 @@ export class UsersPagesController {
 
   @Get()
   async index(@CurrentUser() actor: AuthUser, @Query() query: ListUsersQuery, @Res() res: Response) {
-    const limit = 25;
-    const pageNo = Math.max(1, query.page ?? 1);
-    const result = await this.users.list(actor, { ...query, limit, offset: (pageNo - 1) * limit });
-    const pages = Math.max(1, Math.ceil(result.total / limit));
-    const link = (p: number) => {
-      const params = new URLSearchParams();
-      if (query.q) params.set('q', query.q);
-      if (query.role) params.set('role', query.role);
-      params.set('page', String(p));
-      return `/admin/users?${params}`;
-    };
+    const paging = paginate(query.page, 25);
+    const result = await this.users.list(actor, { ...query, limit: paging.limit, offset: paging.offset });
     res.render('admin/users/index', {
       users: result.items,
       total: result.total,
       q: query.q ?? '',
       roleOptions: rolesFor(actor).map((role) => ({ value: role, selected: role === query.role })),
-      page: pageNo,
-      pages,
-      prev: pageNo > 1 ? link(pageNo - 1) : null,
-      next: pageNo < pages ? link(pageNo + 1) : null,
+      ...paging.pager(result.total, '/admin/users', {
+        q: query.q || undefined,
+        role: query.role || undefined,
+      }),
     });
   }
 
