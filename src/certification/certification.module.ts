@@ -3,7 +3,7 @@ import { CohortsModule } from '../cohorts/cohorts.module';
 import { CoursesModule } from '../courses/courses.module';
 import { CertificationApiController } from './certification.api.controller';
 import { CertificationPagesController } from './certification.pages.controller';
-import { CertificationReadModule } from './certification-read.service';
+import { CertificationReadModule } from './certification-read.module';
 import { CertificationRepository } from './certification.repository';
 import { CertificationService } from './certification.service';
 import { CodeGenerator } from './code-generator';

@@ -3,7 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import type { AuthUser } from '../common/kernel/auth-user';
-import { CertificationReadService } from '../certification/certification-read.service';
 import { Authenticated, CurrentUser, FormView, Roles } from '../common/decorators/access.decorators';
 import { countryScopeOf } from '../common/access/scope';
 import { InputError } from '../common/errors/app-errors';
@@ -15,7 +14,7 @@ import { t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
 import { LANGUAGES, SEXES } from '../common/kernel/user-role.enum';
 import type { Language } from '../common/kernel/user-role.enum';
-import { conditionParams } from './cohorts.api.controller';
+import { conditionParams } from './eligibility';
 import { ATTENDANCE_STATUSES, COHORT_STATUSES, NEXT_STATUSES } from './cohort-status.enum';
 import { CohortsService } from './cohorts.service';
 import {
@@ -43,7 +42,6 @@ export class CohortsPagesController {
   constructor(
     private readonly cohorts: CohortsService,
     private readonly catalogue: CatalogueService,
-    private readonly certifications: CertificationReadService,
   ) {}
 
   @Get()
@@ -353,7 +351,7 @@ export class CohortsPagesController {
     const lang = resolveLanguage(req);
     const actor = req.user as AuthUser;
     const d = await this.cohorts.detail(actor, String(req.params.id));
-    const certs = await this.certifications.byCohorts([d.cohort.id]);
+    const certs = await this.cohorts.issuedCertificates(d.cohort.id);
     const certOf = new Map(certs.filter((c) => !c.revokedOn).map((c) => [c.userId, c]));
     const canManage = d.access === 'manage';
     const canRecord = canManage || d.access === 'facilitate';
