@@ -24,26 +24,12 @@ module.exports = [
     from: '^src/cascade/cascade\\.service\\.ts$',
     to: ['^src/courses/course\\.view\\.ts$'],
   },
-  // known violation, issue 14 item 1: remove when certification asks cohorts for facts through a service, not both ways (issue 14 item 1).
-  {
-    name: 'internals: certification/certification.api.controller.ts',
-    rule: 'feature-to-feature-internals',
-    from: '^src/certification/certification\\.api\\.controller\\.ts$',
-    to: ['^src/cohorts/cohorts\\.api\\.controller\\.ts$'],
-  },
   // known violation, issue 14 item 1: remove when course.view.ts becomes a public type (renamed *.types.ts) or its mapper moves behind CatalogueService.
   {
     name: 'internals: certification/certification.service.ts',
     rule: 'feature-to-feature-internals',
     from: '^src/certification/certification\\.service\\.ts$',
     to: ['^src/courses/course\\.view\\.ts$'],
-  },
-  // known violation, issue 14 item 1: remove when certification asks cohorts for facts through a service, not both ways (issue 14 item 1).
-  {
-    name: 'internals: certification/eligibility.ts',
-    rule: 'feature-to-feature-internals',
-    from: '^src/certification/eligibility\\.ts$',
-    to: ['^src/courses/content/course-package\\.ts$'],
   },
   // known violation, issue 14 item 1: remove when the import goes through the other feature's exported service or public types.
   {
@@ -64,7 +50,7 @@ module.exports = [
     name: 'internals: cohorts/cohorts.service.ts',
     rule: 'feature-to-feature-internals',
     from: '^src/cohorts/cohorts\\.service\\.ts$',
-    to: ['^src/certification/eligibility\\.ts$', '^src/courses/course\\.view\\.ts$'],
+    to: ['^src/courses/course\\.view\\.ts$'],
   },
   // known violation, issue 14 item 1: remove when the caller uses a UsersService method instead of the repository (issue 14 item 2).
   {
@@ -186,7 +172,7 @@ module.exports = [
     name: 'cycle: cohorts',
     rule: 'no-circular-feature-folders',
     from: '^src/cohorts$',
-    to: ['^src/certification$', '^src/courses$', '^src/mail$', '^src/users$'],
+    to: ['^src/courses$', '^src/mail$', '^src/users$'],
   },
   // known violation, issue 14 item 1: remove when the cycle is gone: seeds out of src/database, AuthModule split from users, certification asks cohorts for facts (issue 14 item 1).
   {

@@ -21,6 +21,7 @@ import { MailWorker } from './mail/mail-worker';
 import { CoursesModule } from './courses/courses.module';
 import { CohortsModule } from './cohorts/cohorts.module';
 import { CertificationModule } from './certification/certification.module';
+import { CertificationReadModule } from './certification/certification-read.module';
 import { SchoolsModule } from './schools/schools.module';
 import { OpenBadgesModule } from './open-badges/open-badges.module';
 import { CascadeModule } from './cascade/cascade.module';
@@ -86,6 +87,8 @@ export class AppModule {
         AuthModule,
         UsersModule,
         CoursesModule,
+        // Global: provides cohorts' CERTIFICATION_FACTS (cohorts cannot import certification).
+        CertificationReadModule,
         CohortsModule,
         CertificationModule,
         OpenBadgesModule,

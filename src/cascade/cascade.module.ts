@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CertificationReadModule } from '../certification/certification-read.service';
+import { CertificationReadModule } from '../certification/certification-read.module';
 import { CoursesModule } from '../courses/courses.module';
 import { SchoolsModule } from '../schools/schools.module';
 import { CascadeApiController } from './cascade.api.controller';

@@ -6,7 +6,7 @@ import { Authenticated, CurrentUser, Public, Roles } from '../common/decorators/
 import { resolveLanguage } from '../i18n/language';
 import { CertificationError, NotEligibleError } from './certification.errors';
 import { t } from '../i18n/i18n';
-import { conditionParams } from '../cohorts/cohorts.api.controller';
+import { conditionParams } from '../cohorts/cohorts.service';
 import { OutboxService } from '../mail/outbox.service';
 import { CertificationService } from './certification.service';
 import { toCertificationJson, toVerificationJson } from './certification.view';

@@ -1,5 +1,5 @@
 import { DomainError, ErrorKind, MessageParams } from '../common/errors/app-errors';
-import type { Condition } from './eligibility';
+import type { Condition } from '../cohorts/cohorts.service';
 
 export class CertificationError extends DomainError {
   constructor(kind: ErrorKind, code: string, params?: MessageParams, field?: string) {

@@ -4,7 +4,7 @@ import { CoursesModule } from '../courses/courses.module';
 import { CertificationApiController } from './certification.api.controller';
 import { CertificationPagesController } from './certification.pages.controller';
 import { CertificationPageModels } from './certification.page-models';
-import { CertificationReadModule } from './certification-read.service';
+import { CertificationReadModule } from './certification-read.module';
 import { CertificationRepository } from './certification.repository';
 import { CertificationService } from './certification.service';
 import { CodeGenerator } from './code-generator';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Between, EntityManager, In, IsNull, LessThan } from 'typeorm';
+import { Between, EntityManager, In, IsNull, LessThan, Not } from 'typeorm';
 import { Database } from '../database/database.service';
+import { User } from '../users/user.entity';
 import { Certification } from './certification.entity';
 
 export interface CertificationFilter {
@@ -12,6 +13,10 @@ export interface CertificationFilter {
   countryCode?: string | null;
 }
 
+/** Certification rows with only what validity on a date needs (isValidOn, statusOn). */
+export type ValidityRow = Pick<Certification, 'userId' | 'issuedOn' | 'expiresOn' | 'revokedOn'>;
+
+/** Every query on certifications (and the few user rows their mail and views need). */
 @Injectable()
 export class CertificationRepository {
   constructor(private readonly db: Database) {}
@@ -108,5 +113,108 @@ export class CertificationRepository {
 
   byIds(ids: string[]): Promise<Certification[]> {
     return ids.length ? this.db.manager.find(Certification, { where: { id: In(ids) } }) : Promise.resolve([]);
+  }
+
+  /** The user's certifications in the course, any status. */
+  ofUserInCourse(
+    userId: string,
+    courseId: string,
+    tx: EntityManager = this.db.manager,
+  ): Promise<Certification[]> {
+    return tx.find(Certification, { where: { userId, courseId } });
+  }
+
+  /** These users' certifications in the course, any status. */
+  ofUsersInCourse(
+    userIds: string[],
+    courseId: string,
+    tx: EntityManager = this.db.manager,
+  ): Promise<Certification[]> {
+    if (!userIds.length) return Promise.resolve([]);
+    return tx.find(Certification, { where: { userId: In(userIds), courseId } });
+  }
+
+  /** These users' active certifications in the course (active in status; the caller checks the dates). */
+  activeOfUsersInCourse(
+    userIds: string[],
+    courseId: string,
+    tx: EntityManager = this.db.manager,
+  ): Promise<Certification[]> {
+    if (!userIds.length) return Promise.resolve([]);
+    return tx.find(Certification, { where: { courseId, status: 'active', userId: In(userIds) } });
+  }
+
+  /** Holder and dates of every certification active in status, in any course. */
+  activeValidity(tx: EntityManager = this.db.manager): Promise<ValidityRow[]> {
+    return tx.find(Certification, {
+      select: { userId: true, issuedOn: true, expiresOn: true, revokedOn: true },
+      where: { status: 'active' },
+    });
+  }
+
+  /** Holder and dates of every certification of the course, any status. */
+  validityOfCourse(courseId: string, tx: EntityManager = this.db.manager): Promise<ValidityRow[]> {
+    return tx.find(Certification, {
+      select: { userId: true, issuedOn: true, expiresOn: true, revokedOn: true },
+      where: { courseId },
+    });
+  }
+
+  /** The status-list positions of every revoked certification. */
+  async revokedStatusIndexes(tx: EntityManager = this.db.manager): Promise<number[]> {
+    const rows = await tx.find(Certification, {
+      select: { statusListIndex: true },
+      where: { revokedOn: Not(IsNull()) },
+    });
+    return rows.map((r) => r.statusListIndex);
+  }
+
+  /** Certifications issued from these cohorts, newest first. */
+  byCohortIds(cohortIds: string[], tx: EntityManager = this.db.manager): Promise<Certification[]> {
+    if (!cohortIds.length) return Promise.resolve([]);
+    return tx.find(Certification, { where: { cohortId: In(cohortIds) }, order: { createdAt: 'DESC' } });
+  }
+
+  async insert(tx: EntityManager, cert: Certification): Promise<void> {
+    await tx.insert(Certification, cert);
+  }
+
+  /** Renewal of an active certification: the new expiry day, and its reminder to send again. */
+  async extendExpiry(tx: EntityManager, id: string, expiresOn: string): Promise<void> {
+    await tx.update(Certification, { id }, { expiresOn, reminderSentAt: null });
+  }
+
+  async markExpired(tx: EntityManager, ids: string[]): Promise<void> {
+    if (ids.length) await tx.update(Certification, { id: In(ids) }, { status: 'expired' });
+  }
+
+  async markRevoked(tx: EntityManager, id: string, revokedOn: string, revokedReason: string): Promise<void> {
+    await tx.update(Certification, { id }, { status: 'revoked', revokedOn, revokedReason });
+  }
+
+  async markReminded(tx: EntityManager, ids: string[], at: Date): Promise<void> {
+    if (ids.length) await tx.update(Certification, { id: In(ids) }, { reminderSentAt: at });
+  }
+
+  /** Holders, issuers and facilitators: the few user fields certificate views and mail show. */
+  peopleByIds(
+    ids: string[],
+    tx: EntityManager = this.db.manager,
+  ): Promise<Array<Pick<User, 'id' | 'name' | 'email' | 'language'>>> {
+    if (!ids.length) return Promise.resolve([]);
+    return tx.find(User, {
+      select: { id: true, name: true, email: true, language: true },
+      where: { id: In(ids) },
+    });
+  }
+
+  /** Users (with their account status) to mail: holders and the managers who issued. */
+  usersByIds(ids: string[], tx: EntityManager = this.db.manager): Promise<User[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return tx.find(User, { where: { id: In(ids) } });
+  }
+
+  userById(id: string, tx: EntityManager = this.db.manager): Promise<User | null> {
+    return tx.findOne(User, { where: { id } });
   }
 }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { AuthUser } from '../common/kernel/auth-user';
 import { CohortsService, ParticipantStanding } from '../cohorts/cohorts.service';
 import type { Cohort } from '../cohorts/cohort.entity';
-import { Cohort as CohortEntity } from '../cohorts/cohort.entity';
 import { countryScopeOf } from '../common/access/scope';
 import { AuditService } from '../common/audit/audit.service';
 import { Clock } from '../common/clock';
@@ -12,7 +11,7 @@ import { CatalogueService, CourseOutline } from '../courses/catalogue.service';
 import { pick } from '../courses/course.view';
 import { Database } from '../database/database.service';
 import { OutboxService } from '../mail/outbox.service';
-import { User } from '../users/user.entity';
+import type { User } from '../users/user.entity';
 import { Certification } from './certification.entity';
 import { CertificationError, NotEligibleError } from './certification.errors';
 import { CertificationFilter, CertificationRepository } from './certification.repository';
@@ -68,13 +67,11 @@ export class CertificationService {
     const issuedOn = this.issueDate(cohort, issuedOnInput);
     const eligible = (await this.cohorts.standings(cohort, outline)).filter((s) => s.eligibility.eligible);
     return this.db.transaction(async (tx) => {
-      const holders = await tx.find(Certification, {
-        where: {
-          courseId: cohort.courseId,
-          status: 'active',
-          userId: In(eligible.map((s) => s.userId).concat('-')),
-        },
-      });
+      const holders = await this.repo.activeOfUsersInCourse(
+        eligible.map((s) => s.userId),
+        cohort.courseId,
+        tx,
+      );
       // The same rule as issuing one by one: a certification past its expiry date no longer counts,
       // even before the daily job has marked it expired.
       const already = new Set(
@@ -151,7 +148,7 @@ export class CertificationService {
         const before = { expiresOn: cert.expiresOn };
         cert.expiresOn = addMonths(cert.expiresOn, months);
         cert.reminderSentAt = null;
-        await tx.update(Certification, { id: cert.id }, { expiresOn: cert.expiresOn, reminderSentAt: null });
+        await this.repo.extendExpiry(tx, cert.id, cert.expiresOn);
         await this.audit.record(
           tx,
           actor.id,
@@ -162,7 +159,7 @@ export class CertificationService {
         );
         result = cert;
       } else {
-        if (cert.status !== 'expired') await tx.update(Certification, { id: cert.id }, { status: 'expired' });
+        if (cert.status !== 'expired') await this.repo.markExpired(tx, [cert.id]);
         result = tx.create(Certification, {
           code: await this.uniqueCode(tx),
           statusListIndex: await this.uniqueStatusIndex(tx),
@@ -179,7 +176,7 @@ export class CertificationService {
           reminderSentAt: null,
           createdAt: this.clock.now(),
         });
-        await tx.insert(Certification, result);
+        await this.repo.insert(tx, result);
         await this.audit.record(
           tx,
           actor.id,
@@ -201,11 +198,7 @@ export class CertificationService {
     if (cert.revokedOn) throw new CertificationError('conflict', 'already-revoked');
     const today = this.clock.today();
     return this.db.transaction(async (tx) => {
-      await tx.update(
-        Certification,
-        { id: cert.id },
-        { status: 'revoked', revokedOn: today, revokedReason: reason },
-      );
+      await this.repo.markRevoked(tx, cert.id, today, reason);
       Object.assign(cert, { status: 'revoked', revokedOn: today, revokedReason: reason });
       await this.audit.record(
         tx,
@@ -276,7 +269,7 @@ export class CertificationService {
     );
     if (active.length)
       throw new CertificationError('conflict', 'already-certified', { code: active[0].code });
-    const facilitators = await this.cohortFacilitatorIds(tx, cohort.id);
+    const facilitators = await this.cohorts.facilitatorIds(cohort.id, tx);
     const cert = tx.create(Certification, {
       code: await this.uniqueCode(tx),
       statusListIndex: await this.uniqueStatusIndex(tx),
@@ -293,7 +286,7 @@ export class CertificationService {
       reminderSentAt: null,
       createdAt: this.clock.now(),
     });
-    await tx.insert(Certification, cert);
+    await this.repo.insert(tx, cert);
     await this.audit.record(
       tx,
       actor.id,
@@ -302,7 +295,7 @@ export class CertificationService {
       null,
       { userId: cert.userId, cohortId: cohort.id, issuedOn, expiresOn: cert.expiresOn },
     );
-    const holder = await tx.findOne(User, { where: { id: standing.userId } });
+    const holder = await this.repo.userById(standing.userId, tx);
     await this.mailHolder(
       tx,
       {
@@ -317,16 +310,6 @@ export class CertificationService {
       'certification-issued',
     );
     return cert;
-  }
-
-  private async cohortFacilitatorIds(tx: EntityManager, cohortId: string): Promise<string[]> {
-    const rows: Array<{ user_id: string }> = await tx.query(
-      this.db.kind === 'postgres'
-        ? 'SELECT user_id FROM cohort_facilitators WHERE cohort_id = $1 ORDER BY user_id'
-        : 'SELECT user_id FROM cohort_facilitators WHERE cohort_id = ? ORDER BY user_id',
-      [cohortId],
-    );
-    return rows.map((r) => r.user_id);
   }
 
   private async uniqueCode(tx: EntityManager): Promise<string> {
@@ -381,14 +364,8 @@ export class CertificationService {
     ];
     const cohortIds = [...new Set(certs.map((c) => c.cohortId))];
     const [users, cohorts, outlines] = await Promise.all([
-      this.db.manager.find(User, {
-        select: { id: true, name: true, email: true, language: true },
-        where: { id: In(userIds) },
-      }),
-      this.db.manager.find(CohortEntity, {
-        select: { id: true, name: true, countryCode: true, endsOn: true },
-        where: { id: In(cohortIds) },
-      }),
+      this.repo.peopleByIds(userIds),
+      this.cohorts.byIds(cohortIds),
       this.catalogue.currentOutlines(),
     ]);
     const user = new Map(users.map((u) => [u.id, u]));

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { attendancePercent } from '../cohorts/attendance-rate';
 import type { AttendanceStatus } from '../cohorts/cohort-status.enum';
-import type { CertificationRule } from '../courses/content/course-package';
-import { type EligibilityFacts, evaluateEligibility } from './eligibility';
+import type { CertificationRule } from '../cohorts/eligibility';
+import { type EligibilityFacts, evaluateEligibility } from '../cohorts/eligibility';
 import { addDays, isValidOn } from './validity';
 
 /** Property-based checks of the certification rule and of validity on a date (examples: rules.spec.ts). */

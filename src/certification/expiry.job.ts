@@ -5,15 +5,11 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { hostname } from 'node:os';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app.config';
-import { Database, toDialect } from '../database/database.service';
-import { JobLease } from '../database/job-lease.entity';
+import { Database } from '../database/database.service';
 import { OutboxService } from '../mail/outbox.service';
-import { User } from '../users/user.entity';
-import { Certification } from './certification.entity';
 import { CertificationRepository } from './certification.repository';
 import { CatalogueService, type CourseOutline } from '../courses/catalogue.service';
 import { addDays } from './validity';
@@ -66,7 +62,8 @@ export class CertificationExpiryJob implements OnApplicationBootstrap, BeforeApp
   /** Runs today's pass unless another instance (or an earlier run) already took today's lease. */
   async runIfDue(): Promise<{ ran: boolean; expired: number; reminded: number }> {
     const today = this.clock.today();
-    if (!(await this.takeLease(today))) return { ran: false, expired: 0, reminded: 0 };
+    if (!(await this.db.takeLease(JOB, today, this.clock.now())))
+      return { ran: false, expired: 0, reminded: 0 };
     return { ran: true, ...(await this.run(today)) };
   }
 
@@ -74,8 +71,10 @@ export class CertificationExpiryJob implements OnApplicationBootstrap, BeforeApp
     const outlines = await this.catalogue.currentOutlines();
     const expired = await this.db.transaction(async (tx) => {
       const rows = await this.repo.expiredBy(today, tx);
-      if (rows.length)
-        await tx.update(Certification, { id: In(rows.map((c) => c.id)) }, { status: 'expired' });
+      await this.repo.markExpired(
+        tx,
+        rows.map((c) => c.id),
+      );
       return rows.length;
     });
     // Reminders in batches, each in its own transaction (mail and mark together), yielding between
@@ -95,13 +94,10 @@ export class CertificationExpiryJob implements OnApplicationBootstrap, BeforeApp
   /** Mails up to REMINDER_BATCH holders (and the managers who issued) and marks those certifications reminded. */
   private async remindBatch(tx: EntityManager, today: string, outlines: CourseOutline[]): Promise<number> {
     const due = await this.repo.dueForReminder(today, addDays(today, REMINDER_DAYS), tx, REMINDER_BATCH);
-    const people = due.length
-      ? await tx.find(User, {
-          where: {
-            id: In([...new Set(due.flatMap((c) => [c.userId, c.issuedBy].filter((v): v is string => !!v)))]),
-          },
-        })
-      : [];
+    const people = await this.repo.usersByIds(
+      [...new Set(due.flatMap((c) => [c.userId, c.issuedBy].filter((v): v is string => !!v)))],
+      tx,
+    );
     const byId = new Map(people.map((p) => [p.id, p]));
     for (const cert of due) {
       const holder = byId.get(cert.userId);
@@ -125,27 +121,11 @@ export class CertificationExpiryJob implements OnApplicationBootstrap, BeforeApp
         });
       }
     }
-    if (due.length)
-      await tx.update(Certification, { id: In(due.map((c) => c.id)) }, { reminderSentAt: this.clock.now() });
+    await this.repo.markReminded(
+      tx,
+      due.map((c) => c.id),
+      this.clock.now(),
+    );
     return due.length;
   }
-
-  private async takeLease(period: string): Promise<boolean> {
-    const holder = `${hostname()}:${process.pid}`;
-    return this.db.transaction(async (tx) => {
-      const result = await tx.query(
-        toDialect(
-          this.db.kind,
-          `INSERT INTO job_leases (name, period, holder, taken_at) VALUES (?, ?, ?, ?)
-          ON CONFLICT (name) DO UPDATE SET period = excluded.period, holder = excluded.holder, taken_at = excluded.taken_at
-          WHERE job_leases.period <> excluded.period RETURNING name`,
-        ),
-        [JOB, period, holder, this.clock.now().toISOString()],
-      );
-      const rows = (Array.isArray(result[0]) ? result[0] : result) as unknown[];
-      return rows.length > 0;
-    });
-  }
 }
-
-export { JobLease };

@@ -1,7 +1,7 @@
 import { attendancePercent } from '../cohorts/attendance-rate';
 import type { AttendanceStatus } from '../cohorts/cohort-status.enum';
 import { CODE_PATTERN, CodeGenerator, normaliseCode } from './code-generator';
-import { EligibilityFacts, evaluateEligibility } from './eligibility';
+import { EligibilityFacts, evaluateEligibility } from '../cohorts/eligibility';
 import { addDays, addMonths, isValidOn, statusOn } from './validity';
 
 const rule = {

@@ -3,10 +3,11 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AuthUser } from '../common/kernel/auth-user';
 import { Authenticated, CurrentUser, Roles } from '../common/decorators/access.decorators';
-import { formatNumber, t } from '../i18n/i18n';
+import { t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
 import { toCohortJson, toDayJson } from './cohort.view';
 import { CohortsService } from './cohorts.service';
+import { conditionParams } from './eligibility';
 import {
   AddDayDto,
   AddParticipantDto,
@@ -134,18 +135,4 @@ export class CohortsApiController {
       })),
     };
   }
-}
-
-/** Practicum state words are translated before they fill the detail text. */
-export function conditionParams(lang: 'en' | 'es', params: Record<string, string | number>) {
-  const out = { ...params };
-  if (typeof params.total === 'number') out.count = params.total; // "1 of 1 lesson": the form follows the total
-  if (typeof params.state === 'string') out.state = t(lang, `certification.practicum-state.${params.state}`);
-  // The best post-test score reads as a percentage, or "not taken yet".
-  if ('best' in params)
-    out.best =
-      typeof params.best === 'number'
-        ? `${formatNumber(lang, params.best)}${lang === 'es' ? ' %' : '%'}`
-        : t(lang, 'certification.not-taken');
-  return out;
 }

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { CertificationReadModule } from '../certification/certification-read.service';
 import { CoursesModule } from '../courses/courses.module';
 import { UsersModule } from '../users/users.module';
 import { CohortsApiController } from './cohorts.api.controller';
@@ -8,8 +7,9 @@ import { CohortsPageModels } from './cohorts.page-models';
 import { CohortsRepository } from './cohorts.repository';
 import { CohortsService } from './cohorts.service';
 
+/** Needs CERTIFICATION_FACTS, provided by the global CertificationReadModule (certification imports cohorts). */
 @Module({
-  imports: [UsersModule, CoursesModule, CertificationReadModule],
+  imports: [UsersModule, CoursesModule],
   controllers: [CohortsPagesController, CohortsApiController],
   providers: [CohortsRepository, CohortsService, CohortsPageModels],
   exports: [CohortsService],

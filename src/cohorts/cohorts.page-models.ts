@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { CertificationReadService } from '../certification/certification-read.service';
 import { countryScopeOf } from '../common/access/scope';
 import { InputError } from '../common/errors/app-errors';
 import type { AuthUser } from '../common/kernel/auth-user';
@@ -9,7 +8,7 @@ import { paginate } from '../common/view/paginate';
 import { CatalogueService } from '../courses/catalogue.service';
 import { t } from '../i18n/i18n';
 import { pick } from '../i18n/localised';
-import { conditionParams } from './cohorts.api.controller';
+import { conditionParams } from './eligibility';
 import { ATTENDANCE_STATUSES, COHORT_STATUSES, NEXT_STATUSES } from './cohort-status.enum';
 import { CohortsService } from './cohorts.service';
 import type { ListCohortsQuery } from './dto/cohort.dto';
@@ -30,13 +29,12 @@ export function rosterEntries(rows: RosterRow[]) {
   }));
 }
 
-/** What the cohort pages (/cohorts) render, from CohortsService, the catalogue and certifications. */
+/** What the cohort pages (/cohorts) render, from CohortsService (which asks certification for its facts) and the catalogue. */
 @Injectable()
 export class CohortsPageModels {
   constructor(
     private readonly cohorts: CohortsService,
     private readonly catalogue: CatalogueService,
-    private readonly certifications: CertificationReadService,
   ) {}
 
   async indexModel(actor: AuthUser, query: ListCohortsQuery, lang: Language) {
@@ -115,7 +113,7 @@ export class CohortsPageModels {
 
   async showModel(actor: AuthUser, id: string, lang: Language) {
     const d = await this.cohorts.detail(actor, id);
-    const certs = await this.certifications.byCohorts([d.cohort.id]);
+    const certs = await this.cohorts.issuedCertificates(d.cohort.id);
     const certOf = new Map(certs.filter((c) => !c.revokedOn).map((c) => [c.userId, c]));
     const canManage = d.access === 'manage';
     const canRecord = canManage || d.access === 'facilitate';

@@ -44,6 +44,18 @@ export class CohortsRepository {
     return this.m(tx).findOne(Cohort, { where: { id } });
   }
 
+  findByIds(ids: string[], tx?: EntityManager): Promise<Cohort[]> {
+    return ids.length ? this.m(tx).find(Cohort, { where: { id: In(ids) } }) : Promise.resolve([]);
+  }
+
+  async insertCohort(tx: EntityManager, cohort: Cohort): Promise<void> {
+    await tx.insert(Cohort, cohort);
+  }
+
+  async saveCohort(tx: EntityManager, cohort: Cohort): Promise<void> {
+    await tx.save(Cohort, cohort);
+  }
+
   async page(
     filter: CohortFilter,
     limit: number,
@@ -97,6 +109,16 @@ export class CohortsRepository {
     return (await this.m(tx).count(CohortParticipant, { where: { cohortId, userId } })) > 0;
   }
 
+  /** The cohort's facilitators' user ids, in id order. */
+  async facilitatorIds(cohortId: string, tx?: EntityManager): Promise<string[]> {
+    const rows = await this.m(tx).find(CohortFacilitator, {
+      select: { userId: true },
+      where: { cohortId },
+      order: { userId: 'ASC' },
+    });
+    return rows.map((r) => r.userId);
+  }
+
   async setFacilitators(tx: EntityManager, cohortId: string, userIds: string[]): Promise<void> {
     await tx.delete(CohortFacilitator, { cohortId });
     for (const userId of userIds) await tx.insert(CohortFacilitator, { cohortId, userId });
@@ -119,6 +141,18 @@ export class CohortsRepository {
       .getRawMany<ParticipantRow>();
   }
 
+  async insertParticipant(tx: EntityManager, participant: CohortParticipant): Promise<void> {
+    await tx.insert(CohortParticipant, participant);
+  }
+
+  /** Removes a participant with their attendance and practicum result in this cohort. */
+  async removeParticipant(tx: EntityManager, participant: CohortParticipant): Promise<void> {
+    const { cohortId, userId } = participant;
+    await tx.delete(Attendance, { cohortId, userId });
+    await tx.delete(PracticumResult, { cohortId, userId });
+    await tx.delete(CohortParticipant, { id: participant.id });
+  }
+
   countParticipants(cohortId: string, tx?: EntityManager): Promise<number> {
     return this.m(tx).count(CohortParticipant, { where: { cohortId } });
   }
@@ -135,12 +169,38 @@ export class CohortsRepository {
     return this.m(tx).findOne(CohortDay, { where: { cohortId, id: dayId } });
   }
 
+  async insertDay(tx: EntityManager, day: CohortDay): Promise<void> {
+    await tx.insert(CohortDay, day);
+  }
+
   attendanceOf(cohortId: string, tx?: EntityManager): Promise<Attendance[]> {
     return this.m(tx).find(Attendance, { where: { cohortId } });
   }
 
   attendanceOfDay(dayId: string, tx?: EntityManager): Promise<Attendance[]> {
     return this.m(tx).find(Attendance, { where: { dayId } });
+  }
+
+  async insertAttendance(tx: EntityManager, attendance: Attendance): Promise<void> {
+    await tx.insert(Attendance, attendance);
+  }
+
+  /** A changed attendance mark, with who recorded it and when. */
+  async updateAttendance(
+    tx: EntityManager,
+    id: string,
+    change: Pick<Attendance, 'status' | 'recordedBy' | 'recordedAt'>,
+  ): Promise<void> {
+    await tx.update(Attendance, { id }, change);
+  }
+
+  findPracticum(cohortId: string, userId: string, tx?: EntityManager): Promise<PracticumResult | null> {
+    return this.m(tx).findOne(PracticumResult, { where: { cohortId, userId } });
+  }
+
+  /** Inserts or replaces the participant's practicum result (one per participant). */
+  async savePracticum(tx: EntityManager, result: PracticumResult): Promise<void> {
+    await tx.save(PracticumResult, result);
   }
 
   practicumOf(cohortId: string, tx?: EntityManager): Promise<PracticumResult[]> {
@@ -153,5 +213,14 @@ export class CohortsRepository {
 
   usersByEmails(emails: string[], tx?: EntityManager): Promise<User[]> {
     return emails.length ? this.m(tx).find(User, { where: { email: In(emails) } }) : Promise.resolve([]);
+  }
+
+  /** Active managers and admins by name (facilitator candidates), at most `take`. */
+  activeStaff(take: number, tx?: EntityManager): Promise<User[]> {
+    return this.m(tx).find(User, {
+      where: { role: In(['manager', 'admin']), status: 'active' },
+      order: { name: 'ASC' },
+      take,
+    });
   }
 }

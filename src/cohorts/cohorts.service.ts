@@ -1,8 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import type { AuthUser } from '../common/kernel/auth-user';
-import { CertificationReadService } from '../certification/certification-read.service';
-import { evaluateEligibility, Eligibility } from '../certification/eligibility';
+import { evaluateEligibility, type Eligibility } from './eligibility';
 import { countryScopeOf } from '../common/access/scope';
 import { AuditService } from '../common/audit/audit.service';
 import { Clock } from '../common/clock';
@@ -16,6 +15,11 @@ import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { attendancePercent } from './attendance-rate';
 import { Attendance, CohortDay, CohortParticipant, PracticumResult } from './cohort-member.entities';
+import {
+  CERTIFICATION_FACTS,
+  type CertificationFacts,
+  type CohortCertificate,
+} from './certification-facts.types';
 import { Cohort } from './cohort.entity';
 import { NEXT_STATUSES } from './cohort-status.enum';
 import { CohortsError } from './cohorts.errors';
@@ -31,6 +35,9 @@ import {
   UpdateCohortDto,
 } from './dto/cohort.dto';
 import { isUuid } from '../common/ids';
+
+/** Eligibility is part of cohorts' public surface: certification issues on it and words refusals alike. */
+export { conditionParams, type Condition, type Eligibility } from './eligibility';
 
 export type CohortAccess = 'manage' | 'facilitate' | 'participate';
 
@@ -50,7 +57,7 @@ export class CohortsService {
     private readonly catalogue: CatalogueService,
     private readonly learning: LearningService,
     private readonly users: UsersService,
-    private readonly certifications: CertificationReadService,
+    @Inject(CERTIFICATION_FACTS) private readonly certifications: CertificationFacts,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -75,7 +82,7 @@ export class CohortsService {
         createdBy: actor.id,
         createdAt: this.clock.now(),
       });
-      await tx.insert(Cohort, cohort);
+      await this.cohorts.insertCohort(tx, cohort);
       await this.cohorts.setFacilitators(tx, cohort.id, facilitatorIds);
       await this.audit.record(tx, actor.id, 'cohort.create', { type: 'cohort', id: cohort.id }, null, {
         name: cohort.name,
@@ -123,7 +130,7 @@ export class CohortsService {
         capacity: dto.capacity,
         status,
       });
-      await tx.save(Cohort, cohort);
+      await this.cohorts.saveCohort(tx, cohort);
       await this.cohorts.setFacilitators(tx, cohort.id, facilitatorIds);
       await this.audit.record(tx, actor.id, 'cohort.update', { type: 'cohort', id }, before, {
         status,
@@ -234,9 +241,7 @@ export class CohortsService {
     await this.db.transaction(async (tx) => {
       const participant = await this.cohorts.findParticipant(id, userId, tx);
       if (!participant) throw new CohortsError('not-found', 'participant-not-found');
-      await tx.delete(Attendance, { cohortId: id, userId });
-      await tx.delete(PracticumResult, { cohortId: id, userId });
-      await tx.delete(CohortParticipant, { id: participant.id });
+      await this.cohorts.removeParticipant(tx, participant);
       await this.audit.record(
         tx,
         actor.id,
@@ -260,7 +265,7 @@ export class CohortsService {
       if (days.some((d) => d.date === dto.date))
         throw new CohortsError('conflict', 'day-exists', { date: dto.date }, 'date');
       const day = tx.create(CohortDay, { cohortId: id, date: dto.date, title: dto.title ?? null });
-      await tx.insert(CohortDay, day);
+      await this.cohorts.insertDay(tx, day);
       return day;
     });
   }
@@ -288,14 +293,14 @@ export class CohortsService {
         const before = existing.get(record.userId);
         if (before?.status === record.status) continue;
         if (before)
-          await tx.update(
-            Attendance,
-            { id: before.id },
-            { status: record.status, recordedBy: actor.id, recordedAt: now },
-          );
+          await this.cohorts.updateAttendance(tx, before.id, {
+            status: record.status,
+            recordedBy: actor.id,
+            recordedAt: now,
+          });
         else
-          await tx.insert(
-            Attendance,
+          await this.cohorts.insertAttendance(
+            tx,
             tx.create(Attendance, {
               cohortId: id,
               dayId,
@@ -324,7 +329,7 @@ export class CohortsService {
     await this.db.transaction(async (tx) => {
       if (!(isUuid(userId) && (await this.cohorts.isParticipant(id, userId, tx))))
         throw new CohortsError('not-found', 'participant-not-found');
-      const before = await tx.findOne(PracticumResult, { where: { cohortId: id, userId } });
+      const before = await this.cohorts.findPracticum(id, userId, tx);
       const row = tx.create(PracticumResult, {
         cohortId: id,
         userId,
@@ -334,7 +339,7 @@ export class CohortsService {
         recordedBy: actor.id,
         recordedAt: this.clock.now(),
       });
-      await tx.save(PracticumResult, row);
+      await this.cohorts.savePracticum(tx, row);
       await this.audit.record(
         tx,
         actor.id,
@@ -439,8 +444,8 @@ export class CohortsService {
     if (await this.cohorts.isParticipant(cohort.id, user.id, tx))
       throw new CohortsError('conflict', 'already-in', { email: user.email }, 'email');
     const { enrolment } = await this.learning.enrolUser(tx, user.id, outline.slug);
-    await tx.insert(
-      CohortParticipant,
+    await this.cohorts.insertParticipant(
+      tx,
       tx.create(CohortParticipant, {
         cohortId: cohort.id,
         userId: user.id,
@@ -527,11 +532,7 @@ export class CohortsService {
   /** People who may facilitate: managers and admins, and trainers certified today (checked per course on save). */
   async facilitatorCandidates(): Promise<User[]> {
     const trainers = await this.certifications.certifiedTrainerIds();
-    const staff = await this.db.manager.find(User, {
-      where: { role: In(['manager', 'admin']), status: 'active' },
-      order: { name: 'ASC' },
-      take: 200,
-    });
+    const staff = await this.cohorts.activeStaff(200);
     const certified = await this.cohorts.usersByIds(trainers);
     return [
       ...staff,
@@ -551,8 +552,16 @@ export class CohortsService {
 
   /** Cohort ids, for lists and reports that need them in bulk. */
   byIds(ids: string[], tx?: EntityManager): Promise<Cohort[]> {
-    return ids.length
-      ? (tx ?? this.db.manager).find(Cohort, { where: { id: In(ids) } })
-      : Promise.resolve([]);
+    return this.cohorts.findByIds(ids, tx);
+  }
+
+  /** The cohort's facilitators' user ids in id order (certification names the first on a certificate). */
+  facilitatorIds(cohortId: string, tx?: EntityManager): Promise<string[]> {
+    return this.cohorts.facilitatorIds(cohortId, tx);
+  }
+
+  /** Certifications issued from the cohort, newest first (the roster shows each holder's code). */
+  issuedCertificates(cohortId: string): Promise<CohortCertificate[]> {
+    return this.certifications.byCohorts([cohortId]);
   }
 }

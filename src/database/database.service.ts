@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { hostname } from 'node:os';
 import { DataSource, EntityManager } from 'typeorm';
 import { databaseKind, DatabaseKind } from './data-source';
 import { toDialect } from './dialect';
@@ -34,6 +35,28 @@ export class Database {
     const run = this.tail.then(() => this.dataSource.transaction(work));
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Takes the lease of `job` for `period` (a scheduled job runs once per period whichever instance
+   * gets there first): true when this instance took it, false when the period's lease was already
+   * taken. One atomic upsert on the `job_leases` row, in its own transaction.
+   */
+  takeLease(job: string, period: string, takenAt: Date): Promise<boolean> {
+    const holder = `${hostname()}:${process.pid}`;
+    return this.transaction(async (tx) => {
+      const result = await tx.query(
+        toDialect(
+          this.kind,
+          `INSERT INTO job_leases (name, period, holder, taken_at) VALUES (?, ?, ?, ?)
+          ON CONFLICT (name) DO UPDATE SET period = excluded.period, holder = excluded.holder, taken_at = excluded.taken_at
+          WHERE job_leases.period <> excluded.period RETURNING name`,
+        ),
+        [job, period, holder, takenAt.toISOString()],
+      );
+      const rows = (Array.isArray(result[0]) ? result[0] : result) as unknown[];
+      return rows.length > 0;
+    });
   }
 
   /** Runs one raw statement written with `?` parameters (src/database/dialect.ts), in `tx` when given. */

@@ -1,16 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { In } from 'typeorm';
 import type { AuthUser } from '../common/kernel/auth-user';
 import { countryScopeOf } from '../common/access/scope';
 import { Authenticated, CurrentUser, FormView, Roles } from '../common/decorators/access.decorators';
 import { InputError } from '../common/errors/app-errors';
 import { redirectWithFlash } from '../common/http/flash';
-import { Database } from '../database/database.service';
 import { counted, t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
-import { User } from '../users/user.entity';
 import { CoordinatorsDto, CreateSchoolDto, ListSchoolsQuery, SchoolsCsvDto } from './dto/school.dto';
 import { refuseFailedUpload } from '../common/http/csv-upload';
 import { SCHOOL_LEVELS } from './school.entities';
@@ -22,10 +19,7 @@ const PAGE = 25;
 @ApiExcludeController()
 @Controller('schools')
 export class SchoolsPagesController {
-  constructor(
-    private readonly schools: SchoolsService,
-    private readonly db: Database,
-  ) {}
+  constructor(private readonly schools: SchoolsService) {}
 
   @Get()
   @Authenticated()
@@ -159,19 +153,9 @@ export class SchoolsPagesController {
     const [municipality] = await this.schools.municipalitiesByIds([school.municipalityId]);
     const coordinators = (await this.schools.coordinatorsOf([school.id])).map((c) => c.user);
     const canManage = actor.role === 'admin' || actor.role === 'manager';
-    const candidates = canManage
-      ? await this.db.manager.find(User, {
-          where: {
-            role: 'coordinator',
-            status: In(['active', 'invited']),
-            ...(countryScopeOf(actor) ? { countryCode: countryScopeOf(actor) as string } : {}),
-          },
-          order: { name: 'ASC' },
-          take: 300,
-        })
-      : [];
+    const candidates = await this.schools.coordinatorCandidates(actor);
     const ids = new Set(coordinators.map((c) => c.id));
-    const totals = await this.totals(school.id);
+    const totals = await this.schools.confirmedTotals(school.id);
     return {
       title: school.name,
       school,
@@ -183,33 +167,6 @@ export class SchoolsPagesController {
       totals,
       canLog: actor.role === 'coordinator' || actor.role === 'trainer',
       values: {},
-    };
-  }
-
-  /** Confirmed sessions of the school: sessions, students by sex, and who delivered (one grouped query each). */
-  private async totals(schoolId: string) {
-    const [sum] = await this.db.manager.query(
-      this.db.kind === 'postgres'
-        ? `SELECT COUNT(*) AS sessions, COALESCE(SUM(female),0) AS female, COALESCE(SUM(male),0) AS male, COALESCE(SUM(unspecified),0) AS unspecified, COALESCE(SUM(teachers),0) AS teachers, COALESCE(SUM(parents),0) AS parents FROM cascade_sessions WHERE school_id = $1 AND status = 'confirmed'`
-        : `SELECT COUNT(*) AS sessions, COALESCE(SUM(female),0) AS female, COALESCE(SUM(male),0) AS male, COALESCE(SUM(unspecified),0) AS unspecified, COALESCE(SUM(teachers),0) AS teachers, COALESCE(SUM(parents),0) AS parents FROM cascade_sessions WHERE school_id = ? AND status = 'confirmed'`,
-      [schoolId],
-    );
-    const trainers: Array<{ name: string; sessions: number | string }> = await this.db.manager.query(
-      this.db.kind === 'postgres'
-        ? `SELECT u.name AS name, COUNT(*) AS sessions FROM cascade_sessions c JOIN users u ON u.id = c.trainer_id WHERE c.school_id = $1 AND c.status = 'confirmed' GROUP BY u.id, u.name ORDER BY u.name`
-        : `SELECT u.name AS name, COUNT(*) AS sessions FROM cascade_sessions c JOIN users u ON u.id = c.trainer_id WHERE c.school_id = ? AND c.status = 'confirmed' GROUP BY u.id, u.name ORDER BY u.name`,
-      [schoolId],
-    );
-    const n = (v: unknown) => Number(v ?? 0);
-    return {
-      sessions: n(sum?.sessions),
-      female: n(sum?.female),
-      male: n(sum?.male),
-      unspecified: n(sum?.unspecified),
-      students: n(sum?.female) + n(sum?.male) + n(sum?.unspecified),
-      teachers: n(sum?.teachers),
-      parents: n(sum?.parents),
-      trainers: trainers.map((r) => ({ name: r.name, sessions: n(r.sessions) })),
     };
   }
 

@@ -1,8 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, EntityManager, In } from 'typeorm';
-import { Database } from '../database/database.service';
+import { Database, toDialect } from '../database/database.service';
 import { User } from '../users/user.entity';
 import { Country, Municipality, School, SchoolCoordinator } from './school.entities';
+
+/** Confirmed cascade sessions of a school, summed (raw numbers: drivers return counts as text or numbers). */
+export interface SchoolSessionSums {
+  sessions: number | string;
+  female: number | string;
+  male: number | string;
+  unspecified: number | string;
+  teachers: number | string;
+  parents: number | string;
+}
 
 export interface SchoolFilter {
   countryCode?: string | null;
@@ -12,7 +22,10 @@ export interface SchoolFilter {
   ids?: string[];
 }
 
-/** Every query on countries, municipalities, schools and their coordinators. */
+/**
+ * Every query on countries, municipalities, schools and their coordinators, and the school's
+ * confirmed-session totals (read here: cascade imports schools, so schools cannot ask cascade).
+ */
 @Injectable()
 export class SchoolsRepository {
   constructor(private readonly db: Database) {}
@@ -109,6 +122,18 @@ export class SchoolsRepository {
     return { items, total };
   }
 
+  async insertSchool(tx: EntityManager, school: School): Promise<void> {
+    await tx.insert(School, school);
+  }
+
+  async saveSchool(tx: EntityManager, school: School): Promise<void> {
+    await tx.save(School, school);
+  }
+
+  async addCoordinator(tx: EntityManager, schoolId: string, userId: string): Promise<void> {
+    await tx.insert(SchoolCoordinator, { schoolId, userId });
+  }
+
   async schoolIdsOfCoordinator(userId: string): Promise<string[]> {
     const rows = await this.db.manager.find(SchoolCoordinator, { where: { userId } });
     return rows.map((r) => r.schoolId);
@@ -130,5 +155,44 @@ export class SchoolsRepository {
 
   usersByIds(ids: string[], tx?: EntityManager): Promise<User[]> {
     return ids.length ? this.m(tx).find(User, { where: { id: In(ids) } }) : Promise.resolve([]);
+  }
+
+  /** Active and invited coordinators, in the country when given, by name (at most `take`). */
+  coordinatorCandidates(countryCode: string | null, take: number, tx?: EntityManager): Promise<User[]> {
+    return this.m(tx).find(User, {
+      where: {
+        role: 'coordinator',
+        status: In(['active', 'invited']),
+        ...(countryCode ? { countryCode } : {}),
+      },
+      order: { name: 'ASC' },
+      take,
+    });
+  }
+
+  /** The school's confirmed cascade sessions: count and attendees by group (one grouped query). */
+  async confirmedSessionSums(schoolId: string, tx?: EntityManager): Promise<SchoolSessionSums | undefined> {
+    const [sum] = await this.m(tx).query(
+      toDialect(
+        this.db.kind,
+        `SELECT COUNT(*) AS sessions, COALESCE(SUM(female),0) AS female, COALESCE(SUM(male),0) AS male, COALESCE(SUM(unspecified),0) AS unspecified, COALESCE(SUM(teachers),0) AS teachers, COALESCE(SUM(parents),0) AS parents FROM cascade_sessions WHERE school_id = ? AND status = 'confirmed'`,
+      ),
+      [schoolId],
+    );
+    return sum as SchoolSessionSums | undefined;
+  }
+
+  /** Who delivered the school's confirmed sessions: trainer name and session count, by name. */
+  confirmedSessionsByTrainer(
+    schoolId: string,
+    tx?: EntityManager,
+  ): Promise<Array<{ name: string; sessions: number | string }>> {
+    return this.m(tx).query(
+      toDialect(
+        this.db.kind,
+        `SELECT u.name AS name, COUNT(*) AS sessions FROM cascade_sessions c JOIN users u ON u.id = c.trainer_id WHERE c.school_id = ? AND c.status = 'confirmed' GROUP BY u.id, u.name ORDER BY u.name`,
+      ),
+      [schoolId],
+    );
   }
 }

@@ -7,11 +7,24 @@ import { Clock } from '../common/clock';
 import { forbidden, InputError } from '../common/errors/app-errors';
 import { Database } from '../database/database.service';
 import { CreateSchoolDto, ListSchoolsQuery } from './dto/school.dto';
-import { Municipality, School, SchoolCoordinator } from './school.entities';
+import { Municipality, School } from './school.entities';
 import { SchoolsError } from './schools.errors';
 import { SchoolRow } from './schools-import';
 import { SchoolsRepository } from './schools.repository';
 import { isUuid } from '../common/ids';
+import type { User } from '../users/user.entity';
+
+/** What a school's page shows of its confirmed cascade sessions. */
+export interface SchoolTotals {
+  sessions: number;
+  female: number;
+  male: number;
+  unspecified: number;
+  students: number;
+  teachers: number;
+  parents: number;
+  trainers: Array<{ name: string; sessions: number }>;
+}
 
 /** Reference data and the coordinator scope (DESIGN.md "Country / Municipality / School"). */
 @Injectable()
@@ -50,7 +63,7 @@ export class SchoolsService {
         address: dto.address ?? null,
         createdAt: this.clock.now(),
       });
-      await tx.insert(School, school);
+      await this.schools.insertSchool(tx, school);
       await this.audit.record(tx, actor.id, 'school.create', { type: 'school', id: school.id }, null, {
         name: school.name,
         code: school.code,
@@ -75,7 +88,7 @@ export class SchoolsService {
         level: dto.level ?? null,
         address: dto.address ?? null,
       });
-      await tx.save(School, school);
+      await this.schools.saveSchool(tx, school);
       return school;
     });
   }
@@ -121,7 +134,7 @@ export class SchoolsService {
       throw new InputError({ schoolIds: [{ key: 'id', params: {} }] });
     for (const school of schools) {
       this.requireCountry(actor, school.countryCode);
-      await tx.insert(SchoolCoordinator, { schoolId: school.id, userId });
+      await this.schools.addCoordinator(tx, school.id, userId);
     }
   }
 
@@ -181,6 +194,31 @@ export class SchoolsService {
     return this.schools.coordinatorsOf(schoolIds, tx);
   }
 
+  /** Coordinators a manager or admin may assign (active or invited, in their country scope); none for other roles. */
+  async coordinatorCandidates(actor: AuthUser): Promise<User[]> {
+    if (actor.role !== 'admin' && actor.role !== 'manager') return [];
+    return this.schools.coordinatorCandidates(countryScopeOf(actor), 300);
+  }
+
+  /** A school's confirmed sessions: sessions, students by sex, and who delivered (one grouped query each). */
+  async confirmedTotals(schoolId: string): Promise<SchoolTotals> {
+    const [sum, trainers] = await Promise.all([
+      this.schools.confirmedSessionSums(schoolId),
+      this.schools.confirmedSessionsByTrainer(schoolId),
+    ]);
+    const n = (v: unknown) => Number(v ?? 0);
+    return {
+      sessions: n(sum?.sessions),
+      female: n(sum?.female),
+      male: n(sum?.male),
+      unspecified: n(sum?.unspecified),
+      students: n(sum?.female) + n(sum?.male) + n(sum?.unspecified),
+      teachers: n(sum?.teachers),
+      parents: n(sum?.parents),
+      trainers: trainers.map((r) => ({ name: r.name, sessions: n(r.sessions) })),
+    };
+  }
+
   schoolsByIds(ids: string[]) {
     return this.schools.schoolsByIds(ids);
   }
@@ -237,8 +275,8 @@ export class SchoolsService {
         if (await this.schools.findSchoolByCode(row.countryCode, row.code, tx))
           throw new SchoolsError('conflict', 'code-taken', { code: row.code });
         schools++;
-        await tx.insert(
-          School,
+        await this.schools.insertSchool(
+          tx,
           tx.create(School, {
             countryCode: row.countryCode,
             municipalityId: municipality.id,

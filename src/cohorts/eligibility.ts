@@ -1,4 +1,14 @@
-import type { CertificationRule } from '../courses/content/course-package';
+import type { CourseOutline } from '../courses/catalogue.service';
+import { formatNumber, t } from '../i18n/i18n';
+
+/**
+ * The eligibility of a cohort participant: the course's certification rule applied to the facts the
+ * cohort records (attendance, practicum) and the learner's progress. It lives with cohorts because
+ * those facts are cohorts'; certification asks CohortsService for the standings and issues on them.
+ */
+
+/** The rule a course declares (course.yaml `certification`), as the catalogue outlines carry it. */
+export type CertificationRule = CourseOutline['manifest']['certification'];
 
 export type ConditionCode = 'lessons-complete' | 'post-test-passed' | 'attendance' | 'practicum';
 
@@ -63,4 +73,18 @@ export function evaluateEligibility(rule: CertificationRule, facts: EligibilityF
     });
   }
   return { eligible: conditions.every((c) => c.met), conditions };
+}
+
+/** Practicum state words are translated before they fill the detail text. */
+export function conditionParams(lang: 'en' | 'es', params: Record<string, string | number>) {
+  const out = { ...params };
+  if (typeof params.total === 'number') out.count = params.total; // "1 of 1 lesson": the form follows the total
+  if (typeof params.state === 'string') out.state = t(lang, `certification.practicum-state.${params.state}`);
+  // The best post-test score reads as a percentage, or "not taken yet".
+  if ('best' in params)
+    out.best =
+      typeof params.best === 'number'
+        ? `${formatNumber(lang, params.best)}${lang === 'es' ? ' %' : '%'}`
+        : t(lang, 'certification.not-taken');
+  return out;
 }
