@@ -31,6 +31,9 @@ import { UsersModule } from './users/users.module';
 import { AuthModule } from './auth/auth.module';
 import { OutboxRepository } from './mail/outbox.repository';
 import { OutboxService } from './mail/outbox.service';
+import { OutboxMessage } from './mail/outbox-message.entity';
+import { AuditEntry } from './common/audit/audit-entry.entity';
+import { RateLimitBucket } from './common/http/rate-limit-bucket.entity';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -60,7 +63,8 @@ class CoreModule {
     ];
     return {
       module: CoreModule,
-      imports: [DatabaseModule],
+      // The shared services' own tables: the audit log, rate-limit counters and the mail outbox.
+      imports: [DatabaseModule, DatabaseModule.forFeature([AuditEntry, RateLimitBucket, OutboxMessage])],
       providers,
       exports: [
         APP_CONFIG,

@@ -7,6 +7,12 @@ import { AuthRepository } from './auth.repository';
 import { LinkTokensService } from './link-tokens.service';
 import { MeContributors } from './me-contributors.service';
 import { SessionsService } from './sessions.service';
+import { AuthToken } from './auth-token.entity';
+import { UserSession } from './user-session.entity';
+import { DatabaseModule } from '../database/database.module';
+
+/** The tables this module owns (registered with the DataSource, issue 14 item 1). */
+export const AUTH_ENTITIES = [AuthToken, UserSession];
 
 /**
  * Sessions, link tokens and the ports auth fills for other features. Global because the users
@@ -16,6 +22,7 @@ import { SessionsService } from './sessions.service';
 @Global()
 @Module({
   imports: [
+    DatabaseModule.forFeature(AUTH_ENTITIES),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({

@@ -10,9 +10,19 @@ import { CascadeService } from './cascade.service';
 import { IdempotencyRepository } from './idempotency.repository';
 import { IdempotencyService } from './idempotency.service';
 import { ReachRollupsRepository } from './reach-rollups.repository';
+import { CascadeSession, IdempotencyKey } from './cascade-session.entity';
+import { DatabaseModule } from '../database/database.module';
+
+/** The tables this module owns (registered with the DataSource, issue 14 item 1). */
+export const CASCADE_ENTITIES = [CascadeSession, IdempotencyKey];
 
 @Module({
-  imports: [SchoolsModule, CoursesModule, CertificationReadModule],
+  imports: [
+    DatabaseModule.forFeature(CASCADE_ENTITIES),
+    SchoolsModule,
+    CoursesModule,
+    CertificationReadModule,
+  ],
   controllers: [CascadePagesController, CascadeApiController],
   providers: [
     CascadeRepository,

@@ -2,6 +2,11 @@ import { Global, Module } from '@nestjs/common';
 import { CERTIFICATION_FACTS } from '../cohorts/certification-facts.types';
 import { CertificationReadService } from './certification-read.service';
 import { CertificationRepository } from './certification.repository';
+import { Certification } from './certification.entity';
+import { DatabaseModule } from '../database/database.module';
+
+/** The tables this module owns (registered with the DataSource, issue 14 item 1). */
+export const CERTIFICATION_ENTITIES = [Certification];
 
 /**
  * Certification's read side for other modules: CertificationReadService (cascade, open badges) and,
@@ -11,6 +16,7 @@ import { CertificationRepository } from './certification.repository';
  */
 @Global()
 @Module({
+  imports: [DatabaseModule.forFeature(CERTIFICATION_ENTITIES)],
   providers: [
     CertificationRepository,
     CertificationReadService,

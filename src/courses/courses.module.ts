@@ -15,9 +15,38 @@ import { CoursesRepository } from './courses.repository';
 import { LearningService } from './learning.service';
 import { QuizzesService, SittingSeeds } from './quizzes.service';
 import { ReferralContactsService } from './referral-contacts.service';
+import { Course } from './course.entity';
+import { CourseVersion } from './course-version.entity';
+import { Lesson } from './lesson.entity';
+import { Quiz } from './quiz.entity';
+import { ContentImport } from './content-import.entity';
+import { Enrolment } from './enrolment.entity';
+import { LessonCompletion } from './lesson-completion.entity';
+import { QuizAttempt } from './quiz-attempt.entity';
+import { QuizSitting } from './quiz-sitting.entity';
+import { ReferralContact } from './referral-contact.entity';
+import { CountryFact } from './country-fact.entity';
+import { Handout } from './handout.entity';
+import { DatabaseModule } from '../database/database.module';
+
+/** The tables this module owns (registered with the DataSource, issue 14 item 1). */
+export const COURSES_ENTITIES = [
+  Course,
+  CourseVersion,
+  Lesson,
+  Quiz,
+  ContentImport,
+  Enrolment,
+  LessonCompletion,
+  QuizAttempt,
+  QuizSitting,
+  ReferralContact,
+  CountryFact,
+  Handout,
+];
 
 @Module({
-  imports: [UsersModule, SchoolsModule],
+  imports: [DatabaseModule.forFeature(COURSES_ENTITIES), UsersModule, SchoolsModule],
   controllers: [CoursesPagesController, CoursesApiController, ContentAdminPagesController],
   providers: [
     CoursesRepository,

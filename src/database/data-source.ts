@@ -1,7 +1,7 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
 import type { AppConfig } from '../config/app.config';
-import { entities } from './entities';
+import type { EntityClass } from './entity-registry';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -12,6 +12,7 @@ export type DatabaseKind = 'sqlite' | 'postgres';
  */
 export function dataSourceOptions(
   config: Pick<AppConfig, 'databaseUrl' | 'sqlitePath'>,
+  entities: EntityClass[],
   schema?: string,
 ): DataSourceOptions {
   const common = {

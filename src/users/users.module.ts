@@ -8,13 +8,18 @@ import { UsersApiController } from './users.api.controller';
 import { UsersPagesController } from './users.pages.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
+import { User } from './user.entity';
+import { DatabaseModule } from '../database/database.module';
+
+/** The tables this module owns (registered with the DataSource, issue 14 item 1). */
+export const USERS_ENTITIES = [User];
 
 /**
  * Accounts: role, scope, language, invitations sent, personal data. Authentication (sessions,
  * tokens, passwords) is the auth module's, reached through the ACCOUNT_ACCESS port it provides.
  */
 @Module({
-  imports: [SchoolsModule],
+  imports: [DatabaseModule.forFeature(USERS_ENTITIES), SchoolsModule],
   controllers: [UsersPagesController, UsersApiController],
   providers: [
     UsersRepository,
