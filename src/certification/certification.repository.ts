@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Between, EntityManager, In, IsNull, LessThan, Not } from 'typeorm';
 import { Database } from '../database/database.service';
+import { placeholders } from '../database/dialect';
 import { User } from '../users/user.entity';
 import { Certification } from './certification.entity';
 
@@ -172,7 +173,12 @@ export class CertificationRepository {
   /** Certifications issued from these cohorts, newest first. */
   byCohortIds(cohortIds: string[], tx: EntityManager = this.db.manager): Promise<Certification[]> {
     if (!cohortIds.length) return Promise.resolve([]);
-    return tx.find(Certification, { where: { cohortId: In(cohortIds) }, order: { createdAt: 'DESC' } });
+    return this.db.select(
+      Certification,
+      `WHERE t.cohort_id IN (${placeholders(cohortIds.length)}) ORDER BY t.created_at DESC, t.id`,
+      cohortIds,
+      tx,
+    );
   }
 
   async insert(tx: EntityManager, cert: Certification): Promise<void> {

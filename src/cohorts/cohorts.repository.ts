@@ -40,8 +40,8 @@ export class CohortsRepository {
     return tx ?? this.db.manager;
   }
 
-  findById(id: string, tx?: EntityManager): Promise<Cohort | null> {
-    return this.m(tx).findOne(Cohort, { where: { id } });
+  async findById(id: string, tx?: EntityManager): Promise<Cohort | null> {
+    return (await this.db.select(Cohort, 'WHERE t.id = ?', [id], tx))[0] ?? null;
   }
 
   findByIds(ids: string[], tx?: EntityManager): Promise<Cohort[]> {
@@ -93,20 +93,29 @@ export class CohortsRepository {
   }
 
   facilitators(cohortId: string, tx?: EntityManager): Promise<User[]> {
-    return this.m(tx)
-      .createQueryBuilder(User, 'u')
-      .innerJoin(CohortFacilitator, 'f', 'f.user_id = u.id')
-      .where('f.cohort_id = :cohortId', { cohortId })
-      .orderBy('u.name', 'ASC')
-      .getMany();
+    return this.db.select(
+      User,
+      'WHERE t.id IN (SELECT f.user_id FROM cohort_facilitators f WHERE f.cohort_id = ?) ORDER BY t.name, t.id',
+      [cohortId],
+      tx,
+    );
   }
 
   async isFacilitator(cohortId: string, userId: string): Promise<boolean> {
-    return (await this.db.manager.count(CohortFacilitator, { where: { cohortId, userId } })) > 0;
+    const rows = await this.db.query(
+      'SELECT 1 AS yes FROM cohort_facilitators WHERE cohort_id = ? AND user_id = ?',
+      [cohortId, userId],
+    );
+    return rows.length > 0;
   }
 
   async isParticipant(cohortId: string, userId: string, tx?: EntityManager): Promise<boolean> {
-    return (await this.m(tx).count(CohortParticipant, { where: { cohortId, userId } })) > 0;
+    const rows = await this.db.query(
+      'SELECT 1 AS yes FROM cohort_participants WHERE cohort_id = ? AND user_id = ?',
+      [cohortId, userId],
+      tx,
+    );
+    return rows.length > 0;
   }
 
   /** The cohort's facilitators' user ids, in id order. */
@@ -125,20 +134,13 @@ export class CohortsRepository {
   }
 
   participants(cohortId: string, tx?: EntityManager): Promise<ParticipantRow[]> {
-    return this.m(tx)
-      .createQueryBuilder(CohortParticipant, 'p')
-      .innerJoin(User, 'u', 'u.id = p.user_id')
-      .select([
-        'p.id AS "participantId"',
-        'p.user_id AS "userId"',
-        'p.enrolment_id AS "enrolmentId"',
-        'u.name AS name',
-        'u.email AS email',
-      ])
-      .addSelect(['u.sex AS sex', 'u.organisation AS organisation', 'u.status AS status'])
-      .where('p.cohort_id = :cohortId', { cohortId })
-      .orderBy('u.name', 'ASC')
-      .getRawMany<ParticipantRow>();
+    return this.db.query<ParticipantRow>(
+      `SELECT p.id AS "participantId", p.user_id AS "userId", p.enrolment_id AS "enrolmentId", u.name AS name,
+        u.email AS email, u.sex AS sex, u.organisation AS organisation, u.status AS status
+       FROM cohort_participants p JOIN users u ON u.id = p.user_id WHERE p.cohort_id = ? ORDER BY u.name, p.id`,
+      [cohortId],
+      tx,
+    );
   }
 
   async insertParticipant(tx: EntityManager, participant: CohortParticipant): Promise<void> {
@@ -162,7 +164,7 @@ export class CohortsRepository {
   }
 
   days(cohortId: string, tx?: EntityManager): Promise<CohortDay[]> {
-    return this.m(tx).find(CohortDay, { where: { cohortId }, order: { date: 'ASC' } });
+    return this.db.select(CohortDay, 'WHERE t.cohort_id = ? ORDER BY t.date, t.id', [cohortId], tx);
   }
 
   findDay(cohortId: string, dayId: string, tx?: EntityManager): Promise<CohortDay | null> {
@@ -174,7 +176,7 @@ export class CohortsRepository {
   }
 
   attendanceOf(cohortId: string, tx?: EntityManager): Promise<Attendance[]> {
-    return this.m(tx).find(Attendance, { where: { cohortId } });
+    return this.db.select(Attendance, 'WHERE t.cohort_id = ?', [cohortId], tx);
   }
 
   attendanceOfDay(dayId: string, tx?: EntityManager): Promise<Attendance[]> {
@@ -204,7 +206,7 @@ export class CohortsRepository {
   }
 
   practicumOf(cohortId: string, tx?: EntityManager): Promise<PracticumResult[]> {
-    return this.m(tx).find(PracticumResult, { where: { cohortId } });
+    return this.db.select(PracticumResult, 'WHERE t.cohort_id = ?', [cohortId], tx);
   }
 
   usersByIds(ids: string[], tx?: EntityManager): Promise<User[]> {

@@ -378,7 +378,7 @@ export class CohortsService {
       this.cohorts.attendanceOf(cohort.id),
       this.cohorts.practicumOf(cohort.id),
     ]);
-    const progress = await this.learning.progressOfEnrolments(participants.map((p) => p.enrolmentId));
+    const progress = await this.learning.summariesOfEnrolments(participants.map((p) => p.enrolmentId));
     const progressOf = new Map(progress.map((p) => [p.enrolment.id, p]));
     const dayIds = new Set(days.map((d) => d.id));
     return participants.map((p) => {
@@ -392,7 +392,7 @@ export class CohortsService {
       const result = practicum.find((r) => r.userId === p.userId) ?? null;
       const eligibility = evaluateEligibility(course.manifest.certification, {
         lessonsTotal: prog?.outline.lessons.length ?? 0,
-        lessonsCompleted: prog?.completedLessons.length ?? 0,
+        lessonsCompleted: prog?.completedCount ?? 0,
         postTestBest: postResult?.bestScore ?? null,
         postTestPassMark: post ? post.passMark : null,
         attendancePercent: rate,

@@ -27,6 +27,15 @@ export interface EnrolmentProgress {
   quizResults: QuizResult[];
 }
 
+/** An enrolment's standing without the list of lessons: what a roster needs, counted in SQL. */
+export interface EnrolmentSummary {
+  enrolment: Enrolment;
+  outline: CourseOutline;
+  completedCount: number;
+  percent: number;
+  quizResults: QuizResult[];
+}
+
 export interface QuizState {
   quiz: QuizOutline;
   attemptsUsed: number;
@@ -89,6 +98,41 @@ export class LearningService {
   async progressOfEnrolments(ids: string[]): Promise<EnrolmentProgress[]> {
     if (!ids.length) return [];
     return this.progressMany(await this.courses.findEnrolmentsByIds(ids));
+  }
+
+  /**
+   * Progress of many enrolments as counts (a cohort roster): the same figures as
+   * progressOfEnrolments, with lessons and attempts counted by the database instead of loaded.
+   */
+  async summariesOfEnrolments(ids: string[]): Promise<EnrolmentSummary[]> {
+    if (!ids.length) return [];
+    const enrolments = await this.courses.findEnrolmentsByIds(ids);
+    const [outlines, counts, stats] = await Promise.all([
+      this.catalogue.outlines(enrolments.map((e) => e.courseVersionId)),
+      this.courses.completedCountsByEnrolments(ids),
+      this.courses.attemptStatsByEnrolments(ids),
+    ]);
+    const outlineOf = new Map(outlines.map((o) => [o.versionId, o]));
+    return enrolments.map((enrolment) => {
+      const outline = outlineOf.get(enrolment.courseVersionId) as CourseOutline;
+      const completedCount = counts.get(enrolment.id) ?? 0;
+      const own = stats.filter((a) => a.enrolmentId === enrolment.id);
+      const quizResults = outline.quizzes.map((quiz) => {
+        const mine = own.find((a) => a.quizSlug === quiz.slug);
+        const best = mine ? mine.best : null;
+        return {
+          quizSlug: quiz.slug,
+          kind: quiz.kind,
+          bestScore: best,
+          passed: best !== null && best >= quiz.passMark,
+          attempts: mine?.attempts ?? 0,
+        };
+      });
+      const percent = outline.lessons.length
+        ? Math.round((completedCount / outline.lessons.length) * 100)
+        : 0;
+      return { enrolment, outline, completedCount, percent, quizResults };
+    });
   }
 
   /** One enrolment, for its owner, an admin, or a manager whose scope includes the trainer. */

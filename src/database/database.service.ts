@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, type EntityMetadata } from 'typeorm';
 import { databaseKind, DatabaseKind } from './data-source';
 import { toDialect } from './dialect';
 
@@ -16,8 +16,45 @@ export class Database {
   readonly kind: DatabaseKind;
   private tail: Promise<unknown> = Promise.resolve();
 
+  /** Per entity class: `SELECT <every column> FROM <table> t` and its metadata (built once). */
+  private readonly selects = new Map<unknown, { head: string; metadata: EntityMetadata }>();
+
   constructor(readonly dataSource: DataSource) {
     this.kind = databaseKind(dataSource);
+  }
+
+  /**
+   * The rows of `entity`'s table matching `rest` (`WHERE …`, `ORDER BY …`, written with `?` and the
+   * table aliased `t`), as entity objects, hydrated through TypeORM's own column conversions
+   * (transformers, SQLite booleans). The read path of hot pages: the query builder behind `find`
+   * cost more CPU than the query itself (docs/performance.md, roster page profile).
+   */
+  async select<T>(
+    entity: new () => T,
+    rest: string,
+    params: unknown[],
+    tx: EntityManager = this.manager,
+  ): Promise<T[]> {
+    let prepared = this.selects.get(entity);
+    if (!prepared) {
+      const metadata = this.dataSource.getMetadata(entity);
+      const columns = metadata.columns.map((c) => `t.${c.databaseName}`).join(', ');
+      prepared = { head: `SELECT ${columns} FROM ${metadata.tablePath} t`, metadata };
+      this.selects.set(entity, prepared);
+    }
+    const { head, metadata } = prepared;
+    const rows = (await tx.query(toDialect(this.kind, `${head} ${rest}`), params)) as Record<
+      string,
+      unknown
+    >[];
+    const driver = this.dataSource.driver;
+    return rows.map((row) => {
+      // No constructor call: entity field initialisers (defaults for new rows) must not run on a read.
+      const out = Object.create(entity.prototype) as Record<string, unknown>;
+      for (const column of metadata.columns)
+        out[column.propertyName] = driver.prepareHydratedValue(row[column.databaseName], column);
+      return out as T;
+    });
   }
 
   get manager(): EntityManager {

@@ -61,3 +61,8 @@ export function equalsIgnoringCase(column: string): string {
 export function textParameter(length = 36): string {
   return `CAST(? AS VARCHAR(${length}))`;
 }
+
+/** `?, ?, ?` for an IN list of `count` parameters (count > 0: an empty IN list is not SQL). */
+export function placeholders(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
+}
