@@ -6,6 +6,9 @@ import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
+/** Queries slower than this (ms) are logged with their SQL (TypeORM's own and Database.query's fast reads). */
+export const SLOW_QUERY_MS = Number(process.env.SLOW_QUERY_MS ?? 500);
+
 /**
  * The one place that turns configuration into TypeORM options. SQLite (better-sqlite3) by default,
  * PostgreSQL when DATABASE_URL is set. `synchronize` is never on: migrations only.
@@ -24,7 +27,7 @@ export function dataSourceOptions(
     invalidWhereValuesBehavior: { null: 'throw' as const, undefined: 'throw' as const },
     logging: ['error', 'warn'] as ('error' | 'warn')[],
     // Queries slower than this are logged with their SQL, so slow reports and pages get noticed.
-    maxQueryExecutionTime: Number(process.env.SLOW_QUERY_MS ?? 500),
+    maxQueryExecutionTime: SLOW_QUERY_MS,
   };
   if (config.databaseUrl) {
     return {

@@ -1,10 +1,24 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DataSource, EntityManager, type EntityMetadata } from 'typeorm';
-import { databaseKind, DatabaseKind } from './data-source';
+import { databaseKind, DatabaseKind, SLOW_QUERY_MS } from './data-source';
 import { toDialect } from './dialect';
 
 export { toDialect } from './dialect';
+
+/** A statement that only reads (the fast path of `Database.query`). */
+const READ = /^\s*(SELECT|WITH)\b/i;
+
+interface SqliteStatement {
+  all(...params: unknown[]): unknown[];
+}
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+}
+interface PgPool {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
 
 /**
  * Write transactions. On SQLite TypeORM drives one shared connection, so two request transactions
@@ -16,6 +30,9 @@ export class Database {
   readonly kind: DatabaseKind;
   private tail: Promise<unknown> = Promise.resolve();
 
+  private readonly logger = new Logger('Database');
+  /** Prepared SQLite statements of `read`, by SQL text. */
+  private readonly statements = new Map<string, SqliteStatement>();
   /** Per entity class: `SELECT <every column> FROM <table> t` and its metadata (built once). */
   private readonly selects = new Map<unknown, { head: string; metadata: EntityMetadata }>();
 
@@ -102,6 +119,41 @@ export class Database {
     params: unknown[],
     tx: EntityManager = this.manager,
   ): Promise<T[]> {
+    if (tx === this.manager && READ.test(sql))
+      return this.read(toDialect(this.kind, sql), params) as Promise<T[]>;
     return tx.query(toDialect(this.kind, sql), params);
+  }
+
+  /**
+   * A read outside any transaction, straight to the driver: on SQLite a cached prepared statement of
+   * the one connection TypeORM also uses (so it sees exactly what TypeORM would), on PostgreSQL a
+   * named prepared statement on the pool (parsed and planned once per connection). TypeORM's
+   * query runner added a pool round, event broadcasts and several promise hops to every query:
+   * on the roster page that was more CPU than the queries (docs/performance.md). Writes and
+   * everything inside `transaction()` still go through TypeORM.
+   */
+  private async read(sql: string, params: unknown[]): Promise<unknown[]> {
+    const started = Date.now();
+    let rows: unknown[];
+    if (this.kind === 'sqlite') {
+      let statement = this.statements.get(sql);
+      if (!statement) {
+        const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection })
+          .databaseConnection;
+        statement = connection.prepare(sql);
+        this.statements.set(sql, statement);
+        // First in, first out, like TypeORM's own statement cache, past a bound that IN lists of every length reach.
+        if (this.statements.size > 500) this.statements.delete(this.statements.keys().next().value as string);
+      }
+      // better-sqlite3 binds no booleans (TypeORM converts them the same way).
+      rows = statement.all(...params.map((p) => (typeof p === 'boolean' ? Number(p) : p)));
+    } else {
+      const pool = (this.dataSource.driver as unknown as { master: PgPool }).master;
+      const name = `c${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+      rows = (await pool.query({ name, text: sql, values: params })).rows;
+    }
+    const ms = Date.now() - started;
+    if (ms > SLOW_QUERY_MS) this.logger.warn({ msg: 'slow query', ms, sql: sql.slice(0, 500) });
+    return rows;
   }
 }
