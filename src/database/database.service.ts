@@ -133,6 +133,8 @@ export class Database {
    * everything inside `transaction()` still go through TypeORM.
    */
   private async read(sql: string, params: unknown[]): Promise<unknown[]> {
+    // Logged like TypeORM's own queries (query logging, and the tests that count a page's queries).
+    this.dataSource.logger.logQuery(sql, params);
     const started = Date.now();
     let rows: unknown[];
     if (this.kind === 'sqlite') {
