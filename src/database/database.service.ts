@@ -60,10 +60,7 @@ export class Database {
       this.selects.set(entity, prepared);
     }
     const { head, metadata } = prepared;
-    const rows = (await tx.query(toDialect(this.kind, `${head} ${rest}`), params)) as Record<
-      string,
-      unknown
-    >[];
+    const rows = await this.query(`${head} ${rest}`, params, tx);
     const driver = this.dataSource.driver;
     return rows.map((row) => {
       // No constructor call: entity field initialisers (defaults for new rows) must not run on a read.
