@@ -8,6 +8,9 @@ import { InputError } from '../common/errors/app-errors';
 import { redirectWithFlash } from '../common/http/flash';
 import { counted, t } from '../i18n/i18n';
 import { resolveLanguage } from '../i18n/language';
+import { Lang } from '../common/decorators/lang.decorator';
+import { paginate } from '../common/view/paginate';
+import type { Language } from '../common/kernel/user-role.enum';
 import { CoordinatorsDto, CreateSchoolDto, ListSchoolsQuery, SchoolsCsvDto } from './dto/school.dto';
 import { refuseFailedUpload } from '../common/http/csv-upload';
 import { SCHOOL_LEVELS } from './school.entities';
@@ -26,24 +29,16 @@ export class SchoolsPagesController {
   async index(
     @CurrentUser() actor: AuthUser,
     @Query() query: ListSchoolsQuery,
-    @Req() req: Request,
+    @Lang() lang: Language,
     @Res() res: Response,
   ) {
-    const lang = resolveLanguage(req);
-    const pageNo = query.page ?? 1;
-    const page = await this.schools.list(actor, { ...query, limit: PAGE, offset: (pageNo - 1) * PAGE });
+    const paging = paginate(query.page, PAGE);
+    const page = await this.schools.list(actor, { ...query, limit: paging.limit, offset: paging.offset });
     const municipalities = new Map(
       (await this.schools.municipalitiesByIds([...new Set(page.items.map((s) => s.municipalityId))])).map(
         (m) => [m.id, m.name],
       ),
     );
-    const pages = Math.max(1, Math.ceil(page.total / PAGE));
-    const params = (p: number) =>
-      new URLSearchParams({
-        ...(query.q ? { q: query.q } : {}),
-        ...(query.countryCode ? { countryCode: query.countryCode } : {}),
-        page: String(p),
-      });
     res.render('schools/index', {
       title: t(lang, actor.role === 'coordinator' ? 'schools.mine' : 'schools.title'),
       schools: page.items.map((s) => ({
@@ -55,10 +50,7 @@ export class SchoolsPagesController {
       q: query.q ?? '',
       countryCode: query.countryCode ?? '',
       canManage: actor.role === 'admin' || actor.role === 'manager',
-      page: pageNo,
-      pages,
-      prev: pageNo > 1 ? `/schools?${params(pageNo - 1)}` : null,
-      next: pageNo < pages ? `/schools?${params(pageNo + 1)}` : null,
+      ...paging.pager(page.total, '/schools', { q: query.q, countryCode: query.countryCode }),
     });
   }
 
