@@ -1,20 +1,11 @@
 import { onConflictUpdate } from '../database/dialect';
+import { ROLLUP_SUM_COLUMNS } from './rollup-columns';
 
 /** Every course / every country, in the key columns of `cascade_month_reach`. */
 export const ANY = '*';
 
-/** The head counts summed per cell (the same columns as the school rollup). */
-const SUMS = [
-  'female',
-  'male',
-  'unspecified',
-  'age_under10',
-  'age10_to14',
-  'age15_to17',
-  'age18_plus',
-  'teachers',
-  'parents',
-] as const;
+/** The head counts summed per cell: the school rollup's columns. */
+const SUMS = ROLLUP_SUM_COLUMNS;
 
 /** A counted session's change, as rollupChanges gives it: +1 when it enters the counts, -1 when it leaves. */
 export interface MonthChange {

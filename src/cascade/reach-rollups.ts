@@ -1,6 +1,9 @@
 import { onConflictUpdate, periodLength, periodOf, type Period } from '../database/dialect';
 import type { CascadeSession } from './cascade-session.entity';
 import { monthReachRebuildStatements, type MonthChange } from './month-reach';
+import { ROLLUP_SUM_COLUMNS, SUMS } from './rollup-columns';
+
+export { ROLLUP_SUM_COLUMNS } from './rollup-columns';
 
 /**
  * The SQL of `cascade_reach_rollups` and `cascade_trainer_rollups` (migration
@@ -11,36 +14,6 @@ import { monthReachRebuildStatements, type MonthChange } from './month-reach';
 
 /** Statuses the reports count; a rejected session leaves the rollups. */
 const COUNTED = new Set(['submitted', 'confirmed']);
-
-/** Rollup columns and the session fields they sum. */
-const SUMS: Array<
-  [
-    string,
-    (
-      | 'female'
-      | 'male'
-      | 'unspecified'
-      | 'ageUnder10'
-      | 'age10To14'
-      | 'age15To17'
-      | 'age18Plus'
-      | 'teachers'
-      | 'parents'
-    ),
-  ]
-> = [
-  ['female', 'female'],
-  ['male', 'male'],
-  ['unspecified', 'unspecified'],
-  ['age_under10', 'ageUnder10'],
-  ['age10_to14', 'age10To14'],
-  ['age15_to17', 'age15To17'],
-  ['age18_plus', 'age18Plus'],
-  ['teachers', 'teachers'],
-  ['parents', 'parents'],
-];
-
-export const ROLLUP_SUM_COLUMNS = SUMS.map(([column]) => column);
 
 export type Counted = Pick<
   CascadeSession,

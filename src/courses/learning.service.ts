@@ -117,21 +117,8 @@ export class LearningService {
       const outline = outlineOf.get(enrolment.courseVersionId) as CourseOutline;
       const completedCount = counts.get(enrolment.id) ?? 0;
       const own = stats.filter((a) => a.enrolmentId === enrolment.id);
-      const quizResults = outline.quizzes.map((quiz) => {
-        const mine = own.find((a) => a.quizSlug === quiz.slug);
-        const best = mine ? mine.best : null;
-        return {
-          quizSlug: quiz.slug,
-          kind: quiz.kind,
-          bestScore: best,
-          passed: best !== null && best >= quiz.passMark,
-          attempts: mine?.attempts ?? 0,
-        };
-      });
-      const percent = outline.lessons.length
-        ? Math.round((completedCount / outline.lessons.length) * 100)
-        : 0;
-      return { enrolment, outline, completedCount, percent, quizResults };
+      const quizResults = quizResultsOf(outline, (slug) => own.find((a) => a.quizSlug === slug));
+      return { enrolment, outline, completedCount, percent: percentOf(completedCount, outline), quizResults };
     });
   }
 
@@ -231,21 +218,37 @@ export class LearningService {
       const slugs = new Set(done.filter((d) => d.enrolmentId === enrolment.id).map((d) => d.lessonSlug));
       const completedLessons = outline.lessons.filter((l) => slugs.has(l.slug)).map((l) => l.slug);
       const own = attempts.filter((a) => a.enrolmentId === enrolment.id);
-      const quizResults = outline.quizzes.map((quiz) => {
-        const mine = own.filter((a) => a.quizSlug === quiz.slug);
-        const best = mine.length ? Math.max(...mine.map((a) => a.score)) : null;
-        return {
-          quizSlug: quiz.slug,
-          kind: quiz.kind,
-          bestScore: best,
-          passed: best !== null && best >= quiz.passMark,
-          attempts: mine.length,
-        };
+      const quizResults = quizResultsOf(outline, (slug) => {
+        const mine = own.filter((a) => a.quizSlug === slug);
+        return mine.length
+          ? { attempts: mine.length, best: Math.max(...mine.map((a) => a.score)) }
+          : undefined;
       });
-      const percent = outline.lessons.length
-        ? Math.round((completedLessons.length / outline.lessons.length) * 100)
-        : 0;
+      const percent = percentOf(completedLessons.length, outline);
       return { enrolment, outline, completedLessons, percent, quizResults };
     });
   }
+}
+
+/** Per quiz of the outline: attempts and best score (from `statsOf`, undefined when none), and whether it passed. */
+function quizResultsOf(
+  outline: CourseOutline,
+  statsOf: (quizSlug: string) => { attempts: number; best: number } | undefined,
+): QuizResult[] {
+  return outline.quizzes.map((quiz) => {
+    const stats = statsOf(quiz.slug);
+    const best = stats ? stats.best : null;
+    return {
+      quizSlug: quiz.slug,
+      kind: quiz.kind,
+      bestScore: best,
+      passed: best !== null && best >= quiz.passMark,
+      attempts: stats?.attempts ?? 0,
+    };
+  });
+}
+
+/** Lessons completed as a whole percentage of the outline's lessons. */
+function percentOf(completed: number, outline: CourseOutline): number {
+  return outline.lessons.length ? Math.round((completed / outline.lessons.length) * 100) : 0;
 }

@@ -11,6 +11,7 @@ export { toDialect } from './dialect';
 const READ = /^\s*(SELECT|WITH)\b/i;
 
 interface SqliteStatement {
+  readonly reader: boolean;
   all(...params: unknown[]): unknown[];
 }
 interface SqliteConnection {
@@ -31,8 +32,8 @@ export class Database {
   private tail: Promise<unknown> = Promise.resolve();
 
   private readonly logger = new Logger('Database');
-  /** Prepared SQLite statements of `read`, by SQL text. */
-  private readonly statements = new Map<string, SqliteStatement>();
+  /** By SQL text, what `read` prepared: the SQLite statement, or the PostgreSQL statement's name. */
+  private readonly prepared = new Map<string, SqliteStatement | string>();
   /** Per entity class: `SELECT <every column> FROM <table> t` and its metadata (built once). */
   private readonly selects = new Map<unknown, { head: string; metadata: EntityMetadata }>();
 
@@ -134,22 +135,27 @@ export class Database {
     this.dataSource.logger.logQuery(sql, params);
     const started = Date.now();
     let rows: unknown[];
-    if (this.kind === 'sqlite') {
-      let statement = this.statements.get(sql);
-      if (!statement) {
-        const connection = (this.dataSource.driver as unknown as { databaseConnection: SqliteConnection })
-          .databaseConnection;
-        statement = connection.prepare(sql);
-        this.statements.set(sql, statement);
-        // First in, first out, like TypeORM's own statement cache, past a bound that IN lists of every length reach.
-        if (this.statements.size > 500) this.statements.delete(this.statements.keys().next().value as string);
-      }
-      // better-sqlite3 binds no booleans (TypeORM converts them the same way).
-      rows = statement.all(...params.map((p) => (typeof p === 'boolean' ? Number(p) : p)));
-    } else {
+    let prepared = this.prepared.get(sql);
+    if (!prepared) {
+      prepared =
+        this.kind === 'sqlite'
+          ? (
+              this.dataSource.driver as unknown as { databaseConnection: SqliteConnection }
+            ).databaseConnection.prepare(sql)
+          : `c${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+      this.prepared.set(sql, prepared);
+      // First in, first out, like TypeORM's own statement cache, past a bound that IN lists of every length reach.
+      if (this.prepared.size > 500) this.prepared.delete(this.prepared.keys().next().value as string);
+    }
+    if (typeof prepared === 'string') {
       const pool = (this.dataSource.driver as unknown as { master: PgPool }).master;
-      const name = `c${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
-      rows = (await pool.query({ name, text: sql, values: params })).rows;
+      rows = (await pool.query({ name: prepared, text: sql, values: params })).rows;
+    } else if (!prepared.reader) {
+      // A WITH … INSERT/UPDATE: a write after all, so TypeORM's path.
+      return this.manager.query(sql, params);
+    } else {
+      // better-sqlite3 binds no booleans (TypeORM converts them the same way).
+      rows = prepared.all(...params.map((p) => (typeof p === 'boolean' ? Number(p) : p)));
     }
     const ms = Date.now() - started;
     if (ms > SLOW_QUERY_MS) this.logger.warn({ msg: 'slow query', ms, sql: sql.slice(0, 500) });
